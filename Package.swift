@@ -1,0 +1,136 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One settings array for every target: Swift 6 mode plus the upcoming features we rely on.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "stampede",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stampede", targets: ["stampede"]),
+        .library(name: "StampedeCore", targets: ["StampedeCore"]),
+        .library(name: "StampedeEngine", targets: ["StampedeEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // C shims: tiny, never re-exported.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // Shared model: HTTP exchange, corpus format, templates, config, seeded RNG.
+        .target(
+            name: "StampedeCore",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        // libcurl multi engine, cookie jar, SSE parser.
+        .target(
+            name: "StampedeEngine",
+            dependencies: [
+                "CCurl",
+                "StampedeCore",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Mutator",
+            dependencies: ["StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Recorder",
+            dependencies: [
+                "StampedeCore",
+                "StampedeEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Replayer",
+            dependencies: [
+                "StampedeCore",
+                "StampedeEngine",
+                "Mutator",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DemoTarget",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "stampede",
+            dependencies: [
+                "StampedeCore",
+                "StampedeEngine",
+                "Mutator",
+                "Recorder",
+                "Replayer",
+                "DemoTarget",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "StampedeCoreTests",
+            dependencies: ["StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StampedeEngineTests",
+            dependencies: ["StampedeEngine", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MutatorTests",
+            dependencies: ["Mutator", "StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DemoTargetTests",
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecorderTests",
+            dependencies: ["Recorder", "DemoTarget", "StampedeEngine", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplayerTests",
+            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["DemoTarget", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

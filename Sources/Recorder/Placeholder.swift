@@ -1,0 +1,2 @@
+// Placeholder until this module holds real code.
+enum RecorderPlaceholder {}

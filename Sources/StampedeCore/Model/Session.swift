@@ -1,0 +1,133 @@
+/// How a variable came to be; written by the recorder so `corpus show` can explain a session.
+public struct VariableDefinition: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Hashable, Sendable {
+        /// Bound by an extract rule of an earlier step.
+        case extracted
+        /// Per-virtual-client identity (`vu.username`, `vu.email`, `vu.password`, `vu.index`).
+        case client
+        /// Produced fresh at each use (`random.uuid`, `now.ms`, …).
+        case generator
+        /// Read from the client's cookie jar (`cookie.csrf_token`).
+        case cookie
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Human-readable origin, e.g. `step 4 response /execution_id` or `redacted password`.
+    public var origin: String?
+
+    public init(name: String, kind: Kind, origin: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.origin = origin
+    }
+}
+
+/// Extra fields of a crash record: a minimized failing input found by the replayer.
+public struct CrashInfo: Codable, Hashable, Sendable {
+    public var signature: String
+    /// `500`, `CURLE_RECV_ERROR`, `CURLE_OPERATION_TIMEDOUT`, ….
+    public var failure: String
+    /// `server_error`, `transport`, `timeout`, `expectation`, `slow`.
+    public var failureClass: String
+    public var endpoint: String
+    /// The mutation operations that produced the original failing input, in order.
+    public var mutations: [String]
+    public var seed: UInt64
+    public var parentSession: String
+    public var parentStep: Int
+    public var minimized: Bool
+    public var firstSeen: String
+    public var lastSeen: String
+    public var hits: Int
+    /// Share of confirmation attempts that reproduced the failure (1 = always).
+    public var reproduceRate: Double
+    /// A ready-to-paste curl command for the minimal request.
+    public var curl: String
+
+    public init(
+        signature: String, failure: String, failureClass: String, endpoint: String,
+        mutations: [String], seed: UInt64, parentSession: String, parentStep: Int,
+        minimized: Bool, firstSeen: String, lastSeen: String, hits: Int,
+        reproduceRate: Double, curl: String
+    ) {
+        self.signature = signature
+        self.failure = failure
+        self.failureClass = failureClass
+        self.endpoint = endpoint
+        self.mutations = mutations
+        self.seed = seed
+        self.parentSession = parentSession
+        self.parentStep = parentStep
+        self.minimized = minimized
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.hits = hits
+        self.reproduceRate = reproduceRate
+        self.curl = curl
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case signature, failure, endpoint, mutations, seed, minimized, hits, curl
+        case failureClass = "failure_class"
+        case parentSession = "parent_session"
+        case parentStep = "parent_step"
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+        case reproduceRate = "reproduce_rate"
+    }
+}
+
+/// An ordered list of steps replayed by one virtual client, as one line of a corpus.
+///
+/// In a crash record the steps before the last one are the context the failing request needs
+/// (e.g. log in first), and the last step is the minimal failing request.
+public struct Session: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: String?
+    /// Relative weight when a user client picks its next session.
+    public var weight: Double
+    public var variables: [VariableDefinition]
+    public var steps: [Step]
+    public var crash: CrashInfo?
+
+    public init(
+        id: String,
+        name: String? = nil,
+        weight: Double = 1,
+        variables: [VariableDefinition] = [],
+        steps: [Step],
+        crash: CrashInfo? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.weight = weight
+        self.variables = variables
+        self.steps = steps
+        self.crash = crash
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1
+        variables = try c.decodeIfPresent([VariableDefinition].self, forKey: .variables) ?? []
+        steps = try c.decode([Step].self, forKey: .steps)
+        crash = try c.decodeIfPresent(CrashInfo.self, forKey: .crash)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encode(weight, forKey: .weight)
+        if !variables.isEmpty { try c.encode(variables, forKey: .variables) }
+        try c.encode(steps, forKey: .steps)
+        try c.encodeIfPresent(crash, forKey: .crash)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, weight, variables, steps, crash
+    }
+}

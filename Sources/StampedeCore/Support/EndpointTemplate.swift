@@ -1,0 +1,50 @@
+/// Keys metrics by endpoint template (`GET /api/v1/scripts/{id}`), never by raw URL.
+public enum EndpointTemplate {
+    /// `METHOD /path/{id}` for a method and a path (the query is dropped).
+    public static func key(method: String, path: some StringProtocol) -> String {
+        method + " " + normalize(path: path)
+    }
+
+    /// Replaces path segments that look like identifiers with `{id}`; `{{var}}` segments too.
+    ///
+    /// Identifiers: all digits, UUIDs, hex strings of 8+ characters, and tokens of 16+
+    /// characters mixing letters and digits.
+    public static func normalize(path: some StringProtocol) -> String {
+        var path = Substring(path)
+        if let q = path.firstIndex(of: "?") { path = path[..<q] }
+        if path.isEmpty { return "/" }
+        var out = ""
+        out.reserveCapacity(path.utf8.count)
+        var first = true
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            if !first { out += "/" }
+            first = false
+            out += isIdentifier(segment) ? "{id}" : segment
+        }
+        return out
+    }
+
+    /// Whether a single path segment is an identifier rather than a fixed word.
+    public static func isIdentifier(_ segment: Substring) -> Bool {
+        let utf8 = segment.utf8
+        guard !utf8.isEmpty else { return false }
+        if segment.hasPrefix("{{") && segment.hasSuffix("}}") { return true }
+        var digits = 0, hex = 0, letters = 0, dashes = 0, other = 0
+        for b in utf8 {
+            switch b {
+            case 0x30...0x39: digits += 1; hex += 1
+            case 0x41...0x46, 0x61...0x66: hex += 1; letters += 1
+            case 0x47...0x5A, 0x67...0x7A: letters += 1
+            case 0x2D: dashes += 1
+            case 0x5F: other += 1
+            default: return false
+            }
+        }
+        let count = utf8.count
+        if digits == count { return true }
+        if count == 36 && dashes == 4 && hex == 32 { return true }  // UUID
+        if hex == count && count >= 8 && digits > 0 { return true }
+        if count >= 16 && digits > 0 && letters > 0 { return true }
+        return false
+    }
+}

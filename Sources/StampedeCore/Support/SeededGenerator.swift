@@ -1,0 +1,102 @@
+/// A small, fast, seeded random generator (xoshiro256**, seeded through SplitMix64).
+///
+/// The same seed yields the same sequence on every machine and Swift version, as long as callers
+/// draw through the helpers here (`next(below:)`, `chance(_:)`, `pick(_:)`) rather than the
+/// standard library's `random(in:using:)`, whose algorithm is not a stability promise.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var s0, s1, s2, s3: UInt64
+
+    public init(seed: UInt64) {
+        var sm = seed
+        func splitmix() -> UInt64 {
+            sm &+= 0x9E37_79B9_7F4A_7C15
+            var z = sm
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitmix()
+        s1 = splitmix()
+        s2 = splitmix()
+        s3 = splitmix()
+    }
+
+    /// Derives an independent generator from several numbers (e.g. seed, session, step).
+    public init(seed: UInt64, _ streams: UInt64...) {
+        var mixed = seed
+        for stream in streams {
+            mixed = SeededGenerator.mix(mixed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+        }
+        self.init(seed: mixed)
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
+        return result
+    }
+
+    /// A uniform value in `0..<bound` (Lemire's method, unbiased); `bound` must be > 0.
+    public mutating func next(below bound: Int) -> Int {
+        precondition(bound > 0, "bound must be positive")
+        let b = UInt64(bound)
+        var m = next().multipliedFullWidth(by: b)
+        if m.low < b {
+            let threshold = (0 &- b) % b
+            while m.low < threshold {
+                m = next().multipliedFullWidth(by: b)
+            }
+        }
+        return Int(m.high)
+    }
+
+    /// A uniform value in a closed range.
+    public mutating func next(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + next(below: range.upperBound - range.lowerBound + 1)
+    }
+
+    /// A uniform double in `0..<1` (53 bits).
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// True with the given probability.
+    public mutating func chance(_ probability: Double) -> Bool {
+        nextUnit() < probability
+    }
+
+    /// A uniformly chosen element; `nil` for an empty collection.
+    public mutating func pick<C: Collection>(_ collection: C) -> C.Element? {
+        guard !collection.isEmpty else { return nil }
+        return collection[collection.index(collection.startIndex, offsetBy: next(below: collection.count))]
+    }
+
+    /// An index chosen with probability proportional to its weight; `nil` if all weights are ≤ 0.
+    public mutating func pickWeighted(_ weights: [Double]) -> Int? {
+        let total = weights.reduce(0) { $0 + max(0, $1) }
+        guard total > 0 else { return nil }
+        var x = nextUnit() * total
+        for (i, w) in weights.enumerated() where w > 0 {
+            if x < w { return i }
+            x -= w
+        }
+        return weights.lastIndex { $0 > 0 }
+    }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
+        (x << k) | (x >> (64 &- k))
+    }
+}

@@ -1,0 +1,2 @@
+// Placeholder: tests for this target land with their module.
+import Testing
