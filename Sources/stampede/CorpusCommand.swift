@@ -1,9 +1,164 @@
 import ArgumentParser
+import Foundation
+import StampedeCore
 
-/// `stampede corpus show|stats|validate FILE`.
+/// `stampede corpus show|stats|validate PATH`.
 struct CorpusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Inspect corpus files."
+        abstract: "Inspect and check corpus files.",
+        subcommands: [Show.self, Stats.self, Validate.self]
     )
+
+    /// A corpus file, or a corpus directory (its baseline plus every crash file).
+    static func files(for path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError.usage("\(path): no such corpus file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let dir = CorpusDirectory(path)
+        let files = (FileManager.default.fileExists(atPath: dir.baselinePath) ? [dir.baselinePath] : []) + dir.crashFiles()
+        guard !files.isEmpty else { throw CLIError.usage("\(path): directory holds no baseline.corpus or crashes/*.corpus") }
+        return files
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print sessions, steps and inferred variables.")
+
+        @Argument(help: "Corpus file or directory.") var path: String
+        @Flag(help: "Print records as JSON lines instead.") var json = false
+
+        func run() async throws {
+            var damaged = false
+            for file in try CorpusCommand.files(for: path) {
+                if !json { print("# \(file)") }
+                let scan = try CorpusReader(path: file).read { record in
+                    if json {
+                        let bytes: [UInt8]
+                        switch record {
+                        case .header(let h): bytes = try CorpusWriter.encode(h)
+                        case .session(let s): bytes = try CorpusWriter.encode(s)
+                        }
+                        print(String(decoding: bytes, as: UTF8.self))
+                        return
+                    }
+                    switch record {
+                    case .header(let h):
+                        print("corpus v\(h.version) created \(h.created) by \(h.tool)" + (h.baseURL.map { " from \($0)" } ?? ""))
+                    case .session(let s):
+                        print(CorpusCommand.describe(s))
+                    }
+                }
+                for damage in scan.damages {
+                    Console.error("\(file): \(damage)")
+                    damaged = true
+                }
+            }
+            if damaged { throw ExitCode(1) }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count sessions, steps, endpoints and bytes.")
+
+        @Argument(help: "Corpus file or directory.") var path: String
+
+        func run() async throws {
+            var damaged = false
+            for file in try CorpusCommand.files(for: path) {
+                var steps = 0, crashes = 0
+                var endpoints: [String: Int] = [:]
+                let scan = try CorpusReader(path: file).read { record in
+                    guard case .session(let s) = record else { return }
+                    steps += s.steps.count
+                    if s.crash != nil { crashes += 1 }
+                    for step in s.steps {
+                        endpoints[step.endpoint ?? EndpointTemplate.key(method: step.request.method, path: step.request.path), default: 0] += 1
+                    }
+                }
+                print("\(file): \(scan.sessionCount) sessions (\(crashes) crash records), \(steps) steps, \(endpoints.count) endpoints, \(scan.members) gzip members, \(scan.compressedBytes) bytes compressed / \(scan.uncompressedBytes) uncompressed")
+                for (endpoint, count) in endpoints.sorted(by: { $0.key < $1.key }) {
+                    print("  \(endpoint)  ×\(count)")
+                }
+                for damage in scan.damages {
+                    Console.error("\(file): \(damage)")
+                    damaged = true
+                }
+            }
+            if damaged { throw ExitCode(1) }
+        }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that a corpus reads completely and every variable it uses is defined.",
+            discussion: "Exit status 0 when valid, 1 when damaged or inconsistent (one line per problem on stderr)."
+        )
+
+        @Argument(help: "Corpus file or directory.") var path: String
+
+        func run() async throws {
+            var problems = 0
+            for file in try CorpusCommand.files(for: path) {
+                var sessions = 0
+                let scan = try CorpusReader(path: file).read { record in
+                    guard case .session(let s) = record else { return }
+                    sessions += 1
+                    if s.steps.isEmpty {
+                        Console.error("\(file): session \(s.id) has no steps")
+                        problems += 1
+                    }
+                    for (step, name) in s.unresolvedVariables() {
+                        Console.error("\(file): session \(s.id) step \(step + 1) uses {{\(name)}} which no earlier step defines")
+                        problems += 1
+                    }
+                }
+                if scan.header == nil {
+                    Console.error("\(file): no corpus header line (format \(CorpusHeader.formatName))")
+                    problems += 1
+                }
+                for damage in scan.damages {
+                    Console.error("\(file): \(damage)")
+                    problems += 1
+                }
+                print("\(file): \(sessions) sessions, \(scan.damages.isEmpty ? "readable" : "DAMAGED")")
+            }
+            if problems > 0 { throw ExitCode(1) }
+            print("valid")
+        }
+    }
+
+    /// A readable multi-line description of a session.
+    static func describe(_ s: Session) -> String {
+        var lines = ["session \(s.id)" + (s.name.map { " \"\($0)\"" } ?? "") + " weight \(s.weight), \(s.steps.count) steps"]
+        if let crash = s.crash {
+            lines.append("  crash \(crash.signature): \(crash.failure) (\(crash.failureClass)) on \(crash.endpoint), hits \(crash.hits), minimized \(crash.minimized)")
+            lines.append("  curl: \(crash.curl)")
+        }
+        if !s.variables.isEmpty {
+            lines.append("  variables:")
+            for v in s.variables {
+                lines.append("    \(v.name) (\(v.kind.rawValue))" + (v.origin.map { ": \($0)" } ?? ""))
+            }
+        }
+        for (i, step) in s.steps.enumerated() {
+            var line = "  \(i + 1). \(step.request.method) \(step.request.pathAndQuery)"
+            if let e = step.expect { line += " → \(e.statusClass)xx" }
+            if let role = step.role { line += " [\(role.rawValue)]" }
+            if step.stream != nil { line += " [sse]" }
+            if let p = step.poll { line += " [poll \(p.pointer) until \(p.until.joined(separator: "|"))]" }
+            lines.append(line)
+            for rule in step.extract {
+                lines.append("       \(rule.variable) ← \(rule.source.rawValue) \(rule.expression)")
+            }
+            for header in step.request.headers where header.value.contains("{{") {
+                lines.append("       header \(header.name): \(header.value)")
+            }
+            if let text = step.request.body?.text {
+                lines.append("       body: \(text.count > 160 ? String(text.prefix(160)) + "…" : text)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 }

@@ -1,0 +1,43 @@
+/// A part of a corpus file that could not be read; every complete record around it still is.
+public struct CorpusDamage: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// The file ends inside a gzip member (a writer died mid-record, or the file was cut).
+        case truncated
+        /// A gzip member does not inflate or fails its CRC check.
+        case corrupt
+        /// A line inflated fine but is not a valid header or session record.
+        case invalidRecord
+    }
+
+    public var kind: Kind
+    /// Offset in the compressed file where the damaged gzip member starts.
+    public var byteOffset: Int
+    public var detail: String
+
+    public init(kind: Kind, byteOffset: Int, detail: String) {
+        self.kind = kind
+        self.byteOffset = byteOffset
+        self.detail = detail
+    }
+
+    public var description: String {
+        switch kind {
+        case .truncated: "truncated at byte offset \(byteOffset): \(detail)"
+        case .corrupt: "corrupt data at byte offset \(byteOffset): \(detail)"
+        case .invalidRecord: "invalid record in the gzip member at byte offset \(byteOffset): \(detail)"
+        }
+    }
+}
+
+/// Errors that stop a corpus from being read or written at all.
+public struct CorpusError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,39 @@
+public import Foundation
+
+/// Line 1 of every corpus file.
+public struct CorpusHeader: Codable, Hashable, Sendable {
+    public static let formatName = "stampede-corpus"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    /// ISO 8601 UTC creation time.
+    public var created: String
+    /// The base URL the sessions were recorded against (informational; replay takes `--base-url`).
+    public var baseURL: String?
+    /// `stampede 0.1.0`.
+    public var tool: String
+    /// Free-form name (`demo`, `myapp`).
+    public var name: String?
+
+    public init(baseURL: String?, name: String? = nil, created: Date = Date()) {
+        self.format = Self.formatName
+        self.version = Self.currentVersion
+        self.created = ISO8601.string(from: created)
+        self.baseURL = baseURL
+        self.tool = StampedeVersion.toolName
+        self.name = name
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, created, tool, name
+        case baseURL = "base_url"
+    }
+}
+
+/// ISO 8601 timestamps in UTC with whole seconds, as written in corpora and reports.
+public enum ISO8601 {
+    public static func string(from date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}
