@@ -2,13 +2,6 @@ import StampedeCore
 
 /// Byte-level havoc for bodies that are not JSON; positions avoid `{{placeholders}}`.
 enum ByteOperators {
-    static func isRawBody(_ ctx: inout MutationContext) -> Bool {
-        switch ctx.bodyKind {
-        case .other, .form: !(ctx.request.body?.rawBytes.isEmpty ?? true)
-        case .json, .none: false
-        }
-    }
-
     /// A byte position outside every placeholder, or nil after a few tries.
     static func freePosition(_ count: Int, _ ranges: [Range<Int>], _ rng: inout SeededGenerator) -> Int? {
         guard count > 0 else { return nil }
@@ -20,7 +13,7 @@ enum ByteOperators {
     }
 
     static let all: [MutationOperator] = [
-        MutationOperator("bytes.flip", [.body], applies: isRawBody) { ctx, rng in
+        MutationOperator("bytes.flip", [.body], requires: .rawBody) { ctx, rng in
             var bytes = ctx.bodyBytes()
             guard let p = freePosition(bytes.count, Placeholders.ranges(in: bytes), &rng) else { return nil }
             let bit = rng.next(below: 8)
@@ -28,7 +21,7 @@ enum ByteOperators {
             ctx.setBodyBytes(bytes)
             return "bit \(bit) of byte \(p)"
         },
-        MutationOperator("bytes.insert", [.body], applies: isRawBody) { ctx, rng in
+        MutationOperator("bytes.insert", [.body], requires: .rawBody) { ctx, rng in
             var bytes = ctx.bodyBytes()
             let p = Placeholders.safePosition(rng.next(below: bytes.count + 1), ranges: Placeholders.ranges(in: bytes))
             let insert: [UInt8]
@@ -41,7 +34,7 @@ enum ByteOperators {
             ctx.setBodyBytes(bytes)
             return "\(insert.count) bytes at \(p)"
         },
-        MutationOperator("bytes.delete", [.body], applies: isRawBody) { ctx, rng in
+        MutationOperator("bytes.delete", [.body], requires: .rawBody) { ctx, rng in
             var bytes = ctx.bodyBytes()
             let ranges = Placeholders.ranges(in: bytes)
             guard let p = freePosition(bytes.count, ranges, &rng) else { return nil }
@@ -52,7 +45,7 @@ enum ByteOperators {
             ctx.setBodyBytes(bytes)
             return "\(end - p) bytes at \(p)"
         },
-        MutationOperator("bytes.splice", [.body], applies: { isRawBody(&$0) && !$0.donors.isEmpty }) { ctx, rng in
+        MutationOperator("bytes.splice", [.body], requires: [.rawBody, .donors]) { ctx, rng in
             guard !ctx.donors.isEmpty else { return nil }
             let bytes = ctx.bodyBytes()
             let donor = rng.element(ctx.donors)

@@ -24,8 +24,6 @@ enum FormOperators {
         fields.map { f in f.value.map { f.name + "=" + $0 } ?? f.name }.joined(separator: "&")
     }
 
-    static func isForm(_ ctx: inout MutationContext) -> Bool { ctx.bodyKind == .form }
-
     /// Edits the field list; nil when the body is not a form or `edit` declined.
     static func editFields(
         _ ctx: inout MutationContext, _ rng: inout SeededGenerator, needsFields: Bool = true,
@@ -52,10 +50,10 @@ enum FormOperators {
     }
 
     static let all: [MutationOperator] = [
-        MutationOperator("form.drop-field", [.body], applies: isForm) { ctx, rng in
+        MutationOperator("form.drop-field", [.body], requires: .form) { ctx, rng in
             editFields(&ctx, &rng) { list, rng in list.remove(at: rng.next(below: list.count)).name }
         },
-        MutationOperator("form.duplicate-field", [.body], weight: 0.7, applies: isForm) { ctx, rng in
+        MutationOperator("form.duplicate-field", [.body], weight: 0.7, requires: .form) { ctx, rng in
             editFields(&ctx, &rng) { list, rng in
                 var copy = list[rng.next(below: list.count)]
                 if rng.chance(0.5) { copy.value = inject(rng.element(FuzzValues.specialStrings), &rng) }
@@ -63,14 +61,14 @@ enum FormOperators {
                 return copy.name
             }
         },
-        MutationOperator("form.add-field", [.body], weight: 0.7, applies: isForm) { ctx, rng in
+        MutationOperator("form.add-field", [.body], weight: 0.7, requires: .form) { ctx, rng in
             editFields(&ctx, &rng, needsFields: false) { list, rng in
                 let name = rng.element(FuzzValues.unknownKeys.filter { !$0.isEmpty })
                 list.append(Field(name: PercentEncoding.encode(name), value: inject(rng.element(FuzzValues.specialStrings), &rng)))
                 return name
             }
         },
-        MutationOperator("form.type-confuse", [.body], applies: isForm) { ctx, rng in
+        MutationOperator("form.type-confuse", [.body], requires: .form) { ctx, rng in
             if rng.chance(0.2) {
                 return editFields(&ctx, &rng) { list, rng in
                     let i = rng.next(below: list.count)
@@ -82,16 +80,16 @@ enum FormOperators {
                 rng.element([nil, "", "true", "null", "%5B%5D", "%7B%7D", "1.5", "-1", "0"])
             }
         },
-        MutationOperator("form.overlong", [.body], weight: 0.7, applies: isForm) { ctx, rng in
+        MutationOperator("form.overlong", [.body], weight: 0.7, requires: .form) { ctx, rng in
             let n = ctx.hugeSize(&rng)
             return changeValue(&ctx, &rng) { _ in String.filled("A", n) }
         },
-        MutationOperator("form.special-chars", [.body], applies: isForm) { ctx, rng in
+        MutationOperator("form.special-chars", [.body], requires: .form) { ctx, rng in
             changeValue(&ctx, &rng) { rng in
                 inject(rng.element(FuzzValues.specialStrings + FuzzValues.unicodeStrings + FuzzValues.controlStrings), &rng)
             }
         },
-        MutationOperator("form.empty-value", [.body], weight: 0.7, applies: isForm) { ctx, rng in
+        MutationOperator("form.empty-value", [.body], weight: 0.7, requires: .form) { ctx, rng in
             changeValue(&ctx, &rng) { _ in "" }
         },
     ]

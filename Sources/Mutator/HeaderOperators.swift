@@ -3,18 +3,23 @@ import StampedeCore
 /// Operators on headers, including the cookie jar flag.
 enum HeaderOperators {
     static func index(of name: String, in headers: [HTTPHeader]) -> Int? {
-        let lower = name.lowercased()
-        return headers.firstIndex { $0.name.lowercased() == lower }
+        headers.firstIndex { equalsIgnoringASCIICase($0.name, name) }
     }
 
-    static func has(_ name: String) -> @Sendable (inout MutationContext) -> Bool {
-        { ctx in index(of: name, in: ctx.request.headers) != nil }
+    static func equalsIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lx = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+            let ly = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
     }
 
     static func removeAll(_ name: String, from ctx: inout MutationContext) -> Int {
-        let lower = name.lowercased()
         let before = ctx.request.headers.count
-        ctx.request.headers.removeAll { $0.name.lowercased() == lower }
+        guard index(of: name, in: ctx.request.headers) != nil else { return 0 }
+        ctx.request.headers.removeAll { equalsIgnoringASCIICase($0.name, name) }
         return before - ctx.request.headers.count
     }
 
@@ -24,14 +29,14 @@ enum HeaderOperators {
             ctx.dropCookies = true
             return removed > 0 ? "jar and \(removed) Cookie header(s)" : "jar"
         },
-        MutationOperator("headers.drop-csrf", [.headers], applies: has("X-CSRF-Token")) { ctx, _ in
+        MutationOperator("headers.drop-csrf", [.headers], requires: .csrfHeader) { ctx, _ in
             removeAll("X-CSRF-Token", from: &ctx) > 0 ? "X-CSRF-Token" : nil
         },
-        MutationOperator("headers.drop-content-type", [.headers], applies: has("Content-Type")) { ctx, _ in
+        MutationOperator("headers.drop-content-type", [.headers], requires: .contentTypeHeader) { ctx, _ in
             removeAll("Content-Type", from: &ctx) > 0 ? "Content-Type" : nil
         },
         MutationOperator("headers.wrong-content-type", [.headers]) { ctx, rng in
-            let current = ctx.request.header("Content-Type")
+            let current = index(of: "Content-Type", in: ctx.request.headers).map { ctx.request.headers[$0].value }
             let choices = FuzzValues.contentTypes.filter { $0 != current }
             let value = rng.element(choices)
             if let i = index(of: "Content-Type", in: ctx.request.headers) {
@@ -41,14 +46,14 @@ enum HeaderOperators {
             }
             return "\"\(value)\""
         },
-        MutationOperator("headers.garbage-value", [.headers], applies: { !$0.request.headers.isEmpty }) { ctx, rng in
+        MutationOperator("headers.garbage-value", [.headers], requires: .headers) { ctx, rng in
             guard !ctx.request.headers.isEmpty else { return nil }
             let i = rng.next(below: ctx.request.headers.count)
             ctx.request.headers[i].value = rng.element(FuzzValues.garbageHeaderValues)
             return "\(ctx.request.headers[i].name): \(abbreviate(ctx.request.headers[i].value))"
         },
         MutationOperator("headers.huge-value", [.headers], weight: 0.7) { ctx, rng in
-            let n = ctx.hugeSize(&rng) * 4
+            let n = ctx.hugeSize(&rng) * 2
             let value = String.filled("A", n)
             if ctx.request.headers.isEmpty || rng.chance(0.3) {
                 ctx.request.headers.append(HTTPHeader("X-Fuzz", value))
@@ -58,7 +63,7 @@ enum HeaderOperators {
             ctx.request.headers[i].value = value
             return "\(ctx.request.headers[i].name): \(n) bytes"
         },
-        MutationOperator("headers.duplicate", [.headers], applies: { !$0.request.headers.isEmpty }) { ctx, rng in
+        MutationOperator("headers.duplicate", [.headers], requires: .headers) { ctx, rng in
             guard !ctx.request.headers.isEmpty else { return nil }
             var copy = ctx.request.headers[rng.next(below: ctx.request.headers.count)]
             if rng.chance(0.5) { copy.value = rng.element(FuzzValues.garbageHeaderValues) }

@@ -2,8 +2,6 @@ import StampedeCore
 
 /// JSON-aware body operators: they edit the parsed tree, or the text when the point is to break it.
 enum JSONOperators {
-    static func mayHoldJSON(_ ctx: inout MutationContext) -> Bool { ctx.mayHoldJSON }
-
     /// Picks a node matching `filter` and edits it; nil when there is none.
     static func editNode(
         _ ctx: inout MutationContext, _ rng: inout SeededGenerator, preferNonRoot: Bool = true,
@@ -68,7 +66,7 @@ enum JSONOperators {
 
     static let all: [MutationOperator] = [op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12, op13, op14]
 
-    static let op0 = MutationOperator("json.drop-key", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op0 = MutationOperator("json.drop-key", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let removed = members.remove(at: rng.next(below: members.count))
@@ -77,7 +75,7 @@ enum JSONOperators {
             }
         }
 
-    static let op1 = MutationOperator("json.add-key", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+    static let op1 = MutationOperator("json.add-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isObject) { node, rng in
                 guard case .object(var members) = node else { return nil }
                 let key = rng.element(FuzzValues.unknownKeys)
@@ -87,7 +85,7 @@ enum JSONOperators {
             }
         }
 
-    static let op2 = MutationOperator("json.rename-key", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+    static let op2 = MutationOperator("json.rename-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let i = rng.next(below: members.count)
@@ -107,7 +105,7 @@ enum JSONOperators {
             }
         }
 
-    static let op3 = MutationOperator("json.duplicate-key", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+    static let op3 = MutationOperator("json.duplicate-key", [.body], weight: 0.5, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let i = rng.next(below: members.count)
@@ -118,7 +116,7 @@ enum JSONOperators {
             }
         }
 
-    static let op4 = MutationOperator("json.type-confuse", [.body], weight: 2, applies: mayHoldJSON) { ctx, rng in
+    static let op4 = MutationOperator("json.type-confuse", [.body], weight: 2, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: { _ in true }) { node, rng in
                 let old = node.kind
                 node = confuse(node, &rng)
@@ -126,7 +124,7 @@ enum JSONOperators {
             }
         }
 
-    static let op5 = MutationOperator("json.boundary-number", [.body], weight: 1.5, applies: mayHoldJSON, apply: boundaryNumber)
+    static let op5 = MutationOperator("json.boundary-number", [.body], weight: 1.5, requires: .json, apply: boundaryNumber)
 
     static func boundaryNumber(_ ctx: inout MutationContext, _ rng: inout SeededGenerator) -> String? {
         let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in !root.nodePaths(where: isNumber).isEmpty } ?? false
@@ -138,14 +136,14 @@ enum JSONOperators {
         }
     }
 
-    static let op6 = MutationOperator("json.string-empty", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op6 = MutationOperator("json.string-empty", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, _ in
                 node = .string("")
                 return "\"\""
             }
         }
 
-    static let op7 = MutationOperator("json.string-huge", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op7 = MutationOperator("json.string-huge", [.body], requires: .json) { ctx, rng in
             let n = ctx.hugeSize(&rng)
             return editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
@@ -155,7 +153,7 @@ enum JSONOperators {
             }
         }
 
-    static let op8 = MutationOperator("json.string-unicode", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op8 = MutationOperator("json.string-unicode", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
                 let u = rng.element(FuzzValues.unicodeStrings)
@@ -164,7 +162,7 @@ enum JSONOperators {
             }
         }
 
-    static let op9 = MutationOperator("json.string-control", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op9 = MutationOperator("json.string-control", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
                 let c = rng.element(FuzzValues.controlStrings)
@@ -173,7 +171,7 @@ enum JSONOperators {
             }
         }
 
-    static let op10 = MutationOperator("json.deep-nesting", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+    static let op10 = MutationOperator("json.deep-nesting", [.body], weight: 0.5, requires: .json) { ctx, rng in
             let depth = rng.element([33, 129, 513, 1025])
             return editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, rng in
                 let asArrays = rng.chance(0.5)
@@ -186,7 +184,7 @@ enum JSONOperators {
             }
         }
 
-    static let op11 = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+    static let op11 = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, requires: .json) { ctx, rng in
             var local = rng
             let result = ctx.withJSON { root -> String? in
                 let old = root.kind
@@ -201,7 +199,7 @@ enum JSONOperators {
             return result
         }
 
-    static let op12 = MutationOperator("json.truncate", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op12 = MutationOperator("json.truncate", [.body], requires: .json) { ctx, rng in
             let bytes = ctx.bodyBytes()
             guard bytes.count > 1 else { return nil }
             var cut = Placeholders.safePosition(rng.next(below: bytes.count), ranges: Placeholders.ranges(in: bytes))
@@ -210,7 +208,7 @@ enum JSONOperators {
             return "at byte \(cut) of \(bytes.count)"
         }
 
-    static let op13 = MutationOperator("json.invalid-syntax", [.body], applies: mayHoldJSON) { ctx, rng in
+    static let op13 = MutationOperator("json.invalid-syntax", [.body], requires: .json) { ctx, rng in
             var bytes = ctx.bodyBytes()
             guard !bytes.isEmpty else { return nil }
             let ranges = Placeholders.ranges(in: bytes)
@@ -251,7 +249,7 @@ enum JSONOperators {
             return detail
         }
 
-    static let op14 = MutationOperator("json.invalid-utf8", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+    static let op14 = MutationOperator("json.invalid-utf8", [.body], weight: 0.7, requires: .json) { ctx, rng in
             var bytes = ctx.bodyBytes()
             let ranges = Placeholders.ranges(in: bytes)
             let quotes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\"") }

@@ -7,7 +7,9 @@ enum BodyKind {
 
 /// The request being mutated, with its JSON body parsed at most once across stacked operators.
 struct MutationContext {
-    var request: RequestTemplate
+    var request: RequestTemplate {
+        didSet { facts = nil }
+    }
     var dropCookies: Bool
     /// Recorded bodies of the whole corpus, for splicing.
     let donors: [[UInt8]]
@@ -16,15 +18,24 @@ struct MutationContext {
     /// nil until first needed; `.some(nil)` when the body is not parseable JSON.
     private var parsedJSON: JSONValue??
     private var jsonDirty = false
+    /// Facts about `request` that many operators' `applies` ask for; cleared on every change.
+    private var facts: Facts?
 
     static let parser = JSONParser(maximumDepth: 4096, allowsTemplatePlaceholders: true)
 
-    init(request: RequestTemplate, dropCookies: Bool = false, donors: [[UInt8]], hugeSizes: [Int], json: JSONValue?? = nil) {
+    init(
+        request: RequestTemplate, dropCookies: Bool = false, donors: [[UInt8]], hugeSizes: [Int],
+        json: JSONValue?? = nil, facts: (Facts, BodyKind)? = nil
+    ) {
         self.request = request
         self.dropCookies = dropCookies
         self.donors = donors
         self.hugeSizes = hugeSizes
         self.parsedJSON = json
+        if let facts {
+            self.facts = facts.0
+            self.bodyKindCache = facts.1
+        }
     }
 
     /// Parses a body as a template JSON text, as the mutator does.
@@ -33,12 +44,83 @@ struct MutationContext {
         return try? parser.parse(text)
     }
 
+    /// What a request offers to operators, as bits an operator's requirements are checked against.
+    struct Facts: OptionSet {
+        let rawValue: UInt32
+        static let query = Facts(rawValue: 1 << 0)
+        static let headers = Facts(rawValue: 1 << 1)
+        static let csrfHeader = Facts(rawValue: 1 << 2)
+        static let contentTypeHeader = Facts(rawValue: 1 << 3)
+        static let body = Facts(rawValue: 1 << 4)
+        static let noBody = Facts(rawValue: 1 << 5)
+        static let nonEmptyBody = Facts(rawValue: 1 << 6)
+        /// A body that is JSON by its content type or first byte, and not known to fail parsing.
+        static let json = Facts(rawValue: 1 << 7)
+        static let form = Facts(rawValue: 1 << 8)
+        /// A non-empty body that is neither JSON nor absent: byte havoc applies.
+        static let rawBody = Facts(rawValue: 1 << 9)
+        static let identifier = Facts(rawValue: 1 << 10)
+        static let donors = Facts(rawValue: 1 << 11)
+    }
+
+    /// The facts of the current request (computed once per change).
+    mutating func currentFacts() -> Facts {
+        if let facts { return facts }
+        let kind = MutationContext.bodyKind(of: request)
+        var f: Facts = []
+        if !request.query.isEmpty { f.insert(.query) }
+        if !request.headers.isEmpty { f.insert(.headers) }
+        if HeaderOperators.index(of: "X-CSRF-Token", in: request.headers) != nil { f.insert(.csrfHeader) }
+        if HeaderOperators.index(of: "Content-Type", in: request.headers) != nil { f.insert(.contentTypeHeader) }
+        if request.body == nil { f.insert(.noBody) } else { f.insert(.body) }
+        if hasNonEmptyBody { f.insert(.nonEmptyBody) }
+        var jsonKnownBad = false
+        if case .some(.none) = parsedJSON { jsonKnownBad = true }
+        if kind == .json && !jsonKnownBad { f.insert(.json) }
+        if kind == .form { f.insert(.form) }
+        if (kind == .other || kind == .form) && hasNonEmptyBody { f.insert(.rawBody) }
+        if MutationContext.hasIdentifierSegment(request.path) { f.insert(.identifier) }
+        if !donors.isEmpty { f.insert(.donors) }
+        facts = f
+        bodyKindCache = kind
+        return f
+    }
+
+    private var bodyKindCache: BodyKind = .none
+
     var bodyKind: BodyKind {
+        mutating get {
+            _ = currentFacts()
+            return bodyKindCache
+        }
+    }
+
+    static func hasIdentifierSegment(_ path: String) -> Bool {
+        var result = false
+        var p = path
+        p.withUTF8 { bytes in
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "/") {
+                if i > start {
+                    let segment = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                    if EndpointTemplate.isIdentifier(Substring(segment)) {
+                        result = true
+                        return
+                    }
+                }
+                start = i + 1
+            }
+        }
+        return result
+    }
+
+    static func bodyKind(of request: RequestTemplate) -> BodyKind {
         guard let body = request.body else { return .none }
         guard body.base64 == nil, let text = body.text else { return .other }
-        let type = (body.contentType ?? request.header("Content-Type") ?? "").lowercased()
-        if type.contains("json") { return .json }
-        if type.contains("x-www-form-urlencoded") { return .form }
+        let type = body.contentType
+            ?? HeaderOperators.index(of: "Content-Type", in: request.headers).map { request.headers[$0].value } ?? ""
+        if containsASCIICaseInsensitive(type, "json") { return .json }
+        if containsASCIICaseInsensitive(type, "x-www-form-urlencoded") { return .form }
         if type.isEmpty, let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
             first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         {
@@ -47,16 +129,27 @@ struct MutationContext {
         return .other
     }
 
-    /// Whether JSON operators may try this body (it may still fail to parse).
-    var mayHoldJSON: Bool {
-        if case .some(.none) = parsedJSON { return false }
-        return bodyKind == .json
+    /// Substring search on bytes: the standard library's generic search is far slower for this.
+    static func containsASCIICaseInsensitive(_ haystack: String, _ lowercaseNeedle: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: lowercaseNeedle.utf8Start, count: lowercaseNeedle.utf8CodeUnitCount)
+        let bytes = Array(haystack.utf8)
+        guard bytes.count >= needle.count else { return false }
+        outer: for start in 0...(bytes.count - needle.count) {
+            for j in 0..<needle.count {
+                var b = bytes[start + j]
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                if b != needle[j] { continue outer }
+            }
+            return true
+        }
+        return false
     }
 
     /// Runs `edit` on the parsed JSON body; nil when the body is not JSON or `edit` declined.
     mutating func withJSON<R>(_ edit: (inout JSONValue) -> R?) -> R? {
         if parsedJSON == nil {
             parsedJSON = bodyKind == .json ? MutationContext.parseJSONBody(request.body) : .some(nil)
+            if case .some(.none) = parsedJSON { facts = nil }
         }
         guard case .some(.some(var value)) = parsedJSON else { return nil }
         parsedJSON = .some(nil)  // drop the reference so `value` is edited in place
@@ -70,6 +163,7 @@ struct MutationContext {
     mutating func readJSON<R>(_ read: (JSONValue) -> R) -> R? {
         if parsedJSON == nil {
             parsedJSON = bodyKind == .json ? MutationContext.parseJSONBody(request.body) : .some(nil)
+            if case .some(.none) = parsedJSON { facts = nil }
         }
         guard case .some(.some(let value)) = parsedJSON else { return nil }
         return read(value)
@@ -106,6 +200,13 @@ struct MutationContext {
         parsedJSON = nil
     }
 
+    /// Whether there is a body with at least one byte, without decoding it.
+    var hasNonEmptyBody: Bool {
+        guard let body = request.body else { return false }
+        if let text = body.text { return !text.isEmpty }
+        return !(body.base64?.isEmpty ?? true)
+    }
+
     /// The final request, with pending edits written out.
     mutating func finish() -> MutatedRequest {
         flushJSON()
@@ -138,20 +239,20 @@ struct MutationOperator: Sendable {
     let name: String
     let parts: Set<RequestPart>
     let weight: Double
-    /// Cheap pre-check; `apply` may still decline (return nil) without changing anything.
-    let applies: @Sendable (inout MutationContext) -> Bool
+    /// What the request must offer; `apply` may still decline (return nil) without changing anything.
+    let requires: MutationContext.Facts
     /// Changes the context and describes what it did, or returns nil and changes nothing.
     let apply: @Sendable (inout MutationContext, inout SeededGenerator) -> String?
 
     init(
         _ name: String, _ parts: Set<RequestPart>, weight: Double = 1,
-        applies: @escaping @Sendable (inout MutationContext) -> Bool = { _ in true },
+        requires: MutationContext.Facts = [],
         apply: @escaping @Sendable (inout MutationContext, inout SeededGenerator) -> String?
     ) {
         self.name = name
         self.parts = parts
         self.weight = weight
-        self.applies = applies
+        self.requires = requires
         self.apply = apply
     }
 

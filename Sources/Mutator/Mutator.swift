@@ -24,10 +24,13 @@ public final class Mutator: Sendable {
     let parents: [(session: Int, step: Int)]
     /// Parsed JSON bodies of the parents, so deriving a mutant does not re-parse them.
     let parsedBodies: [[JSONValue??]]
+    /// Operator-facing facts of each parent, computed once.
+    let parentFacts: [[(MutationContext.Facts, BodyKind)]]
     let donors: [[UInt8]]
     let operators: [MutationOperator]
     let baseWeights: [Double]
     let operatorIndex: [String: Int]
+    let requirements: [MutationContext.Facts]
     let state: Mutex<FeedbackState>
 
     /// - Parameters:
@@ -43,8 +46,7 @@ public final class Mutator: Sendable {
             var row: [JSONValue??] = []
             for (t, step) in session.steps.enumerated() {
                 parents.append((s, t))
-                let probe = MutationContext(request: step.request, donors: [], hugeSizes: [1])
-                row.append(probe.bodyKind == .json ? .some(MutationContext.parseJSONBody(step.request.body)) : nil)
+                row.append(MutationContext.bodyKind(of: step.request) == .json ? .some(MutationContext.parseJSONBody(step.request.body)) : nil)
                 if let bytes = step.request.body?.rawBytes, !bytes.isEmpty { donors.append(bytes) }
             }
             parsed.append(row)
@@ -52,11 +54,19 @@ public final class Mutator: Sendable {
         self.parents = parents
         self.parsedBodies = parsed
         self.donors = donors
+        // Facts depend on the donors (splicing needs some), so they are computed once those are known.
+        self.parentFacts = zip(sessions, parsed).map { session, row in
+            zip(session.steps, row).map { step, json in
+                var probe = MutationContext(request: step.request, donors: donors, hugeSizes: [1], json: json)
+                return (probe.currentFacts(), probe.bodyKind)
+            }
+        }
         self.operators = MutationOperator.catalog
         self.baseWeights = operators.map { configuration.weight(for: $0.name, default: $0.weight) }
         var index: [String: Int] = [:]
         for (i, op) in operators.enumerated() { index[op.name] = i }
         self.operatorIndex = index
+        self.requirements = operators.map(\.requires)
         self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
     }
 
@@ -142,7 +152,8 @@ public final class Mutator: Sendable {
     func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
         let parent = sessions[session].steps[step].request
         var ctx = MutationContext(
-            request: parent, donors: donors, hugeSizes: configuration.hugeSizes, json: parsedBodies[session][step])
+            request: parent, donors: donors, hugeSizes: configuration.hugeSizes, json: parsedBodies[session][step],
+            facts: parentFacts[session][step])
         var count = 1
         while count < configuration.maximumStack, rng.chance(0.5) { count += 1 }
         var operations: [MutationOperation] = []
@@ -150,8 +161,9 @@ public final class Mutator: Sendable {
         var applicable = [Double](repeating: 0, count: operators.count)
         for _ in 0..<count {
             for _ in 0..<4 {
-                for (i, op) in operators.enumerated() {
-                    applicable[i] = weights[i] > 0 && op.applies(&ctx) ? weights[i] : 0
+                let facts = ctx.currentFacts()
+                for i in 0..<requirements.count {
+                    applicable[i] = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
                 }
                 guard let k = rng.pickWeighted(applicable) else { break }
                 let opSeed = rng.next()

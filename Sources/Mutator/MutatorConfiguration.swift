@@ -16,7 +16,7 @@ public struct MutatorConfiguration: Sendable, Hashable {
         maximumStack: Int = 4,
         weights: [String: Double] = [:],
         adaptive: Bool = true,
-        hugeSizes: [Int] = [65, 256, 1025, 4097, 65_537]
+        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385]
     ) {
         self.maximumStack = max(1, maximumStack)
         self.weights = weights

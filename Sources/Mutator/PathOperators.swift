@@ -25,10 +25,6 @@ enum PathOperators {
         return "segment \(i + 1) → \(abbreviate(parts[i]))"
     }
 
-    static func hasIdentifier(_ ctx: inout MutationContext) -> Bool {
-        segments(ctx.request.path).contains { EndpointTemplate.isIdentifier(Substring($0)) }
-    }
-
     static let all: [MutationOperator] = [
         MutationOperator("path.empty-segment", [.path]) { ctx, rng in
             replaceSegment(&ctx, &rng) { _, _ in "" }
@@ -70,22 +66,22 @@ enum PathOperators {
                 rng.element([old + "%00", "%00" + old, old + "%00.json", "%00"])
             }
         },
-        MutationOperator("path.id-type", [.path], applies: hasIdentifier) { ctx, rng in
+        MutationOperator("path.id-type", [.path], requires: .identifier) { ctx, rng in
             replaceSegment(&ctx, &rng, onlyIdentifiers: true) { _, rng in
                 rng.element(["abc", "1.5", "true", "null", "[]", "%20", "1e3", "0x1A", "undefined", "-"])
             }
         },
-        MutationOperator("path.id-negative", [.path], weight: 0.7, applies: hasIdentifier) { ctx, rng in
+        MutationOperator("path.id-negative", [.path], weight: 0.7, requires: .identifier) { ctx, rng in
             replaceSegment(&ctx, &rng, onlyIdentifiers: true) { _, rng in
                 rng.element(["-1", "-0", "-2147483649", "-9223372036854775809"])
             }
         },
-        MutationOperator("path.id-huge", [.path], weight: 0.7, applies: hasIdentifier) { ctx, rng in
+        MutationOperator("path.id-huge", [.path], weight: 0.7, requires: .identifier) { ctx, rng in
             replaceSegment(&ctx, &rng, onlyIdentifiers: true) { _, rng in
                 rng.element(["2147483648", "9223372036854775808", "99999999999999999999999999", "1e308"])
             }
         },
-        MutationOperator("path.id-other", [.path], applies: hasIdentifier) { ctx, rng in
+        MutationOperator("path.id-other", [.path], requires: .identifier) { ctx, rng in
             replaceSegment(&ctx, &rng, onlyIdentifiers: true) { _, rng in
                 switch rng.next(below: 4) {
                 case 0: "0"

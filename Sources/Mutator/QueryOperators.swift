@@ -15,12 +15,12 @@ enum QueryOperators {
     }
 
     static let all: [MutationOperator] = [
-        MutationOperator("query.drop", [.query], applies: hasQuery) { ctx, rng in
+        MutationOperator("query.drop", [.query], requires: .query) { ctx, rng in
             guard !ctx.request.query.isEmpty else { return nil }
             let removed = ctx.request.query.remove(at: rng.next(below: ctx.request.query.count))
             return removed.name
         },
-        MutationOperator("query.duplicate", [.query], applies: hasQuery) { ctx, rng in
+        MutationOperator("query.duplicate", [.query], requires: .query) { ctx, rng in
             guard !ctx.request.query.isEmpty else { return nil }
             let i = rng.next(below: ctx.request.query.count)
             var copy = ctx.request.query[i]
@@ -34,7 +34,7 @@ enum QueryOperators {
             ctx.request.query.append(QueryItem(name, value))
             return name
         },
-        MutationOperator("query.type-confuse", [.query], applies: hasQuery) { ctx, rng in
+        MutationOperator("query.type-confuse", [.query], requires: .query) { ctx, rng in
             guard !ctx.request.query.isEmpty else { return nil }
             if rng.chance(0.2) {
                 let i = rng.next(below: ctx.request.query.count)

@@ -159,4 +159,4 @@ func allTemplateText(_ r: RequestTemplate) -> [String] {
         + [r.body?.text ?? ""]
 }
 
-let pinnedDerivationHash: UInt64 = 3_627_504_686_603_011_895
+let pinnedDerivationHash: UInt64 = 4_989_862_559_426_974_399
