@@ -12,11 +12,11 @@ enum FormOperators {
 
     static func fields(_ text: String) -> [Field] {
         guard !text.isEmpty else { return [] }
-        return text.split(separator: "&", omittingEmptySubsequences: false).map { pair in
-            if let eq = pair.firstIndex(of: "=") {
-                return Field(name: String(pair[..<eq]), value: String(pair[pair.index(after: eq)...]))
+        return text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false).map { pair in
+            if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
+                return Field(name: String(Substring(pair[..<eq])), value: String(Substring(pair[pair.index(after: eq)...])))
             }
-            return Field(name: String(pair), value: nil)
+            return Field(name: String(Substring(pair)), value: nil)
         }
     }
 

@@ -35,6 +35,8 @@ struct MutationContext {
         if let facts {
             self.facts = facts.0
             self.bodyKindCache = facts.1
+            self.identifierPath = request.path
+            self.identifierFact = facts.0.contains(.identifier)
         }
     }
 
@@ -79,7 +81,7 @@ struct MutationContext {
         if kind == .json && !jsonKnownBad { f.insert(.json) }
         if kind == .form { f.insert(.form) }
         if (kind == .other || kind == .form) && hasNonEmptyBody { f.insert(.rawBody) }
-        if MutationContext.hasIdentifierSegment(request.path) { f.insert(.identifier) }
+        if pathHasIdentifier() { f.insert(.identifier) }
         if !donors.isEmpty { f.insert(.donors) }
         facts = f
         bodyKindCache = kind
@@ -96,22 +98,18 @@ struct MutationContext {
     }
 
     static func hasIdentifierSegment(_ path: String) -> Bool {
-        var result = false
-        var p = path
-        p.withUTF8 { bytes in
-            var start = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "/") {
-                if i > start {
-                    let segment = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                    if EndpointTemplate.isIdentifier(Substring(segment)) {
-                        result = true
-                        return
-                    }
-                }
-                start = i + 1
-            }
-        }
-        return result
+        path.utf8.split(separator: UInt8(ascii: "/")).contains { EndpointTemplate.isIdentifier(Substring($0)) }
+    }
+
+    /// The path the identifier fact was computed for: most operators leave the path alone.
+    private var identifierPath: String?
+    private var identifierFact = false
+
+    mutating func pathHasIdentifier() -> Bool {
+        if let identifierPath, identifierPath == request.path { return identifierFact }
+        identifierFact = MutationContext.hasIdentifierSegment(request.path)
+        identifierPath = request.path
+        return identifierFact
     }
 
     static func bodyKind(of request: RequestTemplate) -> BodyKind {

@@ -3,9 +3,11 @@ import StampedeCore
 /// Operators on the path, one segment at a time.
 enum PathOperators {
     static func segments(_ path: String) -> [String] {
-        var rest = Substring(path)
-        if rest.first == "/" { rest = rest.dropFirst() }
-        return rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var rest = path.utf8[...]
+        if rest.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
+        return rest.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
+            String(Substring($0))
+        }
     }
 
     static func join(_ segments: [String]) -> String { "/" + segments.joined(separator: "/") }
