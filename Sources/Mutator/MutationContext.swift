@@ -98,7 +98,17 @@ struct MutationContext {
     }
 
     static func hasIdentifierSegment(_ path: String) -> Bool {
-        path.utf8.split(separator: UInt8(ascii: "/")).contains { EndpointTemplate.isIdentifier(Substring($0)) }
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var i = start
+        while true {
+            if i == utf8.endIndex || utf8[i] == UInt8(ascii: "/") {
+                if start < i, EndpointTemplate.isIdentifier(Substring(utf8[start..<i])) { return true }
+                if i == utf8.endIndex { return false }
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
     }
 
     /// The path the identifier fact was computed for: most operators leave the path alone.

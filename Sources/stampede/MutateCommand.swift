@@ -77,6 +77,7 @@ struct MutateCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let parents = mutator.sessions.enumerated().flatMap { s, session in session.steps.indices.map { (s, $0) } }
         for mode in ["mutant(session:step:seed:)", "nextMutant(seed:) + feedback"] {
+            let cpuStart = MutateCommand.threadCPUSeconds()
             let start = clock.now
             let deadline = start + .milliseconds(Int(seconds * 1000))
             var produced = 0
@@ -99,9 +100,20 @@ struct MutateCommand: AsyncParsableCommand {
                 if clock.now >= deadline { break }
             }
             let elapsed = clock.now - start
+            let cpu = MutateCommand.threadCPUSeconds() - cpuStart
             let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            print("\(mode): \(produced) mutants in \(String(format: "%.2f", secondsTaken)) s = \(Int(Double(produced) / secondsTaken)) mutants/s (avg body \(bytes / max(produced, 1)) bytes)")
+            print("\(mode): \(produced) mutants in \(String(format: "%.2f", secondsTaken)) s wall = \(Int(Double(produced) / secondsTaken)) mutants/s; "
+                + "\(String(format: "%.2f", cpu)) s CPU on one thread = \(Int(Double(produced) / max(cpu, 1e-9))) mutants per CPU-second (avg body \(bytes / max(produced, 1)) bytes)")
         }
+    }
+}
+
+extension MutateCommand {
+    /// CPU time of the calling thread, so the benchmark is not skewed by other load on the machine.
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
 

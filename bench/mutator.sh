@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Mutants per second on one core, in a release build.
+#
+#   bench/mutator.sh [CORPUS] [SECONDS]
+#
+# Without CORPUS (or when it does not exist) the built-in demo-like corpus is used. Both wall-clock
+# and thread-CPU rates are printed: on a busy machine the CPU rate is the one that measures the
+# mutator rather than the scheduler.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${1:-corpora/demo/baseline.corpus}"
+seconds="${2:-3}"
+swift build -c release --product stampede >/dev/null
+bin="$(swift build -c release --show-bin-path)/stampede"
+if [[ -f "$corpus" ]]; then
+    echo "corpus: $corpus"
+    "$bin" mutate --corpus "$corpus" --bench "$seconds"
+else
+    echo "corpus: built-in demo-like corpus (no $corpus)"
+    "$bin" mutate --demo --bench "$seconds"
+fi
