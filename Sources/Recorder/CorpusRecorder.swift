@@ -56,6 +56,19 @@ public final class CorpusRecorder: Sendable {
         grouper.withLock { $0.add(exchange) }
     }
 
+    /// Groups and writes already finished exchanges (HAR import), oldest first: a session ends
+    /// where the next exchange starts more than the idle gap after its last one. Returns the
+    /// sessions written.
+    @discardableResult
+    public func importExchanges(_ exchanges: [RecordedExchange]) throws -> [Session] {
+        var sessions: [Session] = []
+        for exchange in exchanges.sorted(by: { $0.startedAtMs < $1.startedAtMs }) {
+            sessions += try flushIdle(nowMs: exchange.startedAtMs)
+            add(exchange)
+        }
+        return sessions + (try flushAll())
+    }
+
     /// Writes the sessions idle for the idle gap at `nowMs` (default: now); returns them.
     @discardableResult
     public func flushIdle(nowMs: Int64? = nil) throws -> [Session] {
