@@ -143,14 +143,19 @@ public enum RecorderError: Error, CustomStringConvertible {
 /// Request context that keeps the client's address (the session identity of last resort).
 struct ProxyContext: RequestContext {
     var coreContext: CoreRequestContextStorage
+    /// `IP:PORT` of the client's connection.
     let remote: String
+    /// `IP` of the client.
+    let remoteHost: String
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         if let address = source.channel.remoteAddress, let ip = address.ipAddress {
             remote = "\(ip):\(address.port ?? 0)"
+            remoteHost = ip
         } else {
             remote = "unknown"
+            remoteHost = "unknown"
         }
     }
 }
@@ -191,10 +196,11 @@ struct ProxyResponder: HTTPResponder {
         let path = request.uri.path
         let query = request.uri.query.map { QueryItem.parse($0[...]) } ?? []
         let method = request.method.rawValue
+        let connection = recorder.options.groupAnonymousByHost ? context.remoteHost : context.remote
         var exchange = RecordedExchange(
-            connection: context.remote, startedAtMs: started, endedAtMs: started, method: method, path: path,
+            connection: connection, startedAtMs: started, endedAtMs: started, method: method, path: path,
             query: query, requestHeaders: headers, requestBody: body, status: 0)
-        let ticket = recorder.begin(connection: context.remote, cookies: exchange.requestCookies)
+        let ticket = recorder.begin(connection: connection, cookies: exchange.requestCookies)
 
         let head = OneShot<Head>()
         let aborted = AtomicFlag()

@@ -41,6 +41,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-gap"), help: "Seconds without a request after which a session is finished and written.")
     var idleGap: Double = 30
 
+    @Flag(name: .customLong("group-by-host"), help: "Group requests without a session cookie by client address, not connection (for curl scripts).")
+    var groupByHost = false
+
     @Flag(name: .customLong("keep-secrets"), help: "Keep Authorization values, passwords and tokens in clear.")
     var keepSecrets = false
 
@@ -63,7 +66,7 @@ struct RecordCommand: AsyncParsableCommand {
     }
 
     var options: RecordingOptions {
-        RecordingOptions(sessionCookie: sessionCookie, idleGap: .milliseconds(Int64(idleGap * 1000)), keepSecrets: keepSecrets)
+        RecordingOptions(sessionCookie: sessionCookie, idleGap: .milliseconds(Int64(idleGap * 1000)), keepSecrets: keepSecrets, groupAnonymousByHost: groupByHost)
     }
 
     var header: CorpusHeader {
