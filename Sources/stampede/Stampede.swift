@@ -9,6 +9,7 @@ struct Stampede: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CorpusCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 }
