@@ -129,7 +129,10 @@ final class EasyHandle {
         }
         if configuration.http2 {
             let tls = request.url.utf8.starts(with: "https:".utf8) || request.url.utf8.starts(with: "HTTPS:".utf8)
-            let version = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            // Cleartext HTTP/2 is h2c by prior knowledge, except on libcurl < 8.0, whose prior-knowledge
+            // connections break on reuse ("Error in the HTTP2 framing layer", curl#10634): there the
+            // request offers an h2c upgrade and stays HTTP/1.1 when the server declines.
+            let version = tls ? CURL_HTTP_VERSION_2TLS : (Curl.priorKnowledgeReuseWorks ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0)
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
 
