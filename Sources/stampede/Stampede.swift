@@ -13,6 +13,7 @@ struct Stampede: AsyncParsableCommand {
             CorpusCommand.self,
             RecordCommand.self,
             ServeDemoCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 
