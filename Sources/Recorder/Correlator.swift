@@ -236,7 +236,7 @@ struct Work {
                 guard produced[value] == nil, !clientValues.contains(value), !cookieValues.contains(value),
                     !identityLiterals.contains(value), Self.isCorrelatable(value, key: candidate.key, isNumber: candidate.isNumber)
                 else { continue }
-                let name = Self.variableName(key: candidate.key, exchange: drafts[i].exchange, fromHeader: candidate.rule.source == .header)
+                let name = Self.variableName(key: candidate.key, exchange: drafts[i].exchange)
                 let rule = candidate.rule
                 let origin = "step \(i + 1) response \(rule.source == .json ? rule.expression : rule.expression + (rule.pattern.map { " ~ \($0)" } ?? ""))"
                 produced[value] = Produced(baseName: name, step: i, rule: rule, origin: origin, short: value.count < 6)
@@ -292,7 +292,7 @@ struct Work {
 
     static func isIDKey(_ key: String) -> Bool {
         let k = key.lowercased()
-        return k == "id" || k.hasSuffix("_id") || k.hasSuffix("id") && key.last == "d" && key.dropLast(2).last?.isLowercase == true
+        return k == "id" || k.hasSuffix("_id") || key.hasSuffix("Id") || key.hasSuffix("ID")
             || k.hasSuffix("uuid") || k.hasSuffix("token") || k == "location" || k == "etag"
     }
 
@@ -321,7 +321,7 @@ struct Work {
     }
 
     /// `execution_id` stays; `id` from `POST /api/v1/scripts` becomes `script_id`.
-    static func variableName(key: String, exchange: RecordedExchange, fromHeader: Bool) -> String {
+    static func variableName(key: String, exchange: RecordedExchange) -> String {
         var base = key
         if key.lowercased() == "id" || key == "location" || key.isEmpty {
             let words = exchange.path.split(separator: "/").filter { !EndpointTemplate.isIdentifier($0) }
@@ -420,7 +420,7 @@ struct Work {
                 return value == slot.value ? nil : value
             }
             for (name, place) in found {
-                define(name, name.hasPrefix("vu.") ? .client : .client, "redacted \(place) of step \(i + 1)" + (name.hasPrefix("secret.") ? "; replay reads it from STAMPEDE_SECRET_\(name.dropFirst(7).uppercased())" : ""))
+                define(name, .client, "redacted \(place) of step \(i + 1)" + (name.hasPrefix("secret.") ? "; replay reads it from STAMPEDE_SECRET_\(name.dropFirst(7).uppercased())" : ""))
             }
         }
     }
