@@ -13,6 +13,8 @@ final class EasyHandle {
     private var bodyStorage: UnsafeMutableRawPointer
     private var bodyCapacity: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The URL libcurl holds; closed-loop clients repeat URLs, and setting one copies and parses it.
+    private var lastURL = ""
 
     // The running transfer.
     var job: WorkerJob?
@@ -23,6 +25,9 @@ final class EasyHandle {
     private var sse: SSEState?
     /// True when the SSE window (not the request timeout) is the transfer's time limit.
     private var windowIsLimit = false
+    /// The running transfer's streaming hook, and whether its head was delivered.
+    private var stream: ResponseStream?
+    private var headDelivered = false
 
     struct SSEState {
         var parser = SSEParser()
@@ -70,10 +75,10 @@ final class EasyHandle {
         try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_WRITEFUNCTION) { pointer, size, count, user in
             let length = size * count
             guard let pointer, let user else { return length }
-            Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
+            let keepGoing = Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
                 $0.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length))
             }
-            return length
+            return keepGoing ? length : 0  // a short count makes libcurl abort with CURLE_WRITE_ERROR
         }, "curl_easy_setopt(CURLOPT_WRITEFUNCTION)")
         try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_WRITEDATA, me), "curl_easy_setopt(CURLOPT_WRITEDATA)")
         try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_HEADERFUNCTION) { pointer, size, count, user in
@@ -96,6 +101,11 @@ final class EasyHandle {
         if configuration.connectTimeoutMs > 0 {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMs), "curl_easy_setopt(CURLOPT_CONNECTTIMEOUT_MS)")
         }
+        if !configuration.useEnvironmentProxy {
+            // An empty proxy disables libcurl's per-transfer *_proxy environment lookups: the
+            // target is named explicitly, and the lookups cost measurable CPU per request.
+            try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_PROXY, ""), "curl_easy_setopt(CURLOPT_PROXY)")
+        }
         if !configuration.http2 {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
@@ -110,16 +120,24 @@ final class EasyHandle {
         bodyPrefix.removeAll(keepingCapacity: true)
         bodyCount = 0
         errorBuffer[0] = 0
+        stream = request.stream
+        headDelivered = false
         if let options = request.sse {
             sse = SSEState(maxEvents: max(0, options.maxEvents))
         } else {
             sse = nil
         }
 
-        try Curl.check(request.url.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_URL, $0) }, "curl_easy_setopt(CURLOPT_URL)")
+        if request.url != lastURL {
+            try Curl.check(request.url.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_URL, $0) }, "curl_easy_setopt(CURLOPT_URL)")
+            lastURL = request.url
+        }
         if configuration.http2 {
             let tls = request.url.utf8.starts(with: "https:".utf8) || request.url.utf8.starts(with: "HTTPS:".utf8)
-            let version = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            // Cleartext HTTP/2 is h2c by prior knowledge, except on libcurl < 8.0, whose prior-knowledge
+            // connections break on reuse ("Error in the HTTP2 framing layer", curl#10634): there the
+            // request offers an h2c upgrade and stays HTTP/1.1 when the server declines.
+            let version = tls ? CURL_HTTP_VERSION_2TLS : (Curl.priorKnowledgeReuseWorks ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0)
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
 
@@ -166,6 +184,7 @@ final class EasyHandle {
     }
 
     private func setHeaders(_ headers: [HTTPHeader], sendsBody: Bool) throws(EngineError) {
+        if headers.isEmpty && !sendsBody && headerList == nil { return }
         if let headerList {
             curl_slist_free_all(headerList)
             self.headerList = nil
@@ -196,13 +215,15 @@ final class EasyHandle {
 
     // MARK: Callbacks (libcurl calls these on the worker thread, inside curl_multi_perform)
 
-    private func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bodyCount += bytes.count
         let room = configuration.bodyPrefixLimit - bodyPrefix.count
         if room > 0 {
             bodyPrefix.append(contentsOf: room >= bytes.count ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]))
         }
         if sse != nil { receiveEvents(bytes) }
+        if let stream { return streamBody(bytes, to: stream) }
+        return true
     }
 
     private func receiveEvents(_ bytes: UnsafeRawBufferPointer) {
@@ -221,6 +242,24 @@ final class EasyHandle {
         // A new status line starts a new header block (after `100 Continue` or other 1xx).
         if bytes.starts(with: "HTTP/".utf8) { headerBytes.removeAll(keepingCapacity: true) }
         headerBytes.append(contentsOf: bytes)
+        if stream != nil, bytes.count <= 2, bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { streamHead() }
+    }
+
+    // MARK: Streaming hook (ResponseStream; used by the recording proxy)
+
+    /// At the blank line ending a header block: hands over the final (non-1xx) head once.
+    private func streamHead() {
+        guard let stream, !headDelivered else { return }
+        var status = 0
+        _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        guard status >= 200 else { return }
+        headDelivered = true
+        stream.onHead(status, Self.parseHeaders(headerBytes))
+    }
+
+    private func streamBody(_ bytes: UnsafeRawBufferPointer, to stream: ResponseStream) -> Bool {
+        if !headDelivered { streamHead() }
+        return stream.onBodyChunk(Array(bytes))
     }
 
     // MARK: Completion
@@ -229,6 +268,7 @@ final class EasyHandle {
     func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, HTTPResponse)? {
         guard let job else { return nil }
         self.job = nil
+        stream = nil
         var response = HTTPResponse()
         var status = 0
         _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
