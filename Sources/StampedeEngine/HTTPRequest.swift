@@ -21,6 +21,7 @@ public struct HTTPRequest: Sendable, Equatable {
     /// `HTTPResponse.latencyUs` is measured from it, so a late start counts as latency.
     public var scheduledAt: ContinuousClock.Instant?
 
+    /// A request; only `url` is required (a plain GET).
     public init(
         method: String = "GET",
         url: String,
