@@ -240,7 +240,7 @@ final class EasyHandle {
 
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         // A new status line starts a new header block (after `100 Continue` or other 1xx).
-        if bytes.starts(with: "HTTP/".utf8) { headerBytes.removeAll(keepingCapacity: true) }
+        if Self.isStatusLine(bytes) { headerBytes.removeAll(keepingCapacity: true) }
         headerBytes.append(contentsOf: bytes)
         if stream != nil, bytes.count <= 2, bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { streamHead() }
     }
@@ -310,6 +310,15 @@ final class EasyHandle {
         return Int64(value)
     }
 
+    /// True when a header line is a status line (`HTTP/…`); a byte compare, as it runs per header.
+    @inline(__always)
+    static func isStatusLine<C: RandomAccessCollection<UInt8>>(_ line: C) -> Bool {
+        guard line.count >= 5 else { return false }
+        let i = line.startIndex
+        return line[i] == 0x48 && line[line.index(i, offsetBy: 1)] == 0x54 && line[line.index(i, offsetBy: 2)] == 0x54
+            && line[line.index(i, offsetBy: 3)] == 0x50 && line[line.index(i, offsetBy: 4)] == 0x2F  // "HTTP/"
+    }
+
     /// Splits a raw header block (status line, `Name: value` lines) into headers.
     static func parseHeaders(_ bytes: [UInt8]) -> [HTTPHeader] {
         var headers: [HTTPHeader] = []
@@ -321,7 +330,7 @@ final class EasyHandle {
                 var lineEnd = index
                 if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 if lineEnd > lineStart, let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")),
-                   !bytes[lineStart..<lineEnd].starts(with: "HTTP/".utf8) {
+                   !isStatusLine(bytes[lineStart..<lineEnd]) {
                     var valueStart = colon + 1
                     while valueStart < lineEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
                     var valueEnd = lineEnd

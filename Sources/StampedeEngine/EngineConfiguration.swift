@@ -26,6 +26,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
 
+    /// Settings with the documented defaults.
     public init(
         workers: Int = EngineConfiguration.coreCount,
         verifyTLS: Bool = false,
