@@ -8,12 +8,8 @@ extension PropertySchema {
     /// before `true`, earlier enum values), so greedy shrinking always terminates. Structural steps
     /// (drop an optional member or an element, cut a string) come before value steps.
     public func shrinkCandidates(of value: JSONValue) -> [JSONValue] {
-        var seen: Set<JSONValue> = [value]
-        return rawCandidates(of: value).filter { conforms($0) && seen.insert($0).inserted }
-    }
-
-    /// Candidates before the validity filter (a child's candidates are validated through the root).
-    func rawCandidates(of value: JSONValue) -> [JSONValue] {
+        // Each level only yields values valid at that level, built from children's valid candidates,
+        // so no candidate needs a whole-tree check (that made shrinking quadratic in the tree size).
         var out: [JSONValue] = []
         if nullable, value != .null { out.append(.null) }
         switch (shape, value) {
@@ -33,10 +29,10 @@ extension PropertySchema {
             out += rule.shrinkCandidates(of: text).map { .string($0) }
         case (.oneOf(let values), _):
             if let index = values.firstIndex(of: value) { out += values[..<index] }
-        case (.array(let items, _), .array(let elements)):
-            out += Self.removals(from: elements).map { .array($0) }
+        case (.array(let items, let count), .array(let elements)):
+            out += Self.removals(from: elements).filter { count.contains($0.count) }.map { .array($0) }
             for (i, element) in elements.enumerated() {
-                for candidate in items.rawCandidates(of: element) {
+                for candidate in items.shrinkCandidates(of: element) {
                     var copy = elements
                     copy[i] = candidate
                     out.append(.array(copy))
@@ -50,21 +46,21 @@ extension PropertySchema {
             }
             for (i, member) in members.enumerated() {
                 guard let field = fields.first(where: { $0.name == member.key }) else { continue }
-                for candidate in field.schema.rawCandidates(of: member.value) {
+                for candidate in field.schema.shrinkCandidates(of: member.value) {
                     var copy = members
                     copy[i].value = candidate
                     out.append(.object(copy))
                 }
             }
-        case (.map(let keys, let values, _), .object(let members)):
-            out += Self.removals(from: members).map { .object($0) }
+        case (.map(let keys, let values, let count), .object(let members)):
+            out += Self.removals(from: members).filter { count.contains($0.count) }.map { .object($0) }
             for (i, member) in members.enumerated() {
-                for candidate in keys.shrinkCandidates(of: member.key) {
+                for candidate in keys.shrinkCandidates(of: member.key) where !members.contains(where: { $0.key == candidate }) {
                     var copy = members
                     copy[i].key = candidate
                     out.append(.object(copy))
                 }
-                for candidate in values.rawCandidates(of: member.value) {
+                for candidate in values.shrinkCandidates(of: member.value) {
                     var copy = members
                     copy[i].value = candidate
                     out.append(.object(copy))
@@ -126,7 +122,7 @@ extension PropertySchema {
         case .array(let elements):
             out += removals(from: elements).map { .array($0) }
             for (i, element) in elements.enumerated() {
-                for candidate in inner.rawCandidates(of: element) {
+                for candidate in inner.shrinkCandidates(of: element) {
                     var copy = elements
                     copy[i] = candidate
                     out.append(.array(copy))
@@ -135,7 +131,7 @@ extension PropertySchema {
         case .object(let members):
             out += removals(from: members).map { .object($0) }
             for (i, member) in members.enumerated() {
-                for candidate in inner.rawCandidates(of: member.value) {
+                for candidate in inner.shrinkCandidates(of: member.value) {
                     var copy = members
                     copy[i].value = candidate
                     out.append(.object(copy))

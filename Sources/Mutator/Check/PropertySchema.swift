@@ -167,7 +167,8 @@ public struct PropertyStringRule: Hashable, Sendable {
         switch format {
         case nil: return true
         case .email:
-            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            // Scalars, not Characters: a combining mark after `@` must not hide it.
+            let parts = text.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
             return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
         }
     }
