@@ -13,6 +13,7 @@ struct Stampede: AsyncParsableCommand {
             CorpusCommand.self,
             ServeDemoCommand.self,
             MutateCommand.self,
+            CheckCommand.self,
         ]
     )
 
