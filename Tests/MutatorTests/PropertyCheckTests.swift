@@ -131,6 +131,15 @@ import Testing
         #expect(result.locallyMinimal)
     }
 
+    /// A webhook "bug" on a label value holding `!` shrinks to one alert with one one-character label.
+    @Test func webhookCheckShrinksAPlantedPredicate() async {
+        let result = await PropertyCheck(schema: PropertyStrategies.grafanaWebhook, runs: 200, seed: 0x5EED).run { body in
+            let labels = (body[key: "alerts"]?.arrayValue ?? []).compactMap { $0[key: "labels"]?.objectMembers }.joined()
+            return labels.contains { $0.value.stringValue?.contains("!") == true } ? .fail("HTTP 500") : .pass
+        }
+        #expect(result.counterexample?.minimal.serialized() == #"{"alerts":[{"labels":{"":"!"}}]}"#)
+    }
+
     @Test func shrinkerRespectsItsBudget() async {
         let result = await PropertyShrinker(schema: PropertyStrategies.grafanaWebhook, budget: 10).shrink(
             PropertyCheck(schema: PropertyStrategies.grafanaWebhook, seed: 1).value(forRun: 0)) { _ in true }
