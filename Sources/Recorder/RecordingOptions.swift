@@ -14,6 +14,12 @@ public struct RecordingOptions: Sendable, Hashable {
     public var csrfHeader: String
     /// Values of a polled JSON `status` field that end polling.
     public var terminalStatuses: Set<String>
+    /// Identify clients without a session cookie by their address only (not address and port).
+    ///
+    /// By default an anonymous client is its connection; tools that open a new connection per
+    /// request (`curl` in a shell script) would then split a register from the login after it.
+    /// With this set, anonymous requests from one host form one session until a login binds it.
+    public var groupAnonymousByHost: Bool
 
     public init(
         sessionCookie: String = "access_token",
@@ -22,7 +28,8 @@ public struct RecordingOptions: Sendable, Hashable {
         bodyPrefixLimit: Int = 256 * 1024,
         csrfCookie: String = "csrf_token",
         csrfHeader: String = "X-CSRF-Token",
-        terminalStatuses: Set<String> = ["completed", "failed", "timeout", "cancelled", "canceled", "error", "succeeded", "success", "done", "finished"]
+        terminalStatuses: Set<String> = ["completed", "failed", "timeout", "cancelled", "canceled", "error", "succeeded", "success", "done", "finished"],
+        groupAnonymousByHost: Bool = false
     ) {
         self.sessionCookie = sessionCookie
         self.idleGap = idleGap
@@ -31,5 +38,6 @@ public struct RecordingOptions: Sendable, Hashable {
         self.csrfCookie = csrfCookie
         self.csrfHeader = csrfHeader
         self.terminalStatuses = terminalStatuses
+        self.groupAnonymousByHost = groupAnonymousByHost
     }
 }

@@ -56,8 +56,9 @@ public struct SessionGrouper: Sendable {
     }
 
     /// Records what is known so far of an exchange (its head), so stopping keeps it.
+    /// Ignored once the exchange is complete (the completion may race ahead of the head).
     public mutating func update(_ ticket: Ticket, with exchange: RecordedExchange) {
-        guard open[ticket.session] != nil else { return }
+        guard open[ticket.session]?.inFlight.contains(ticket.sequence) == true else { return }
         open[ticket.session]?.exchanges[ticket.sequence] = exchange
         bindCookies(of: exchange, to: ticket.session)
     }

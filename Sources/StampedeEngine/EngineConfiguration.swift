@@ -13,7 +13,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var verifyTLS: Bool
     /// A CA bundle for private CAs (`--cacert`).
     public var caCertPath: String?
-    /// Opt into HTTP/2: ALPN `h2` for `https://`, prior knowledge (h2c, no upgrade) for `http://`.
+    /// Opt into HTTP/2: ALPN `h2` for `https://`; for `http://`, h2c by prior knowledge (libcurl ≥ 8.0)
+    /// or an h2c upgrade offer (older libcurl, whose prior-knowledge connection reuse is broken).
     public var http2: Bool
     /// How many response body bytes to keep per transfer; every byte is still counted.
     public var bodyPrefixLimit: Int
@@ -21,6 +22,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var connectTimeoutMs: Int
     /// The connection cache size per worker (`CURLMOPT_MAXCONNECTS`); 0 keeps libcurl's default.
     public var maxConnectionsPerWorker: Int
+    /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
+    /// target is given explicitly, and the lookup costs CPU on every transfer).
+    public var useEnvironmentProxy: Bool
 
     public init(
         workers: Int = EngineConfiguration.coreCount,
@@ -29,7 +33,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         http2: Bool = false,
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
-        maxConnectionsPerWorker: Int = 0
+        maxConnectionsPerWorker: Int = 0,
+        useEnvironmentProxy: Bool = false
     ) {
         self.workers = workers
         self.verifyTLS = verifyTLS
@@ -38,6 +43,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.bodyPrefixLimit = bodyPrefixLimit
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
+        self.useEnvironmentProxy = useEnvironmentProxy
     }
 
     /// The number of online CPU cores (at least 1).
