@@ -77,9 +77,10 @@ import Testing
     @Test func checkCommandFindsAndShrinksPlantedDefect() async throws {
         let defect = PlantedDefects.langVersionUnicode
         #expect(defect.endpoint == "POST /api/v1/execute")
+        // The corpus the repository ships (a directory: its baseline.corpus), as the README runs it.
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("corpora/demo").path
         try await Self.withDemo { server in
-            let corpus = try Self.writeDemoCorpus(baseURL: server.baseURL)
-            defer { try? FileManager.default.removeItem(atPath: corpus) }
             let run = try await Self.runStampede([
                 "check", "--base-url", server.baseURL, "--corpus", corpus, "--endpoint", defect.endpoint,
                 "--runs", "200", "--seed", "7", "--json",

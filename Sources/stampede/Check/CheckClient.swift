@@ -51,6 +51,38 @@ actor CheckClient {
     /// A curl command sending `body` with this client's session (cookies and CSRF header included).
     func curl(for body: JSONValue) -> String {
         let request = runner.prepare(target.step(withBody: body), state: state).request
-        return CurlCommand.render(method: request.method, url: request.url, headers: request.headers, body: request.body)
+        guard Self.hasInvisibleScalars(request.body) else {
+            return CurlCommand.render(method: request.method, url: request.url, headers: request.headers, body: request.body)
+        }
+        // A minimal body is often one invisible character (U+0080, U+200B); write its bytes as
+        // $'\xNN' escapes so the pasted command sends exactly them and a reader sees them.
+        let head = CurlCommand.render(method: request.method, url: request.url, headers: request.headers, body: [])
+        let url = CurlCommand.quote(request.url)
+        return String(head.dropLast(url.count)) + "--data-binary " + Self.ansiQuoted(request.body) + " " + url
+    }
+
+    /// Control, format and non-ASCII space characters, which a terminal shows as nothing or as a blank.
+    static func hasInvisibleScalars(_ bytes: [UInt8]) -> Bool {
+        String(decoding: bytes, as: UTF8.self).unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: true
+            case .spaceSeparator: scalar != " "
+            default: false
+            }
+        }
+    }
+
+    /// Bash ANSI-C quoting: printable ASCII as is, every other byte as `\xNN`.
+    static func ansiQuoted(_ bytes: [UInt8]) -> String {
+        var out = "$'"
+        for byte in bytes {
+            if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "'"), byte != UInt8(ascii: "\\") {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out + "'"
     }
 }
