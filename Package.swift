@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "Mutator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

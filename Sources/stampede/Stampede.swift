@@ -14,6 +14,8 @@ struct Stampede: AsyncParsableCommand {
             RecordCommand.self,
             ServeDemoCommand.self,
             BenchEngineCommand.self,
+            MutateCommand.self,
+            CheckCommand.self,
         ]
     )
 
