@@ -11,7 +11,11 @@ struct Stampede: AsyncParsableCommand {
         version: StampedeVersion.current,
         subcommands: [
             CorpusCommand.self,
+            RecordCommand.self,
+            ServeDemoCommand.self,
+            BenchEngineCommand.self,
             MutateCommand.self,
+            CheckCommand.self,
         ]
     )
 
