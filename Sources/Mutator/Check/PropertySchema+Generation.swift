@@ -117,6 +117,9 @@ extension PropertyStringRule {
                 ? asciiDomain(length: domainLength, using: &rng) : text(length: domainLength, excludingAt: true, using: &rng)
             if domain.isEmpty { domain = "a" }
             return text(length: localLength, excludingAt: true, using: &rng) + "@" + domain
+        case .uuid: return rng.uuidString()
+        case .date: return StringFormats.date(using: &rng)
+        case .dateTime: return StringFormats.dateTime(using: &rng)
         }
     }
 

@@ -100,6 +100,9 @@ extension PropertySchema {
         switch node[key: "format"]?.stringValue {
         case nil: break
         case "email": rule.format = .email
+        case "uuid": rule.format = .uuid
+        case "date": rule.format = .date
+        case "date-time": rule.format = .dateTime
         case let other?: throw PropertySchemaError(pointer: pointer + "/format", message: "unsupported format \"\(other)\"")
         }
         return rule

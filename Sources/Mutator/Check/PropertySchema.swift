@@ -135,6 +135,12 @@ public struct PropertyStringRule: Hashable, Sendable {
     public enum Format: String, Hashable, Sendable {
         /// Email-like: exactly one `@` with something on both sides; the parts are arbitrary text.
         case email
+        /// A UUID in its 36-character hyphenated hex form (either case).
+        case uuid
+        /// An ISO 8601 calendar date, `YYYY-MM-DD`.
+        case date
+        /// An RFC 3339 date-time, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
+        case dateTime = "date-time"
     }
 
     /// Allowed lengths, in Unicode scalars.
@@ -170,6 +176,9 @@ public struct PropertyStringRule: Hashable, Sendable {
             // Scalars, not Characters: a combining mark after `@` must not hide it.
             let parts = text.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
             return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+        case .uuid: return StringFormats.isUUID(text)
+        case .date: return StringFormats.isDate(text)
+        case .dateTime: return StringFormats.isDateTime(text)
         }
     }
 }
