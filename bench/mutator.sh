@@ -10,7 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${1:-corpora/demo/baseline.corpus}"
 seconds="${2:-3}"
-swift build -c release --product stampede >/dev/null
+if ! swift build -c release --product stampede >/dev/null 2>&1; then
+    swift build -c release --product stampede  # show the errors
+    exit 1
+fi
 bin="$(swift build -c release --show-bin-path)/stampede"
 if [[ -f "$corpus" ]]; then
     echo "corpus: $corpus"
