@@ -160,3 +160,14 @@ func allTemplateText(_ r: RequestTemplate) -> [String] {
 }
 
 let pinnedDerivationHash: UInt64 = 4_989_862_559_426_974_399
+
+@Suite struct ResponseShapeTests {
+    @Test func shapeIgnoresValuesOrderAndCountsButNotKeysOrKinds() throws {
+        func shape(_ s: String) -> UInt64 { ResponseShape.fingerprint(body: Array(s.utf8)) }
+        #expect(shape(#"{"id":1,"tags":["a","b"]}"#) == shape(#"{"tags":["z"],"id":99}"#))
+        #expect(shape(#"{"id":1}"#) != shape(#"{"id":"1"}"#))
+        #expect(shape(#"{"id":1}"#) != shape(#"{"ident":1}"#))
+        #expect(shape(#"[1,"a"]"#) == shape(#"["b",2,3]"#))
+        #expect(shape("") != shape("<html>"))
+    }
+}
