@@ -65,8 +65,11 @@ struct FeedbackState {
 
 /// Feedback counters: how many outcomes, how many distinct behaviours, and per-operator yield.
 public struct MutatorStatistics: Sendable, Hashable {
+    /// Counters of one operator.
     public struct OperatorStats: Sendable, Hashable {
+        /// The operator's name.
         public var name: String
+        /// Mutants with this operator that got feedback.
         public var uses: Int
         /// Uses that found a new (endpoint, status, shape) combination.
         public var rewards: Int
@@ -74,8 +77,10 @@ public struct MutatorStatistics: Sendable, Hashable {
         public var weight: Double
     }
 
+    /// Outcomes reported so far.
     public var feedbackCount: Int
     /// Distinct (endpoint, status, shape) combinations seen.
     public var coverage: Int
+    /// Per-operator counters, in catalog order.
     public var operators: [OperatorStats]
 }

@@ -236,9 +236,11 @@ public enum RequestPart: String, Hashable, Sendable, CaseIterable {
 
 /// Public facts about an operator.
 public struct MutationOperatorInfo: Hashable, Sendable {
+    /// The operator's name, as in `MutationOperation.name`.
     public var name: String
     /// The parts of a request the operator may change; all others stay as they were.
     public var parts: Set<RequestPart>
+    /// Relative chance of being drawn before configuration and feedback.
     public var defaultWeight: Double
 }
 

@@ -7,10 +7,14 @@ public import StampedeCore
 /// same operation to the same request always gives the same result, which is what lets the
 /// shrinker replay any subset of a mutant's operations.
 public struct MutationOperation: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// The operator, e.g. `json.type-confuse`.
     public var name: String
+    /// What the operation did, in words (informational; not used to re-apply).
     public var detail: String
+    /// Drives every choice the operator makes.
     public var seed: UInt64
 
+    /// Creates an operation; `detail` may be empty when building one by hand.
     public init(name: String, detail: String = "", seed: UInt64) {
         self.name = name
         self.detail = detail
@@ -26,10 +30,12 @@ public struct MutationOperation: Codable, Hashable, Sendable, CustomStringConver
 /// A request template plus the one request property that lives outside it: whether the
 /// replayer should send the virtual client's cookies.
 public struct MutatedRequest: Codable, Hashable, Sendable {
+    /// The template to render and send.
     public var request: RequestTemplate
     /// When true the replayer sends no `Cookie` header from the client's jar for this request.
     public var dropCookies: Bool
 
+    /// Wraps a request; cookies are sent unless `dropCookies`.
     public init(request: RequestTemplate, dropCookies: Bool = false) {
         self.request = request
         self.dropCookies = dropCookies
@@ -47,13 +53,16 @@ public struct Mutant: Hashable, Sendable {
     public var parentSession: Int
     /// Index of the parent step within that session.
     public var parentStep: Int
+    /// The seed the mutant was derived from.
     public var seed: UInt64
+    /// The operations applied to the parent, in order.
     public var operations: [MutationOperation]
     /// The mutated template; the replayer renders its `{{variables}}` before sending.
     public var request: RequestTemplate
     /// When true the replayer sends no cookies from the client's jar.
     public var dropCookies: Bool
 
+    /// Creates a mutant record (normally made by `Mutator`).
     public init(
         parentSession: Int, parentStep: Int, seed: UInt64, operations: [MutationOperation],
         request: RequestTemplate, dropCookies: Bool

@@ -17,7 +17,9 @@ import Synchronization
 /// mutator.feedback(mutant, outcome: MutationOutcome(endpoint: key, status: 500, shape: shape))
 /// ```
 public final class Mutator: Sendable {
+    /// The corpus the mutator derives from.
     public let sessions: [Session]
+    /// Stacking, weights and adaptivity.
     public let configuration: MutatorConfiguration
 
     /// (session, step) of every step, in corpus order: the parents `nextMutant` chooses among.

@@ -12,6 +12,7 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// so that mutation is cheap; raise them to stress limits.
     public var hugeSizes: [Int]
 
+    /// Creates a configuration; the defaults suit fuzzing alongside load.
     public init(
         maximumStack: Int = 4,
         weights: [String: Double] = [:],
@@ -43,6 +44,7 @@ public struct MutationOutcome: Hashable, Sendable {
     /// A structural fingerprint of the response (see `ResponseShape.fingerprint`).
     public var shape: UInt64
 
+    /// Creates an outcome.
     public init(endpoint: String, status: Int, shape: UInt64) {
         self.endpoint = endpoint
         self.status = status

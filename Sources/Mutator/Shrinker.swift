@@ -17,6 +17,7 @@ public struct Shrinker: Sendable {
     /// Most predicate calls spent on one shrink.
     public var budget: Int
 
+    /// Creates a shrinker spending at most `budget` predicate calls (at least 1).
     public init(budget: Int = 500) {
         self.budget = max(1, budget)
     }

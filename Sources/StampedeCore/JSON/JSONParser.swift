@@ -15,6 +15,7 @@ public struct JSONParser: Sendable {
     /// Accept bare `{{name}}` placeholders as values (see the type's documentation).
     public var allowsTemplatePlaceholders: Bool
 
+    /// Creates a parser; the defaults suit untrusted input.
     public init(maximumDepth: Int = 512, allowsTemplatePlaceholders: Bool = false) {
         self.maximumDepth = maximumDepth
         self.allowsTemplatePlaceholders = allowsTemplatePlaceholders
@@ -70,6 +71,7 @@ extension JSONValue {
 
 /// Why and where a JSON text failed to parse.
 public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kinds of parse failure.
     public enum Reason: String, Hashable, Sendable {
         case unexpectedEnd = "unexpected end of input"
         case unexpectedCharacter = "unexpected character"
@@ -82,15 +84,18 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
         case trailingData = "data after the JSON value"
     }
 
+    /// What went wrong.
     public var reason: Reason
     /// Byte offset into the input where the problem was found.
     public var offset: Int
 
+    /// Creates an error at a byte offset.
     public init(_ reason: Reason, offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
+    /// `reason at byte N`.
     public var description: String { "\(reason.rawValue) at byte \(offset)" }
 }
 

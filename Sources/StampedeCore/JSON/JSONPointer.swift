@@ -16,6 +16,7 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// The pointer to the whole document.
     public static let root = JSONPointer(tokens: [])
 
+    /// A pointer from unescaped tokens.
     public init(tokens: [String]) {
         self.tokens = tokens
     }

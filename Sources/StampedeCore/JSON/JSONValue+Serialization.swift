@@ -70,5 +70,6 @@ extension JSONValue {
 }
 
 extension JSONValue: CustomStringConvertible {
+    /// The compact JSON text.
     public var description: String { serialized() }
 }

@@ -110,9 +110,12 @@ public enum JSONValue: Hashable, Sendable {
 
 /// One `"key": value` member of a JSON object.
 public struct JSONMember: Hashable, Sendable {
+    /// The member name.
     public var key: String
+    /// The member value.
     public var value: JSONValue
 
+    /// Creates a member.
     public init(_ key: String, _ value: JSONValue) {
         self.key = key
         self.value = value
@@ -142,6 +145,7 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
         self.value = value
     }
 
+    /// An integer number, written in decimal.
     public init(_ value: Int) {
         self.text = String(value)
         self.value = Double(value)
@@ -169,8 +173,11 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
         return !utf8.isEmpty && utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
+    /// The number's text.
     public var description: String { text }
 
+    /// Numbers are equal when their texts are.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool { lhs.text == rhs.text }
+    /// Hashes the text, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
