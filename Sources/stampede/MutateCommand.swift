@@ -25,9 +25,9 @@ struct MutateCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Use the built-in demo-like corpus.", visibility: .hidden)) var demo = false
 
     func validate() throws {
-        guard count >= 0 else { throw CLIError.usage("--count must be ≥ 0") }
-        guard maxStack >= 1 else { throw CLIError.usage("--max-stack must be ≥ 1") }
-        guard corpus != nil || demo else { throw CLIError.usage("--corpus is required") }
+        guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
+        guard maxStack >= 1 else { throw ValidationError("--max-stack must be ≥ 1") }
+        guard corpus != nil || demo else { throw ValidationError("--corpus is required") }
     }
 
     func run() async throws {
