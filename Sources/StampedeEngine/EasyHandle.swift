@@ -164,7 +164,7 @@ final class EasyHandle {
         } else {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTPGET, 1), "curl_easy_setopt(CURLOPT_HTTPGET)")
         }
-        let needsCustom = !(method == "GET" || method == "HEAD" || (method == "POST" && sendsBody))
+        let needsCustom = !((method == "GET" && !sendsBody) || method == "HEAD" || (method == "POST" && sendsBody))
         if needsCustom {
             try Curl.check(method.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_CUSTOMREQUEST, $0) }, "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
         } else {

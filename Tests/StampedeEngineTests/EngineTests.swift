@@ -60,6 +60,8 @@ struct EngineTests {
         )
         let response = await engine.send(request)
         #expect(response.failure == nil)
+        // The method survives a body (a GET with a body must not turn into a POST).
+        #expect(response.header("X-Method") == method)
         #expect(response.header("X-Body-Length") == "\(body.count)")
         #expect(Array(response.body.suffix(body.count)) == body)
         let head = String(decoding: response.body.prefix(response.body.count - body.count), as: UTF8.self)
