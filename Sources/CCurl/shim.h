@@ -14,4 +14,11 @@ static inline CURLcode stampede_easy_getinfo_long(CURL *h, CURLINFO i, long *v) 
 static inline CURLcode stampede_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode stampede_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode stampede_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+/* CURL_GLOBAL_ALL is a composed macro Swift does not import. */
+static inline CURLcode stampede_global_init_all(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+
+/* The CURLMsg result lives in a union; reading it in C keeps the Swift side free of union layout. */
+static inline CURLcode stampede_msg_result(const CURLMsg *m) { return m->data.result; }
+static inline int stampede_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
 #endif

@@ -1,0 +1,311 @@
+internal import CCurl
+import StampedeCore
+
+/// One reusable libcurl easy handle plus the state of the transfer it is running.
+///
+/// Owned by one `WorkerLoop` and used only on its thread; libcurl's callbacks reach it through
+/// `Unmanaged` user data, without retaining it (the worker's handle list keeps it alive).
+final class EasyHandle {
+    let curl: UnsafeMutableRawPointer
+    private let configuration: EngineConfiguration
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Holds the request body for the duration of a transfer: libcurl's `POSTFIELDS` does not copy.
+    private var bodyStorage: UnsafeMutableRawPointer
+    private var bodyCapacity: Int
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    // The running transfer.
+    var job: WorkerJob?
+    var startedAt: ContinuousClock.Instant = .now
+    private var headerBytes: [UInt8] = []
+    private var bodyPrefix: [UInt8] = []
+    private var bodyCount = 0
+    private var sse: SSEState?
+    /// True when the SSE window (not the request timeout) is the transfer's time limit.
+    private var windowIsLimit = false
+
+    struct SSEState {
+        var parser = SSEParser()
+        var events: [SSEEvent] = []
+        var count = 0
+        var maxEvents: Int
+        var firstEventUs: Int64?
+    }
+
+    init(configuration: EngineConfiguration) throws(EngineError) {
+        guard let curl = curl_easy_init() else {
+            throw EngineError(call: "curl_easy_init", code: Int(CURLE_FAILED_INIT.rawValue), name: "CURLE_FAILED_INIT", message: "curl_easy_init returned NULL")
+        }
+        self.curl = curl
+        self.configuration = configuration
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        bodyCapacity = 256
+        bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
+        headerBytes.reserveCapacity(1_024)
+        bodyPrefix.reserveCapacity(min(configuration.bodyPrefixLimit, 16_384))
+        do {
+            try setUpOnce()
+        } catch {
+            curl_easy_cleanup(curl)
+            errorBuffer.deallocate()
+            bodyStorage.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        curl_easy_cleanup(curl)
+        if let headerList { curl_slist_free_all(headerList) }
+        errorBuffer.deallocate()
+        bodyStorage.deallocate()
+    }
+
+    /// Options that never change between transfers on this handle.
+    private func setUpOnce() throws(EngineError) {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_PRIVATE, me), "curl_easy_setopt(CURLOPT_PRIVATE)")
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_NOSIGNAL, 1), "curl_easy_setopt(CURLOPT_NOSIGNAL)")
+        try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_ERRORBUFFER, errorBuffer), "curl_easy_setopt(CURLOPT_ERRORBUFFER)")
+        try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_WRITEFUNCTION) { pointer, size, count, user in
+            let length = size * count
+            guard let pointer, let user else { return length }
+            Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
+                $0.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length))
+            }
+            return length
+        }, "curl_easy_setopt(CURLOPT_WRITEFUNCTION)")
+        try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_WRITEDATA, me), "curl_easy_setopt(CURLOPT_WRITEDATA)")
+        try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_HEADERFUNCTION) { pointer, size, count, user in
+            let length = size * count
+            guard let pointer, let user else { return length }
+            Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
+                $0.receiveHeader(UnsafeRawBufferPointer(start: pointer, count: length))
+            }
+            return length
+        }, "curl_easy_setopt(CURLOPT_HEADERFUNCTION)")
+        try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_HEADERDATA, me), "curl_easy_setopt(CURLOPT_HEADERDATA)")
+        // A fuzzer must send `/a/../b` as written, not as curl would normalize it.
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_PATH_AS_IS, 1), "curl_easy_setopt(CURLOPT_PATH_AS_IS)")
+        let verify = configuration.verifyTLS
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0), "curl_easy_setopt(CURLOPT_SSL_VERIFYPEER)")
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0), "curl_easy_setopt(CURLOPT_SSL_VERIFYHOST)")
+        if let caCertPath = configuration.caCertPath {
+            try Curl.check(caCertPath.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_CAINFO, $0) }, "curl_easy_setopt(CURLOPT_CAINFO)")
+        }
+        if configuration.connectTimeoutMs > 0 {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMs), "curl_easy_setopt(CURLOPT_CONNECTTIMEOUT_MS)")
+        }
+        if !configuration.http2 {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
+        }
+    }
+
+    /// Prepares the handle for `job`'s request; the handle must not be in a multi.
+    func configure(for job: WorkerJob, now: ContinuousClock.Instant) throws(EngineError) {
+        let request = job.request
+        self.job = job
+        startedAt = now
+        headerBytes.removeAll(keepingCapacity: true)
+        bodyPrefix.removeAll(keepingCapacity: true)
+        bodyCount = 0
+        errorBuffer[0] = 0
+        if let options = request.sse {
+            sse = SSEState(maxEvents: max(0, options.maxEvents))
+        } else {
+            sse = nil
+        }
+
+        try Curl.check(request.url.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_URL, $0) }, "curl_easy_setopt(CURLOPT_URL)")
+        if configuration.http2 {
+            let tls = request.url.utf8.starts(with: "https:".utf8) || request.url.utf8.starts(with: "HTTPS:".utf8)
+            let version = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
+        }
+
+        // Method and body. The order matters: HTTPGET clears NOBODY, POSTFIELDS switches to POST,
+        // and CUSTOMREQUEST then only replaces the method token on the wire.
+        let method = request.method
+        let sendsBody = method != "HEAD" && (!request.body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH")
+        if method == "HEAD" {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTPGET, 1), "curl_easy_setopt(CURLOPT_HTTPGET)")
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_NOBODY, 1), "curl_easy_setopt(CURLOPT_NOBODY)")
+        } else if sendsBody {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_NOBODY, 0), "curl_easy_setopt(CURLOPT_NOBODY)")
+            let count = request.body.count
+            if count > bodyCapacity {
+                bodyStorage.deallocate()
+                bodyCapacity = max(count, bodyCapacity * 2)
+                bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
+            }
+            request.body.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { bodyStorage.copyMemory(from: base, byteCount: count) }
+            }
+            try Curl.check(stampede_easy_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(count)), "curl_easy_setopt(CURLOPT_POSTFIELDSIZE_LARGE)")
+            try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_POSTFIELDS, bodyStorage), "curl_easy_setopt(CURLOPT_POSTFIELDS)")
+        } else {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTPGET, 1), "curl_easy_setopt(CURLOPT_HTTPGET)")
+        }
+        let needsCustom = !(method == "GET" || method == "HEAD" || (method == "POST" && sendsBody))
+        if needsCustom {
+            try Curl.check(method.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_CUSTOMREQUEST, $0) }, "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
+        } else {
+            try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_CUSTOMREQUEST, nil), "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
+        }
+
+        try setHeaders(request.headers, sendsBody: sendsBody)
+
+        // Time limit: the SSE window is a hard cut; the request timeout applies when it is shorter.
+        var limit = request.timeoutMs
+        windowIsLimit = false
+        if let options = request.sse, options.windowMs > 0, limit <= 0 || options.windowMs <= limit {
+            limit = options.windowMs
+            windowIsLimit = true
+        }
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(0, limit)), "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
+    }
+
+    private func setHeaders(_ headers: [HTTPHeader], sendsBody: Bool) throws(EngineError) {
+        if let headerList {
+            curl_slist_free_all(headerList)
+            self.headerList = nil
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        var hasContentType = false
+        var hasExpect = false
+        for header in headers {
+            if ASCII.equalsIgnoringCase(header.name, "content-type") { hasContentType = true }
+            if ASCII.equalsIgnoringCase(header.name, "expect") { hasExpect = true }
+            // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
+            let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            guard let appended = line.withCString({ curl_slist_append(list, $0) }) else {
+                if let list { curl_slist_free_all(list) }
+                throw EngineError(call: "curl_slist_append", code: Int(CURLE_OUT_OF_MEMORY.rawValue), name: "CURLE_OUT_OF_MEMORY", message: "curl_slist_append returned NULL")
+            }
+            list = appended
+        }
+        if sendsBody {
+            // Suppress what libcurl would add on its own to a body: a form content type and
+            // `Expect: 100-continue` (an extra round trip the recorded client never made).
+            if !hasContentType { list = curl_slist_append(list, "Content-Type:") ?? list }
+            if !hasExpect { list = curl_slist_append(list, "Expect:") ?? list }
+        }
+        headerList = list
+        try Curl.check(stampede_easy_setopt_slist(curl, CURLOPT_HTTPHEADER, list), "curl_easy_setopt(CURLOPT_HTTPHEADER)")
+    }
+
+    // MARK: Callbacks (libcurl calls these on the worker thread, inside curl_multi_perform)
+
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+        bodyCount += bytes.count
+        let room = configuration.bodyPrefixLimit - bodyPrefix.count
+        if room > 0 {
+            bodyPrefix.append(contentsOf: room >= bytes.count ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]))
+        }
+        if sse != nil { receiveEvents(bytes) }
+    }
+
+    private func receiveEvents(_ bytes: UnsafeRawBufferPointer) {
+        guard var state = sse else { return }
+        sse = nil  // keep the state uniquely referenced while it is mutated
+        let startedAt = startedAt
+        state.parser.feed(bytes) { event in
+            if state.firstEventUs == nil { state.firstEventUs = (ContinuousClock.now - startedAt).microseconds }
+            state.count += 1
+            if state.events.count < state.maxEvents { state.events.append(event) }
+        }
+        sse = state
+    }
+
+    private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
+        // A new status line starts a new header block (after `100 Continue` or other 1xx).
+        if bytes.starts(with: "HTTP/".utf8) { headerBytes.removeAll(keepingCapacity: true) }
+        headerBytes.append(contentsOf: bytes)
+    }
+
+    // MARK: Completion
+
+    /// Builds the response for the finished transfer and clears the transfer state.
+    func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, HTTPResponse)? {
+        guard let job else { return nil }
+        self.job = nil
+        var response = HTTPResponse()
+        var status = 0
+        _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        response.status = status
+        var connects = 0
+        _ = stampede_easy_getinfo_long(curl, CURLINFO_NUM_CONNECTS, &connects)
+        response.newConnections = connects
+        response.timings = Timings(
+            dnsUs: info(CURLINFO_NAMELOOKUP_TIME_T),
+            connectUs: info(CURLINFO_CONNECT_TIME_T),
+            tlsUs: info(CURLINFO_APPCONNECT_TIME_T),
+            ttfbUs: info(CURLINFO_STARTTRANSFER_TIME_T),
+            totalUs: info(CURLINFO_TOTAL_TIME_T)
+        )
+        response.headers = Self.parseHeaders(headerBytes)
+        response.body = Array(bodyPrefix)
+        response.bodyBytes = bodyCount
+        let origin = job.request.scheduledAt ?? job.submittedAt
+        response.startDelayUs = max(0, (startedAt - origin).microseconds)
+        response.latencyUs = max(0, (now - origin).microseconds)
+
+        if result != CURLE_OK {
+            let cut = sse != nil && result == CURLE_OPERATION_TIMEDOUT && windowIsLimit && status > 0
+            if !cut {
+                response.failure = Curl.failure(result, detail: String(cString: errorBuffer))
+            }
+            if var state = sse { state.parser = SSEParser(); sse = state }
+            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: cut) }
+        } else {
+            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: false) }
+        }
+        sse = nil
+        return (job, response)
+    }
+
+    private func info(_ key: CURLINFO) -> Int64 {
+        var value: curl_off_t = 0
+        _ = stampede_easy_getinfo_off(curl, key, &value)
+        return Int64(value)
+    }
+
+    /// Splits a raw header block (status line, `Name: value` lines) into headers.
+    static func parseHeaders(_ bytes: [UInt8]) -> [HTTPHeader] {
+        var headers: [HTTPHeader] = []
+        var lineStart = 0
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            if index == count || bytes[index] == 0x0A {
+                var lineEnd = index
+                if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                if lineEnd > lineStart, let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")),
+                   !bytes[lineStart..<lineEnd].starts(with: "HTTP/".utf8) {
+                    var valueStart = colon + 1
+                    while valueStart < lineEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+                    var valueEnd = lineEnd
+                    while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+                    headers.append(HTTPHeader(
+                        String(decoding: bytes[lineStart..<colon], as: UTF8.self),
+                        String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
+                    ))
+                }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return headers
+    }
+}
+
+@available(*, unavailable)
+extension EasyHandle: Sendable {}
+
+extension Duration {
+    /// Whole microseconds, truncated toward zero.
+    var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

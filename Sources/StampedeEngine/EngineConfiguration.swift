@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings shared by every transfer of one `HTTPEngine`.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// Worker threads, each with its own libcurl multi handle and connection cache.
+    public var workers: Int
+    /// Verify the server's TLS certificate and host name (`LOAD_VERIFY_TLS`); off by default, as
+    /// the original suite, for self-signed local backends.
+    public var verifyTLS: Bool
+    /// A CA bundle for private CAs (`--cacert`).
+    public var caCertPath: String?
+    /// Opt into HTTP/2: ALPN `h2` for `https://`, prior knowledge (h2c, no upgrade) for `http://`.
+    public var http2: Bool
+    /// How many response body bytes to keep per transfer; every byte is still counted.
+    public var bodyPrefixLimit: Int
+    /// The TCP (and TLS) connect timeout in milliseconds; 0 means libcurl's default (300 s).
+    public var connectTimeoutMs: Int
+    /// The connection cache size per worker (`CURLMOPT_MAXCONNECTS`); 0 keeps libcurl's default.
+    public var maxConnectionsPerWorker: Int
+
+    public init(
+        workers: Int = EngineConfiguration.coreCount,
+        verifyTLS: Bool = false,
+        caCertPath: String? = nil,
+        http2: Bool = false,
+        bodyPrefixLimit: Int = 65_536,
+        connectTimeoutMs: Int = 10_000,
+        maxConnectionsPerWorker: Int = 0
+    ) {
+        self.workers = workers
+        self.verifyTLS = verifyTLS
+        self.caCertPath = caCertPath
+        self.http2 = http2
+        self.bodyPrefixLimit = bodyPrefixLimit
+        self.connectTimeoutMs = connectTimeoutMs
+        self.maxConnectionsPerWorker = maxConnectionsPerWorker
+    }
+
+    /// The number of online CPU cores (at least 1).
+    public static var coreCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}

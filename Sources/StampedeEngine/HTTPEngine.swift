@@ -1,0 +1,108 @@
+internal import CCurl
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A libcurl multi engine: worker threads that each run many concurrent transfers.
+///
+/// Submit requests from any thread; each completes exactly once, on a worker thread. A request
+/// submitted from inside a completion stays on that worker, so closed-loop clients never hop
+/// threads. Connections are kept alive and reused per worker.
+///
+/// ```swift
+/// let engine = try HTTPEngine()
+/// let response = await engine.send(HTTPRequest(url: "http://127.0.0.1:8080/health"))
+/// engine.shutdown()
+/// ```
+public final class HTTPEngine: Sendable {
+    public let configuration: EngineConfiguration
+    private let inboxes: [WorkerInbox]
+    private let threads: [pthread_t]
+    private let nextWorker = Atomic<Int>(0)
+    private let isShutDown = Atomic<Bool>(false)
+
+    /// Starts the worker threads.
+    ///
+    /// - Throws: `EngineError` when libcurl cannot be initialized or a thread cannot start.
+    public init(configuration: EngineConfiguration = .init()) throws {
+        try CurlGlobal.initialize()
+        var configuration = configuration
+        configuration.workers = max(1, configuration.workers)
+        configuration.bodyPrefixLimit = max(0, configuration.bodyPrefixLimit)
+        self.configuration = configuration
+        var loops: [WorkerLoop] = []
+        for _ in 0..<configuration.workers {
+            loops.append(try WorkerLoop(configuration: configuration))
+        }
+        inboxes = loops.map(\.inbox)
+        var threads: [pthread_t] = []
+        for loop in loops {
+            let context = Unmanaged.passRetained(loop).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, nil, { context in
+                guard let context else { return nil }
+                let loop = Unmanaged<WorkerLoop>.fromOpaque(context).takeRetainedValue()
+                loop.run()
+                return nil
+            }, context)
+            guard status == 0 else {
+                Unmanaged<WorkerLoop>.fromOpaque(context).release()
+                for inbox in inboxes { inbox.stop() }
+                for started in threads { pthread_join(started, nil) }
+                throw EngineError(call: "pthread_create", code: Int(status), name: "errno \(status)", message: String(cString: strerror(status)))
+            }
+            threads.append(thread)
+        }
+        self.threads = threads
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    /// Starts a transfer; `completion` receives its response exactly once.
+    ///
+    /// `completion` runs on the engine's worker thread; it must be quick and non-blocking. After
+    /// `shutdown()` it runs at once on the calling thread with a `CURLE_ABORTED_BY_CALLBACK`
+    /// failure ("engine shut down").
+    public func submit(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+        let job = WorkerJob(request: request, completion: completion, submittedAt: .now)
+        if !isShutDown.load(ordering: .relaxed), inboxes[workerIndex()].enqueue(job) { return }
+        completion(HTTPResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "engine shut down")))
+    }
+
+    /// Sends one request and waits for its response (transport failures are in the response).
+    public func send(_ request: HTTPRequest) async -> HTTPResponse {
+        await withCheckedContinuation { continuation in
+            submit(request) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Stops and joins the workers; idempotent. Transfers still pending complete with a
+    /// `CURLE_ABORTED_BY_CALLBACK` failure. Must not be called from a completion.
+    public func shutdown() {
+        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for inbox in inboxes { inbox.stop() }
+        let me = pthread_self()
+        for thread in threads {
+            if pthread_equal(thread, me) != 0 {
+                pthread_detach(thread)  // joining ourselves would deadlock
+            } else {
+                pthread_join(thread, nil)
+            }
+        }
+    }
+
+    /// The calling worker's own index (so chained requests stay on one thread), else round robin.
+    private func workerIndex() -> Int {
+        if threads.count == 1 { return 0 }
+        let me = pthread_self()
+        for index in threads.indices where pthread_equal(threads[index], me) != 0 {
+            return index
+        }
+        return nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % threads.count
+    }
+}

@@ -1,0 +1,41 @@
+public import StampedeCore
+
+/// One request for the engine: any method token, a full URL, headers and a body.
+public struct HTTPRequest: Sendable, Equatable {
+    /// Sent verbatim, including tokens that are not valid HTTP methods (mutants send them).
+    /// `HEAD` reads no body; a body given with `HEAD` is not sent.
+    public var method: String
+    /// An absolute `http://` or `https://` URL; path segments such as `..` are sent as-is.
+    public var url: String
+    /// Sent in order. A header with an empty value is sent empty (not dropped). When the request
+    /// has a body and no `Content-Type`, none is sent (libcurl's form default is suppressed).
+    public var headers: [HTTPHeader]
+    /// Sent with an explicit `Content-Length` for any method; `POST`, `PUT` and `PATCH` send
+    /// `Content-Length: 0` when it is empty.
+    public var body: [UInt8]
+    /// The whole-transfer timeout in milliseconds; 0 means none.
+    public var timeoutMs: Int
+    /// Makes this a server-sent-events read with a hard window.
+    public var sse: SSEOptions?
+    /// When set, the transfer starts at this instant (open-model load) and
+    /// `HTTPResponse.latencyUs` is measured from it, so a late start counts as latency.
+    public var scheduledAt: ContinuousClock.Instant?
+
+    public init(
+        method: String = "GET",
+        url: String,
+        headers: [HTTPHeader] = [],
+        body: [UInt8] = [],
+        timeoutMs: Int = 0,
+        sse: SSEOptions? = nil,
+        scheduledAt: ContinuousClock.Instant? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMs = timeoutMs
+        self.sse = sse
+        self.scheduledAt = scheduledAt
+    }
+}
