@@ -1,0 +1,81 @@
+/// Coverage-guided statistics behind the mutator's mutex.
+struct FeedbackState {
+    var seen: Set<CoverageKey> = []
+    var parentRewards: [Double]
+    var operatorUses: [Int]
+    var operatorRewards: [Int]
+    var operatorWeights: [Double]
+    var feedbackCount = 0
+    /// Cumulative parent energies; rebuilt lazily after a reward.
+    var cumulative: [Double] = []
+    var cumulativeDirty = true
+
+    struct CoverageKey: Hashable {
+        var endpoint: String
+        var status: Int
+        var shape: UInt64
+    }
+
+    init(parentCount: Int, operatorWeights: [Double]) {
+        parentRewards = Array(repeating: 0, count: parentCount)
+        operatorUses = Array(repeating: 0, count: operatorWeights.count)
+        operatorRewards = Array(repeating: 0, count: operatorWeights.count)
+        self.operatorWeights = operatorWeights
+    }
+
+    mutating func snapshot() -> ([Double], [Double]) {
+        if cumulativeDirty {
+            var total = 0.0
+            cumulative = parentRewards.map { reward in
+                // Energy 1 plus a capped bonus, so no parent starves the others.
+                total += 1 + min(reward, 32)
+                return total
+            }
+            cumulativeDirty = false
+        }
+        return (cumulative, operatorWeights)
+    }
+
+    mutating func record(outcome: MutationOutcome, parent: Int?, operators: [Int], baseWeights: [Double]) {
+        feedbackCount += 1
+        let isNew = seen.insert(CoverageKey(endpoint: outcome.endpoint, status: outcome.status, shape: outcome.shape)).inserted
+        for k in operators {
+            operatorUses[k] += 1
+            if isNew { operatorRewards[k] += 1 }
+            // Laplace-smoothed success rate, scaled so an average operator keeps its base weight.
+            let rate = Double(operatorRewards[k] + 1) / Double(operatorUses[k] + 2)
+            operatorWeights[k] = baseWeights[k] * (0.5 + 4 * rate)
+        }
+        if isNew, let parent {
+            parentRewards[parent] += 1
+            cumulativeDirty = true
+        }
+    }
+
+    func statistics(names: [String]) -> MutatorStatistics {
+        MutatorStatistics(
+            feedbackCount: feedbackCount,
+            coverage: seen.count,
+            operators: names.indices.map { i in
+                MutatorStatistics.OperatorStats(
+                    name: names[i], uses: operatorUses[i], rewards: operatorRewards[i], weight: operatorWeights[i])
+            })
+    }
+}
+
+/// Feedback counters: how many outcomes, how many distinct behaviours, and per-operator yield.
+public struct MutatorStatistics: Sendable, Hashable {
+    public struct OperatorStats: Sendable, Hashable {
+        public var name: String
+        public var uses: Int
+        /// Uses that found a new (endpoint, status, shape) combination.
+        public var rewards: Int
+        /// The current weight in `nextMutant`.
+        public var weight: Double
+    }
+
+    public var feedbackCount: Int
+    /// Distinct (endpoint, status, shape) combinations seen.
+    public var coverage: Int
+    public var operators: [OperatorStats]
+}

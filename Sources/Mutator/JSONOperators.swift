@@ -1,0 +1,267 @@
+import StampedeCore
+
+/// JSON-aware body operators: they edit the parsed tree, or the text when the point is to break it.
+enum JSONOperators {
+    static func mayHoldJSON(_ ctx: inout MutationContext) -> Bool { ctx.mayHoldJSON }
+
+    /// Picks a node matching `filter` and edits it; nil when there is none.
+    static func editNode(
+        _ ctx: inout MutationContext, _ rng: inout SeededGenerator, preferNonRoot: Bool = true,
+        where filter: @escaping (JSONValue) -> Bool,
+        _ edit: @escaping (inout JSONValue, inout SeededGenerator) -> String?
+    ) -> String? {
+        // The generator is threaded through the closure by value and written back.
+        var local = rng
+        let result = ctx.withJSON { root -> String? in
+            var paths = root.nodePaths(where: filter)
+            if preferNonRoot, paths.count > 1 { paths.removeAll { $0.isEmpty } }
+            guard !paths.isEmpty else { return nil }
+            let path = local.element(paths)
+            let where_ = root.pointerText(for: path[...])
+            guard let detail = root.modify(at: path[...], { node in edit(&node, &local) }) ?? nil else { return nil }
+            return where_ + " " + detail
+        }
+        rng = local
+        return result
+    }
+
+    static func isString(_ v: JSONValue) -> Bool { v.stringValue != nil }
+    static func isNonEmptyObject(_ v: JSONValue) -> Bool { (v.objectMembers?.isEmpty == false) }
+    static func isObject(_ v: JSONValue) -> Bool { v.objectMembers != nil }
+    static func isScalar(_ v: JSONValue) -> Bool { !v.isContainer }
+    static func isNumber(_ v: JSONValue) -> Bool { v.doubleValue != nil }
+
+    static func randomScalar(_ rng: inout SeededGenerator) -> JSONValue {
+        switch rng.next(below: 6) {
+        case 0: .null
+        case 1: .bool(rng.chance(0.5))
+        case 2: .number(JSONNumber(text: rng.element(FuzzValues.boundaryNumbers.filter(isValidNumberText))))
+        case 3: .string(rng.element(FuzzValues.specialStrings))
+        case 4: .string(rng.element(FuzzValues.unicodeStrings))
+        default: .string("x")
+        }
+    }
+
+    static func isValidNumberText(_ s: String) -> Bool {
+        (try? JSONParser().parse(s))?.doubleValue != nil
+    }
+
+    /// A value of a different kind than `value`, derived from it where that makes sense.
+    static func confuse(_ value: JSONValue, _ rng: inout SeededGenerator) -> JSONValue {
+        let kinds = JSONValue.Kind.allCases.filter { $0 != value.kind }
+        switch rng.element(kinds) {
+        case .null: return .null
+        case .bool: return .bool(rng.chance(0.5))
+        case .number:
+            if case .string(let s) = value, let d = Double(s), d.isFinite, isValidNumberText(s) {
+                return .number(JSONNumber(text: s, value: d))
+            }
+            return .number(JSONNumber(text: rng.element(["0", "1", "-1", "1.5", "1e3"])))
+        case .string:
+            return .string(value.scalarText)
+        case .array:
+            return rng.chance(0.5) ? .array([]) : .array([value])
+        case .object:
+            return rng.chance(0.5) ? .object([]) : .object([JSONMember("value", value)])
+        }
+    }
+
+    static let all: [MutationOperator] = [op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12, op13, op14]
+
+    static let op0 = MutationOperator("json.drop-key", [.body], applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
+                guard case .object(var members) = node, !members.isEmpty else { return nil }
+                let removed = members.remove(at: rng.next(below: members.count))
+                node = .object(members)
+                return "drop \"\(removed.key)\""
+            }
+        }
+
+    static let op1 = MutationOperator("json.add-key", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: false, where: isObject) { node, rng in
+                guard case .object(var members) = node else { return nil }
+                let key = rng.element(FuzzValues.unknownKeys)
+                members.insert(JSONMember(key, randomScalar(&rng)), at: rng.next(below: members.count + 1))
+                node = .object(members)
+                return "add \"\(key)\""
+            }
+        }
+
+    static let op2 = MutationOperator("json.rename-key", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
+                guard case .object(var members) = node, !members.isEmpty else { return nil }
+                let i = rng.next(below: members.count)
+                let old = members[i].key
+                let new: String
+                switch rng.next(below: 6) {
+                case 0: new = old.uppercased()
+                case 1: new = old + "_"
+                case 2: new = ""
+                case 3: new = " " + old
+                case 4: new = String(old.dropLast())
+                default: new = old.contains("_") ? old.split(separator: "_").joined() : old + "Id"
+                }
+                members[i].key = new
+                node = .object(members)
+                return "\"\(old)\" → \"\(new)\""
+            }
+        }
+
+    static let op3 = MutationOperator("json.duplicate-key", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
+                guard case .object(var members) = node, !members.isEmpty else { return nil }
+                let i = rng.next(below: members.count)
+                let copy = JSONMember(members[i].key, confuse(members[i].value, &rng))
+                members.insert(copy, at: rng.chance(0.5) ? i : i + 1)
+                node = .object(members)
+                return "\"\(copy.key)\""
+            }
+        }
+
+    static let op4 = MutationOperator("json.type-confuse", [.body], weight: 2, applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, where: { _ in true }) { node, rng in
+                let old = node.kind
+                node = confuse(node, &rng)
+                return "\(old.rawValue) → \(node.kind.rawValue)"
+            }
+        }
+
+    static let op5 = MutationOperator("json.boundary-number", [.body], weight: 1.5, applies: mayHoldJSON, apply: boundaryNumber)
+
+    static func boundaryNumber(_ ctx: inout MutationContext, _ rng: inout SeededGenerator) -> String? {
+        let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in !root.nodePaths(where: isNumber).isEmpty } ?? false
+        let filter: (JSONValue) -> Bool = { value in hasNumbers ? isNumber(value) : isScalar(value) }
+        return editNode(&ctx, &rng, where: filter) { node, rng in
+            let text = rng.element(FuzzValues.boundaryNumbers)
+            node = .number(JSONNumber(text: text))
+            return text
+        }
+    }
+
+    static let op6 = MutationOperator("json.string-empty", [.body], applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, where: isString) { node, _ in
+                node = .string("")
+                return "\"\""
+            }
+        }
+
+    static let op7 = MutationOperator("json.string-huge", [.body], applies: mayHoldJSON) { ctx, rng in
+            let n = ctx.hugeSize(&rng)
+            return editNode(&ctx, &rng, where: isString) { node, rng in
+                guard case .string(let s) = node else { return nil }
+                // Keep a placeholder and pad after it; plain strings are replaced.
+                node = .string(Placeholders.contains(s) || rng.chance(0.3) ? s + String.filled("A", n) : String.filled("A", n))
+                return "\(n) characters"
+            }
+        }
+
+    static let op8 = MutationOperator("json.string-unicode", [.body], applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, where: isString) { node, rng in
+                guard case .string(let s) = node else { return nil }
+                let u = rng.element(FuzzValues.unicodeStrings)
+                node = .string(Placeholders.contains(s) ? (rng.chance(0.5) ? s + u : u + s) : (rng.chance(0.5) ? u : s + u))
+                return u.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+            }
+        }
+
+    static let op9 = MutationOperator("json.string-control", [.body], applies: mayHoldJSON) { ctx, rng in
+            editNode(&ctx, &rng, where: isString) { node, rng in
+                guard case .string(let s) = node else { return nil }
+                let c = rng.element(FuzzValues.controlStrings)
+                node = .string(Placeholders.contains(s) || rng.chance(0.5) ? s + c : c)
+                return c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+            }
+        }
+
+    static let op10 = MutationOperator("json.deep-nesting", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+            let depth = rng.element([33, 129, 513, 1025])
+            return editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, rng in
+                let asArrays = rng.chance(0.5)
+                var value = node
+                for _ in 0..<depth {
+                    value = asArrays ? .array([value]) : .object([JSONMember("a", value)])
+                }
+                node = value
+                return "\(depth) levels of \(asArrays ? "arrays" : "objects")"
+            }
+        }
+
+    static let op11 = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, applies: mayHoldJSON) { ctx, rng in
+            var local = rng
+            let result = ctx.withJSON { root -> String? in
+                let old = root.kind
+                let choices: [JSONValue] = [
+                    .array([root]), .string(root.serialized()), .int(1), .null, .bool(true), .object([]), .array([]),
+                    .string(""),
+                ].filter { $0.kind != old }
+                root = local.element(choices)
+                return "\(old.rawValue) → \(root.kind.rawValue)"
+            }
+            rng = local
+            return result
+        }
+
+    static let op12 = MutationOperator("json.truncate", [.body], applies: mayHoldJSON) { ctx, rng in
+            let bytes = ctx.bodyBytes()
+            guard bytes.count > 1 else { return nil }
+            var cut = Placeholders.safePosition(rng.next(below: bytes.count), ranges: Placeholders.ranges(in: bytes))
+            while cut > 0, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // stay on a character boundary
+            ctx.setBodyBytes(Array(bytes[..<cut]))
+            return "at byte \(cut) of \(bytes.count)"
+        }
+
+    static let op13 = MutationOperator("json.invalid-syntax", [.body], applies: mayHoldJSON) { ctx, rng in
+            var bytes = ctx.bodyBytes()
+            guard !bytes.isEmpty else { return nil }
+            let ranges = Placeholders.ranges(in: bytes)
+            let detail: String
+            switch rng.next(below: 6) {
+            case 0:
+                let structural = bytes.indices.filter { i in
+                    "{}[],:\"".utf8.contains(bytes[i]) && !ranges.contains { $0.contains(i) }
+                }
+                guard !structural.isEmpty else { return nil }
+                let i = rng.element(structural)
+                detail = "remove '\(Character(Unicode.Scalar(bytes[i])))' at \(i)"
+                bytes.remove(at: i)
+            case 1:
+                let stray = rng.element([",", "}", "]", "'", ":", "\\", "\"", "{", "["])
+                let i = Placeholders.safePosition(rng.next(below: bytes.count + 1), ranges: ranges)
+                bytes.insert(contentsOf: stray.utf8, at: i)
+                detail = "insert '\(stray)' at \(i)"
+            case 2:
+                guard let close = bytes.lastIndex(where: { $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "]") }) else {
+                    return nil
+                }
+                bytes.insert(UInt8(ascii: ","), at: close)
+                detail = "trailing comma"
+            case 3:
+                bytes = bytes.map { $0 == UInt8(ascii: "\"") ? UInt8(ascii: "'") : $0 }
+                detail = "single quotes"
+            case 4:
+                let garbage = rng.element([" x", "/* c */", " // c", ",", "\u{0}", " NaN", "{\"a\":1}"])
+                bytes.append(contentsOf: garbage.utf8)
+                detail = "trailing \(abbreviate(garbage))"
+            default:
+                let comment = "/*x*/"
+                bytes.insert(contentsOf: comment.utf8, at: Placeholders.safePosition(rng.next(below: bytes.count + 1), ranges: ranges))
+                detail = "comment"
+            }
+            ctx.setBodyBytes(bytes)
+            return detail
+        }
+
+    static let op14 = MutationOperator("json.invalid-utf8", [.body], weight: 0.7, applies: mayHoldJSON) { ctx, rng in
+            var bytes = ctx.bodyBytes()
+            let ranges = Placeholders.ranges(in: bytes)
+            let quotes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\"") }
+            // Right after an opening quote lands inside a string most of the time.
+            let at = quotes.isEmpty || rng.chance(0.2)
+                ? rng.next(below: bytes.count + 1) : rng.element(quotes) + 1
+            let position = Placeholders.safePosition(at, ranges: ranges)
+            let sequence = rng.element(FuzzValues.invalidUTF8)
+            bytes.insert(contentsOf: sequence, at: position)
+            ctx.setBodyBytes(bytes)
+            return sequence.map { hex2($0) }.joined(separator: " ") + " at \(position)"
+        }
+}

@@ -1,0 +1,107 @@
+import StampedeCore
+
+/// Navigation by child positions (index into an array's items or an object's members), which,
+/// unlike keys, stays unambiguous when an object repeats a key.
+extension JSONValue {
+    /// Child-position paths of every node that satisfies `filter`, in pre-order (root first).
+    func nodePaths(where filter: (JSONValue) -> Bool) -> [[Int]] {
+        var result: [[Int]] = []
+        var prefix: [Int] = []
+        collect(into: &result, prefix: &prefix, filter: filter)
+        return result
+    }
+
+    private func collect(into result: inout [[Int]], prefix: inout [Int], filter: (JSONValue) -> Bool) {
+        if filter(self) { result.append(prefix) }
+        switch self {
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                prefix.append(i)
+                item.collect(into: &result, prefix: &prefix, filter: filter)
+                prefix.removeLast()
+            }
+        case .object(let members):
+            for (i, member) in members.enumerated() {
+                prefix.append(i)
+                member.value.collect(into: &result, prefix: &prefix, filter: filter)
+                prefix.removeLast()
+            }
+        default:
+            break
+        }
+    }
+
+    /// The node at a child-position path.
+    func node(at path: ArraySlice<Int>) -> JSONValue? {
+        guard let first = path.first else { return self }
+        switch self {
+        case .array(let items) where first < items.count: return items[first].node(at: path.dropFirst())
+        case .object(let members) where first < members.count: return members[first].value.node(at: path.dropFirst())
+        default: return nil
+        }
+    }
+
+    /// The key path for messages, e.g. `/alerts/0/labels`.
+    func pointerText(for path: ArraySlice<Int>) -> String {
+        var out = ""
+        var current = self
+        for i in path {
+            switch current {
+            case .array(let items) where i < items.count:
+                out += "/\(i)"
+                current = items[i]
+            case .object(let members) where i < members.count:
+                out += "/" + members[i].key
+                current = members[i].value
+            default:
+                return out
+            }
+        }
+        return out.isEmpty ? "/" : out
+    }
+
+    /// Edits the node at a path in place; nil when the path does not resolve.
+    mutating func modify<R>(at path: ArraySlice<Int>, _ edit: (inout JSONValue) -> R) -> R? {
+        guard let first = path.first else { return edit(&self) }
+        switch self {
+        case .array(var items) where first < items.count:
+            self = .null  // release the old storage so the edit below does not copy
+            let result = items[first].modify(at: path.dropFirst(), edit)
+            self = .array(items)
+            return result
+        case .object(var members) where first < members.count:
+            self = .null
+            let result = members[first].value.modify(at: path.dropFirst(), edit)
+            self = .object(members)
+            return result
+        default:
+            return nil
+        }
+    }
+
+    /// Removes the node at a non-empty path; returns false if it does not resolve.
+    mutating func removeNode(at path: ArraySlice<Int>) -> Bool {
+        guard let last = path.last else { return false }
+        return modify(at: path.dropLast()) { parent -> Bool in
+            switch parent {
+            case .array(var items) where last < items.count:
+                items.remove(at: last)
+                parent = .array(items)
+                return true
+            case .object(var members) where last < members.count:
+                members.remove(at: last)
+                parent = .object(members)
+                return true
+            default:
+                return false
+            }
+        } ?? false
+    }
+
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,170 @@
+public import StampedeCore
+import Synchronization
+
+/// Derives reproducible mutants from recorded steps and learns which choices find new behaviour.
+///
+/// A mutant is data: parent step, seed and the ordered operations. `mutant(session:step:seed:)`
+/// is a pure function of the corpus and its arguments (same triple, same bytes, on any machine).
+/// `nextMutant(seed:)` additionally steers the choice of parent and operators by the feedback the
+/// replayer reports, so it is reproducible from the operations it records rather than from the
+/// seed alone. Safe to share between replayer threads: derivation reads immutable state, and the
+/// feedback statistics sit behind a mutex.
+///
+/// ```swift
+/// let mutator = Mutator(sessions: corpus.sessions)
+/// let mutant = mutator.nextMutant(seed: 42)
+/// // … send mutant.request …
+/// mutator.feedback(mutant, outcome: MutationOutcome(endpoint: key, status: 500, shape: shape))
+/// ```
+public final class Mutator: Sendable {
+    public let sessions: [Session]
+    public let configuration: MutatorConfiguration
+
+    /// (session, step) of every step, in corpus order: the parents `nextMutant` chooses among.
+    let parents: [(session: Int, step: Int)]
+    /// Parsed JSON bodies of the parents, so deriving a mutant does not re-parse them.
+    let parsedBodies: [[JSONValue??]]
+    let donors: [[UInt8]]
+    let operators: [MutationOperator]
+    let baseWeights: [Double]
+    let operatorIndex: [String: Int]
+    let state: Mutex<FeedbackState>
+
+    /// - Parameters:
+    ///   - sessions: the corpus; every step is a possible parent.
+    ///   - configuration: stacking, weights and adaptivity.
+    public init(sessions: [Session], configuration: MutatorConfiguration = MutatorConfiguration()) {
+        self.sessions = sessions
+        self.configuration = configuration
+        var parents: [(Int, Int)] = []
+        var parsed: [[JSONValue??]] = []
+        var donors: [[UInt8]] = []
+        for (s, session) in sessions.enumerated() {
+            var row: [JSONValue??] = []
+            for (t, step) in session.steps.enumerated() {
+                parents.append((s, t))
+                let probe = MutationContext(request: step.request, donors: [], hugeSizes: [1])
+                row.append(probe.bodyKind == .json ? .some(MutationContext.parseJSONBody(step.request.body)) : nil)
+                if let bytes = step.request.body?.rawBytes, !bytes.isEmpty { donors.append(bytes) }
+            }
+            parsed.append(row)
+        }
+        self.parents = parents
+        self.parsedBodies = parsed
+        self.donors = donors
+        self.operators = MutationOperator.catalog
+        self.baseWeights = operators.map { configuration.weight(for: $0.name, default: $0.weight) }
+        var index: [String: Int] = [:]
+        for (i, op) in operators.enumerated() { index[op.name] = i }
+        self.operatorIndex = index
+        self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
+    }
+
+    /// Every operator the mutator knows, in catalog order.
+    public static var operators: [MutationOperatorInfo] { MutationOperator.catalog.map(\.info) }
+
+    /// The mutant of a step for a seed, using the configured (not the learned) weights.
+    ///
+    /// A pure function of the corpus, the configuration and its arguments.
+    /// - Precondition: `session` and `step` index an existing step.
+    public func mutant(session: Int, step: Int, seed: UInt64) -> Mutant {
+        var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
+        return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+    }
+
+    /// A mutant of a parent chosen by energy, with operators chosen by learned weights.
+    ///
+    /// With `adaptive` off (or before any feedback) this is `mutant(session:step:seed:)` of a
+    /// parent drawn uniformly from the seed.
+    public func nextMutant(seed: UInt64) -> Mutant {
+        precondition(!parents.isEmpty, "the corpus has no steps")
+        var rng = SeededGenerator(seed: seed, 0x6E65_7874)
+        let (cumulative, weights): ([Double], [Double]) = configuration.adaptive
+            ? state.withLock { $0.snapshot() } : ([], baseWeights)
+        let index: Int
+        if let total = cumulative.last, total > 0 {
+            let x = rng.nextUnit() * total
+            var lo = 0, hi = cumulative.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cumulative[mid] > x { hi = mid } else { lo = mid + 1 }
+            }
+            index = lo
+        } else {
+            index = rng.next(below: parents.count)
+        }
+        let parent = parents[index]
+        var stepRng = SeededGenerator(seed: seed, UInt64(parent.session), UInt64(parent.step))
+        return derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
+    }
+
+    /// Applies operations, in order, to a request. Operations that no longer apply (say a
+    /// `query.drop` on a request without a query) are skipped.
+    public func apply(_ operations: [MutationOperation], to request: RequestTemplate) -> RequestTemplate {
+        applyAll(operations, to: request).request
+    }
+
+    /// Applies operations to a request, also returning whether cookies are to be dropped.
+    public func applyAll(_ operations: [MutationOperation], to request: RequestTemplate) -> MutatedRequest {
+        var ctx = MutationContext(request: request, donors: donors, hugeSizes: configuration.hugeSizes)
+        for op in operations {
+            guard let k = operatorIndex[op.name] else { continue }
+            var rng = SeededGenerator(seed: op.seed)
+            _ = operators[k].apply(&ctx, &rng)
+        }
+        return ctx.finish()
+    }
+
+    /// Reports what the target answered to a mutant; new (endpoint, status, shape) combinations
+    /// raise the energy of its parent and the weight of its operators.
+    public func feedback(_ mutant: Mutant, outcome: MutationOutcome) {
+        guard configuration.adaptive else { return }
+        let parent = flatIndex(session: mutant.parentSession, step: mutant.parentStep)
+        let ops = mutant.operations.compactMap { operatorIndex[$0.name] }
+        let base = baseWeights
+        state.withLock { $0.record(outcome: outcome, parent: parent, operators: ops, baseWeights: base) }
+    }
+
+    /// Counters of the feedback so far, for reports.
+    public func statistics() -> MutatorStatistics {
+        let names = operators.map(\.name)
+        return state.withLock { $0.statistics(names: names) }
+    }
+
+    func flatIndex(session: Int, step: Int) -> Int? {
+        // Parents are in corpus order, so the session's first step is found by counting.
+        guard session >= 0, session < sessions.count, step >= 0, step < sessions[session].steps.count else { return nil }
+        var index = 0
+        for s in 0..<session { index += sessions[s].steps.count }
+        return index + step
+    }
+
+    func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
+        let parent = sessions[session].steps[step].request
+        var ctx = MutationContext(
+            request: parent, donors: donors, hugeSizes: configuration.hugeSizes, json: parsedBodies[session][step])
+        var count = 1
+        while count < configuration.maximumStack, rng.chance(0.5) { count += 1 }
+        var operations: [MutationOperation] = []
+        operations.reserveCapacity(count)
+        var applicable = [Double](repeating: 0, count: operators.count)
+        for _ in 0..<count {
+            for _ in 0..<4 {
+                for (i, op) in operators.enumerated() {
+                    applicable[i] = weights[i] > 0 && op.applies(&ctx) ? weights[i] : 0
+                }
+                guard let k = rng.pickWeighted(applicable) else { break }
+                let opSeed = rng.next()
+                var opRng = SeededGenerator(seed: opSeed)
+                if let detail = operators[k].apply(&ctx, &opRng) {
+                    operations.append(MutationOperation(name: operators[k].name, detail: detail, seed: opSeed))
+                    break
+                }
+            }
+        }
+        let result = ctx.finish()
+        return Mutant(
+            parentSession: session, parentStep: step, seed: seed, operations: operations,
+            request: result.request, dropCookies: result.dropCookies)
+    }
+}
