@@ -1,0 +1,19 @@
+/// How to run the demo target.
+public struct DemoServerOptions: Sendable {
+    /// Address to bind; loopback by default.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free ephemeral port (read it back from ``DemoServer/port``).
+    public var port: Int = 0
+    /// Whether the planted defects (``PlantedDefects/all``) are active.
+    public var defects: Bool = true
+    /// Log one line per request at `info` level.
+    public var verbose: Bool = false
+
+    /// Creates options; the defaults give a loopback server on an ephemeral port with defects on.
+    public init(host: String = "127.0.0.1", port: Int = 0, defects: Bool = true, verbose: Bool = false) {
+        self.host = host
+        self.port = port
+        self.defects = defects
+        self.verbose = verbose
+    }
+}

@@ -1,0 +1,119 @@
+import Hummingbird
+import NIOCore
+
+/// The catalogue of planted defects, and the only place that triggers them.
+///
+/// Handlers call the `Switch` checks at the point where the "bug" lives; with defects off every
+/// check is a no-op and the request falls through to ordinary validation (a 4xx).
+public enum PlantedDefects {
+    /// How long the hang defect stalls before answering (unless the server stops first).
+    public static let hangDuration: Duration = .seconds(15)
+
+    /// Non-string `theme` values reach a string-only code path.
+    public static let themeTypeConfusion = PlantedDefect(
+        id: "D1", summary: "Theme update trusts the JSON type of `theme` and crashes on non-strings",
+        kind: .serverError, endpoint: "PUT /api/v1/user/settings/theme",
+        trigger: "logged-in PUT with CSRF whose JSON `theme` is a number, boolean, array or object (null stays 422)"
+    )
+    /// Out-of-range `limit` values reach an unchecked buffer allocation.
+    public static let notificationsLimitRange = PlantedDefect(
+        id: "D2", summary: "Notification listing validates `limit` only after sizing its page buffer",
+        kind: .serverError, endpoint: "GET /api/v1/notifications",
+        trigger: "logged-in GET whose `limit` query parameter is an integer below 0 or above 1000"
+    )
+    /// A half-wired PATCH route.
+    public static let scriptPatchMethod = PlantedDefect(
+        id: "D3", summary: "PATCH on a saved script hits a route stub that was never implemented",
+        kind: .serverError, endpoint: "PATCH /api/v1/scripts/{id}",
+        trigger: "logged-in PATCH with CSRF on /api/v1/scripts/{id} (any id, any body)"
+    )
+    /// Over-long ids overflow a fixed-size id column.
+    public static let scriptLongID = PlantedDefect(
+        id: "D4", summary: "Saved-script lookups copy the path id into a 64-character column without a length check",
+        kind: .serverError, endpoint: "GET /api/v1/scripts/{id}",
+        trigger: "logged-in GET (or PUT/DELETE with CSRF) on /api/v1/scripts/{id} with an id longer than 64 characters"
+    )
+    /// Non-ASCII in the version string breaks the version parser.
+    public static let langVersionUnicode = PlantedDefect(
+        id: "D5", summary: "Execute parses `lang_version` byte-wise and crashes on non-ASCII characters",
+        kind: .serverError, endpoint: "POST /api/v1/execute",
+        trigger: "logged-in POST with CSRF whose JSON `lang_version` string contains a non-ASCII character"
+    )
+    /// A write without a content type kills the worker.
+    public static let scriptCreateWithoutContentType = PlantedDefect(
+        id: "D6", summary: "Creating a script without a Content-Type header crashes the connection worker",
+        kind: .droppedConnection, endpoint: "POST /api/v1/scripts",
+        trigger: "logged-in POST with CSRF and no Content-Type header (body irrelevant): the socket closes with no response"
+    )
+    /// `limit=0` never advances the pagination loop.
+    public static let eventsLimitZero = PlantedDefect(
+        id: "D7", summary: "Event history pagination loops forever when `limit` is 0",
+        kind: .hang, endpoint: "GET /api/v1/executions/{id}/events",
+        trigger: "logged-in GET for one of the user's executions with query `limit=0`: no response for 15 s"
+    )
+
+    /// Every planted defect, in id order.
+    public static let all: [PlantedDefect] = [
+        themeTypeConfusion, notificationsLimitRange, scriptPatchMethod, scriptLongID,
+        langVersionUnicode, scriptCreateWithoutContentType, eventsLimitZero,
+    ]
+
+    /// The server's defect triggers; every check does nothing when `enabled` is false.
+    struct Switch: Sendable {
+        let enabled: Bool
+        let stop: StopSignal
+
+        /// D1: `theme` of a non-string, non-null JSON type.
+        func checkTheme(_ theme: JSONValue?) throws {
+            guard enabled, let theme else { return }
+            switch theme {
+            case .number, .bool, .array, .object: throw PlantedFailure(defect: themeTypeConfusion)
+            case .null, .string: return
+            }
+        }
+
+        /// D2: `limit` parsed but outside 0...1000.
+        func checkNotificationsLimit(_ limit: Int) throws {
+            if enabled, limit < 0 || limit > 1000 { throw PlantedFailure(defect: notificationsLimitRange) }
+        }
+
+        /// D3: PATCH reached the script item route.
+        func checkScriptMethod(_ method: HTTPRequest.Method) throws {
+            if enabled, method == .patch { throw PlantedFailure(defect: scriptPatchMethod) }
+        }
+
+        /// D4: script id longer than 64 characters.
+        func checkScriptID(_ id: String) throws {
+            if enabled, id.count > 64 { throw PlantedFailure(defect: scriptLongID) }
+        }
+
+        /// D5: non-ASCII character in `lang_version`.
+        func checkLangVersion(_ version: String) throws {
+            if enabled, version.unicodeScalars.contains(where: { !$0.isASCII }) {
+                throw PlantedFailure(defect: langVersionUnicode)
+            }
+        }
+
+        /// D6: script creation without a Content-Type: close the socket, answer nothing.
+        func checkScriptContentType(_ request: Request, channel: any Channel) async throws {
+            guard enabled, request.headers[.contentType] == nil else { return }
+            // Let the request finish arriving so the client sees a clean EOF rather than a reset mid-upload.
+            _ = try? await request.body.collect(upTo: 1 << 20)
+            try? await channel.close()
+            throw DroppedConnection()
+        }
+
+        /// D7: `limit=0` on event history stalls, unless the server is stopping.
+        func checkEventsLimit(_ limit: Int) async {
+            if enabled, limit == 0 { _ = await stop.sleep(for: hangDuration) }
+        }
+    }
+
+    /// Thrown by a `Switch` check: the request fails as the defect says (500).
+    struct PlantedFailure: Error {
+        let defect: PlantedDefect
+    }
+
+    /// Thrown after the connection was closed on purpose; nothing more can be written.
+    struct DroppedConnection: Error {}
+}
