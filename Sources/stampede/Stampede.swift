@@ -12,6 +12,7 @@ struct Stampede: AsyncParsableCommand {
         subcommands: [
             CorpusCommand.self,
             ServeDemoCommand.self,
+            ReplayCommand.self, DemoCommand.self,
         ]
     )
 

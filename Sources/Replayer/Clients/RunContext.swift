@@ -27,6 +27,10 @@ final class RunContext: Sendable {
     let relogins = Atomic<Int>(0)
     let sessionsCompleted = Atomic<Int>(0)
     let mutantsSent = Atomic<Int>(0)
+    /// Timeouts of mutants by method token (methods the corpus never records only).
+    private let methodTimeouts = Mutex<[String: Int]>([:])
+    let recordedMethods: Set<String>
+    let recordedEndpoints: Set<String>
 
     init(
         options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine,
@@ -43,6 +47,10 @@ final class RunContext: Sendable {
         self.mutator = mutator
         self.start = start
         self.deadline = start + .milliseconds(Int64(options.load.duration * 1000))
+        self.recordedEndpoints = plan.recordedEndpoints
+        var methods = Set<String>()
+        for session in plan.corpusSessions { for step in session.steps { methods.insert(step.request.method) } }
+        self.recordedMethods = methods
         self.pacer = options.rate.map { OpenModelPacer(start: start, rate: $0) }
     }
 
@@ -52,11 +60,43 @@ final class RunContext: Sendable {
     /// Classifies a response; `expectClass` is the recorded status class of a user step.
     func classify(_ response: HTTPResponse, expectClass: Int?) -> FailureClass? {
         if let failure = response.failure {
+            // Errors raised before anything was sent say nothing about the target.
+            if Self.localFailures.contains(failure.name) { return nil }
             return failure.name == "CURLE_OPERATION_TIMEDOUT" ? .timeout : .transport
         }
         if response.status >= 500 { return .serverError }
         if let expectClass, response.status / 100 != expectClass { return .expectation }
         return nil
+    }
+
+    /// CURLcodes that libcurl raises before sending (a request it cannot form), not target failures.
+    static let localFailures: Set<String> = [
+        "CURLE_URL_MALFORMAT", "CURLE_UNSUPPORTED_PROTOCOL", "CURLE_BAD_FUNCTION_ARGUMENT", "CURLE_OUT_OF_MEMORY",
+        "CURLE_ABORTED_BY_CALLBACK",
+    ]
+
+    /// Methods whose mutants timed out this often are no longer sent: each such hang holds a
+    /// permit for the whole request timeout, and a few of them would starve every other client.
+    static let quarantineAfterTimeouts = 2
+
+    /// Counts a timeout of a mutant's method; returns true when the method is now quarantined.
+    func noteTimeout(method: String) {
+        guard !recordedMethods.contains(method) else { return }
+        methodTimeouts.withLock { $0[method, default: 0] += 1 }
+    }
+
+    /// `CONNECT` in origin form turns many HTTP/1.1 servers' connection into a tunnel that never
+    /// answers: every such mutant would be a hang of the protocol, not of the application.
+    static let skippedMethods: Set<String> = ["CONNECT"]
+
+    func isQuarantined(method: String) -> Bool {
+        if Self.skippedMethods.contains(method.uppercased()) { return true }
+        return methodTimeouts.withLock { ($0[method] ?? 0) >= Self.quarantineAfterTimeouts }
+    }
+
+    /// Methods skipped because their mutants kept timing out.
+    var quarantinedMethods: [String] {
+        methodTimeouts.withLock { $0.filter { $0.value >= Self.quarantineAfterTimeouts }.keys.sorted() }
     }
 
     /// The text a finding names its failure by.

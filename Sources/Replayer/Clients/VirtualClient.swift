@@ -164,7 +164,10 @@ final class VirtualClient: PermitWaiter {
                     s.phase = .done
                     return nil
                 }
-                let mutant = mutator.nextMutant(seed: s.rng.next())
+                var mutant = mutator.nextMutant(seed: s.rng.next())
+                for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+                    mutant = mutator.nextMutant(seed: s.rng.next())
+                }
                 let (request, rendered) = context.renderer.render(
                     mutant.request, identity: identity, variables: s.variables, jar: s.jar, rng: &s.rng,
                     sendCookies: !mutant.dropCookies)
@@ -174,10 +177,20 @@ final class VirtualClient: PermitWaiter {
                 s.requests += 1
                 return Pending(
                     origin: .mutant(mutant), rendered: rendered, request: sent,
-                    endpoint: EndpointTemplate.key(method: rendered.method, path: rendered.path), expectClass: nil)
+                    endpoint: mutantEndpoint(mutant, rendered), expectClass: nil)
             }
         }
         return nil
+    }
+
+    /// A mutant is counted under its own template when that is a recorded endpoint, else under
+    /// its parent's template marked `[mutated]`: mutated paths and methods would otherwise make
+    /// an endless list of one-off endpoints.
+    private func mutantEndpoint(_ mutant: Mutant, _ rendered: RequestTemplate) -> String {
+        let key = EndpointTemplate.key(method: rendered.method, path: rendered.path)
+        if context.recordedEndpoints.contains(key) { return key }
+        let parent = context.plan.corpusSessions[mutant.parentSession].steps[mutant.parentStep].request
+        return EndpointTemplate.key(method: parent.method, path: context.renderer.rewrite(path: parent.path)) + " [mutated]"
     }
 
     private func pending(for planned: ReplayPlan.PlannedStep, origin: Origin, _ s: inout State) -> Pending {
@@ -310,6 +323,7 @@ final class VirtualClient: PermitWaiter {
             return nil
         case .mutant(let mutant):
             context.mutantsSent.wrappingAdd(1, ordering: .relaxed)
+            if response.failure?.name == "CURLE_OPERATION_TIMEDOUT" { context.noteTimeout(method: mutant.request.method) }
             context.mutator?.feedback(
                 mutant,
                 outcome: MutationOutcome(endpoint: pending.endpoint, status: response.status, shape: Self.shape(response)))
