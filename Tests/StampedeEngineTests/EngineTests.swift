@@ -1,14 +1,23 @@
 import StampedeCore
 import StampedeEngine
+import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("HTTPEngine against a loopback server")
 struct EngineTests {
+    let server: TestServer
+    let engine: HTTPEngine
+
+    init() throws {
+        server = try TestServer()
+        engine = try HTTPEngine(configuration: .init(workers: 2))
+    }
+
     @Test func getEchoes() async throws {
-        let server = try TestServer()
-        defer { server.stop() }
-        let engine = try HTTPEngine(configuration: .init(workers: 2))
-        defer { engine.shutdown() }
+        defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo/hello?x=1"))
         #expect(response.failure == nil)
         #expect(response.status == 200)
@@ -17,5 +26,215 @@ struct EngineTests {
         #expect(response.bodyBytes == response.body.count)
         #expect(response.newConnections == 1)
         #expect(response.timings.totalUs > 0)
+        #expect(response.timings.ttfbUs <= response.timings.totalUs)
+        #expect(response.latencyUs >= response.timings.totalUs)
+    }
+
+    @Test(arguments: ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "NOT/A{TOKEN}"])
+    func methodIsSentVerbatim(method: String) async throws {
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(method: method, url: server.baseURL + "/echo", timeoutMs: 5_000))
+        #expect(response.failure == nil)
+        #expect(response.status == 200)
+        #expect(response.header("X-Method") == method)
+        if method == "HEAD" {
+            #expect(response.bodyBytes == 0)
+        } else {
+            #expect(response.bodyText.hasPrefix("\(method) /echo\n"))
+        }
+        if ["POST", "PUT", "PATCH"].contains(method) {
+            #expect(response.bodyText.contains("Content-Length: 0\n"))
+        }
+    }
+
+    @Test(arguments: ["POST", "PUT", "PATCH", "DELETE", "GET", "WEIRD"])
+    func bodyRoundTrips(method: String) async throws {
+        defer { engine.shutdown(); server.stop() }
+        let body = (0..<3).flatMap { _ in (0...255).map { UInt8($0) } }
+        let request = HTTPRequest(
+            method: method,
+            url: server.baseURL + "/echo",
+            headers: [HTTPHeader("X-Empty", ""), HTTPHeader("X-Trace", "abc")],
+            body: body,
+            timeoutMs: 5_000
+        )
+        let response = await engine.send(request)
+        #expect(response.failure == nil)
+        #expect(response.header("X-Body-Length") == "\(body.count)")
+        #expect(Array(response.body.suffix(body.count)) == body)
+        let head = String(decoding: response.body.prefix(response.body.count - body.count), as: UTF8.self)
+        #expect(head.contains("X-Empty: \n"))
+        #expect(head.contains("X-Trace: abc\n"))
+        // libcurl's own additions to a body are suppressed.
+        #expect(!head.lowercased().contains("content-type"))
+        #expect(!head.lowercased().contains("expect"))
+    }
+
+    @Test func bodyPrefixIsBoundedButEveryByteIsCounted() async throws {
+        defer { server.stop() }
+        engine.shutdown()
+        let small = try HTTPEngine(configuration: .init(workers: 1, bodyPrefixLimit: 16))
+        defer { small.shutdown() }
+        let body = [UInt8](repeating: 0x61, count: 200_000)
+        let response = await small.send(HTTPRequest(method: "POST", url: server.baseURL + "/echo", body: body))
+        #expect(response.status == 200)
+        #expect(response.body.count == 16)
+        #expect(response.body == Array("POST /echo\nHost:".utf8))
+        #expect(response.bodyBytes > body.count)
+    }
+
+    @Test func cookiesFromOneResponseGoOutOnTheNext() async throws {
+        defer { engine.shutdown(); server.stop() }
+        var jar = CookieJar()
+        let loginURL = server.baseURL + "/login"
+        let login = await engine.send(HTTPRequest(method: "POST", url: loginURL))
+        #expect(login.setCookies.count == 2)
+        jar.store(response: login, requestURL: loginURL)
+        let token = try #require(jar.value(named: "csrf_token"))
+        #expect(jar.value(named: "session") == "s-\(token)")
+
+        let url = server.baseURL + "/echo/scripts"
+        var headers: [HTTPHeader] = []
+        if let cookie = jar.cookieHeader(for: url) { headers.append(HTTPHeader("Cookie", cookie)) }
+        let csrf = try #require(CSRFPolicy().header(from: jar))
+        #expect(csrf == HTTPHeader("X-CSRF-Token", token))
+        headers.append(csrf)
+        let echoed = await engine.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Array("{}".utf8)))
+        #expect(echoed.bodyText.contains("Cookie: session=s-\(token); csrf_token=\(token)\n"))
+        #expect(echoed.bodyText.contains("X-CSRF-Token: \(token)\n"))
+    }
+
+    @Test func sseStreamEndsByItself() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let request = HTTPRequest(url: server.baseURL + "/sse?count=3&interval=5", sse: SSEOptions(windowMs: 5_000, maxEvents: 10))
+        let response = await engine.send(request)
+        #expect(response.failure == nil)
+        #expect(response.status == 200)
+        let sse = try #require(response.sse)
+        #expect(sse.eventCount == 3)
+        #expect(sse.cutByWindow == false)
+        #expect(sse.events == (0..<3).map { SSEEvent(event: "tick", data: "line1 \($0)\nline2", id: "\($0)") })
+        let first = try #require(sse.timeToFirstEventUs)
+        #expect(first <= response.timings.totalUs)
+    }
+
+    @Test func sseStreamIsCutAtTheWindow() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let request = HTTPRequest(url: server.baseURL + "/sse?count=0&interval=10", sse: SSEOptions(windowMs: 300, maxEvents: 2))
+        let response = await engine.send(request)
+        #expect(response.failure == nil)
+        #expect(response.status == 200)
+        let sse = try #require(response.sse)
+        #expect(sse.cutByWindow)
+        #expect(sse.events.count == 2)
+        #expect(sse.eventCount > 2)
+        #expect(response.timings.totalUs >= 300_000)
+    }
+
+    @Test func silentServerIsCutByTheTimeout() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 300))
+        #expect(response.status == 0)
+        #expect(response.failure?.name == "CURLE_OPERATION_TIMEDOUT")
+        #expect(response.failure?.code == 28)
+        #expect(response.timings.totalUs >= 300_000)
+    }
+
+    @Test func sseWithoutAnyResponseIsATimeoutNotAWindowCut() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", sse: SSEOptions(windowMs: 200)))
+        #expect(response.failure?.name == "CURLE_OPERATION_TIMEDOUT")
+        #expect(response.sse?.cutByWindow == false)
+    }
+
+    @Test func refusedConnectionIsReported() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let port = TestServer.refusedPort()
+        let response = await engine.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeoutMs: 5_000))
+        #expect(response.status == 0)
+        #expect(response.failure?.name == "CURLE_COULDNT_CONNECT")
+        #expect(response.failure?.message.isEmpty == false)
+    }
+
+    @Test func closeWithoutResponseIsGotNothing() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(url: server.baseURL + "/close", timeoutMs: 5_000))
+        #expect(response.failure?.name == "CURLE_GOT_NOTHING")
+    }
+
+    @Test func malformedURLIsAFailureNotACrash() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(url: "http://[not a url", timeoutMs: 5_000))
+        #expect(response.failure?.name == "CURLE_URL_MALFORMAT")
+    }
+
+    @Test func connectionsAreReused() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let total = 1_000, concurrency = 32
+        let counters = Mutex((started: 0, finished: 0, newConnections: 0, failures: 0))
+        let url = server.baseURL + "/echo/reuse"
+        let engine = engine
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            @Sendable func next() {
+                let go = counters.withLock { c -> Bool in
+                    guard c.started < total else { return false }
+                    c.started += 1
+                    return true
+                }
+                guard go else { return }
+                engine.submit(HTTPRequest(url: url, timeoutMs: 10_000)) { response in
+                    let finished = counters.withLock { c -> Bool in
+                        c.finished += 1
+                        c.newConnections += response.newConnections
+                        if response.status != 200 { c.failures += 1 }
+                        return c.finished == total
+                    }
+                    if finished { done.resume() } else { next() }
+                }
+            }
+            for _ in 0..<concurrency { next() }
+        }
+        let result = counters.withLock { $0 }
+        #expect(result.failures == 0)
+        #expect(server.requestCount == total)
+        #expect(server.acceptedConnections <= concurrency + 8)
+        #expect(result.newConnections == server.acceptedConnections)
+    }
+
+    @Test func scheduledSendWaitsAndLatencyCountsFromSchedule() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let at = ContinuousClock.now + .milliseconds(150)
+        let later = await engine.send(HTTPRequest(url: server.baseURL + "/echo", scheduledAt: at))
+        #expect(ContinuousClock.now >= at)
+        #expect(later.status == 200)
+        #expect(later.startDelayUs < 1_000_000)
+
+        // A send that starts late reports the lateness as latency (no coordinated omission).
+        let past = ContinuousClock.now - .seconds(2)
+        let late = await engine.send(HTTPRequest(url: server.baseURL + "/echo", scheduledAt: past))
+        #expect(late.status == 200)
+        #expect(late.startDelayUs >= 2_000_000)
+        #expect(late.latencyUs >= 2_000_000 + late.timings.totalUs)
+    }
+
+    @Test func shutdownFailsPendingTransfersAndLaterSubmits() async throws {
+        defer { server.stop() }
+        let pending = Mutex<HTTPResponse?>(nil)
+        let started = server.requestCount
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            engine.submit(HTTPRequest(url: server.baseURL + "/hang")) { response in
+                pending.withLock { $0 = response }
+                done.resume()
+            }
+            // Let the request reach the server before shutting down; bounded wait on a condition.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while server.requestCount == started, ContinuousClock.now < deadline { sched_yield() }
+            engine.shutdown()
+        }
+        #expect(pending.withLock { $0 }?.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+        engine.shutdown()  // idempotent
+        let after = await engine.send(HTTPRequest(url: server.baseURL + "/echo"))
+        #expect(after.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+        #expect(after.failure?.message == "engine shut down")
     }
 }
