@@ -13,6 +13,7 @@ struct Stampede: AsyncParsableCommand {
             CorpusCommand.self,
             ServeDemoCommand.self,
             ReplayCommand.self, DemoCommand.self,
+            MutateCommand.self,
         ]
     )
 

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Mutator
+import StampedeCore
+
+/// `stampede mutate --corpus FILE --count N --seed S [--format jsonl|curl] [--base-url URL]`.
+struct MutateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mutate",
+        abstract: "Print reproducible mutants of a corpus's requests."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, curl
+    }
+
+    @Option(help: "Corpus file, or a corpus directory (its baseline.corpus).") var corpus: String?
+    @Option(help: "Number of mutants to print.") var count: Int = 10
+    @Option(help: "Seed; the same corpus and seed print the same mutants.") var seed: UInt64 = 1
+    @Option(help: "Output format: jsonl (one mutant per line) or curl (commands).") var format: Format = .jsonl
+    @Option(help: "Base URL for curl commands (default: the corpus's recorded base URL).") var baseURL: String?
+    @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
+    @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
+    var bench: Double?
+    @Flag(help: ArgumentHelp("Use the built-in demo-like corpus.", visibility: .hidden)) var demo = false
+
+    func validate() throws {
+        guard count >= 0 else { throw CLIError.usage("--count must be ≥ 0") }
+        guard maxStack >= 1 else { throw CLIError.usage("--max-stack must be ≥ 1") }
+        guard corpus != nil || demo else { throw CLIError.usage("--corpus is required") }
+    }
+
+    func run() async throws {
+        let (sessions, recordedBaseURL) = try loadSessions()
+        guard sessions.contains(where: { !$0.steps.isEmpty }) else { throw CLIError.failure("the corpus holds no steps") }
+        let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack))
+        if let bench {
+            runBenchmark(mutator, seconds: bench)
+            return
+        }
+        let base = baseURL ?? recordedBaseURL ?? "http://127.0.0.1:8080"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var seeds = SeededGenerator(seed: seed)
+        for _ in 0..<count {
+            let mutant = mutator.nextMutant(seed: seeds.next())
+            let session = sessions[mutant.parentSession]
+            switch format {
+            case .jsonl:
+                let line = MutantLine(
+                    parentSession: session.id, parentSessionIndex: mutant.parentSession, parentStep: mutant.parentStep,
+                    seed: mutant.seed, operations: mutant.operations, request: mutant.request, dropCookies: mutant.dropCookies)
+                print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            case .curl:
+                print("# \(session.id) step \(mutant.parentStep) seed \(mutant.seed): " + mutant.operations.map(\.description).joined(separator: ", ")
+                    + (mutant.dropCookies ? " [no cookies]" : ""))
+                print(CurlCommand.render(
+                    method: mutant.request.method, url: base + mutant.request.pathAndQuery,
+                    headers: mutant.request.headers, body: mutant.request.body?.rawBytes ?? []))
+            }
+        }
+    }
+
+    func loadSessions() throws -> ([Session], String?) {
+        guard let corpus else { return (DemoCorpus.sessions, nil) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory) else {
+            throw CLIError.usage("\(corpus): no such corpus file or directory")
+        }
+        let path = isDirectory.boolValue ? CorpusDirectory(corpus).baselinePath : corpus
+        let loaded = try Corpus.load(path: path)
+        for damage in loaded.damages { Console.error("\(path): \(damage)") }
+        return (loaded.sessions, loaded.header?.baseURL)
+    }
+
+    func runBenchmark(_ mutator: Mutator, seconds: Double) {
+        let clock = ContinuousClock()
+        let parents = mutator.sessions.enumerated().flatMap { s, session in session.steps.indices.map { (s, $0) } }
+        for mode in ["mutant(session:step:seed:)", "nextMutant(seed:) + feedback"] {
+            let start = clock.now
+            let deadline = start + .milliseconds(Int(seconds * 1000))
+            var produced = 0
+            var bytes = 0
+            var seed = seed
+            while true {
+                for _ in 0..<256 {
+                    seed &+= 1
+                    let mutant: Mutant
+                    if mode.hasPrefix("mutant") {
+                        let (s, t) = parents[Int(seed % UInt64(parents.count))]
+                        mutant = mutator.mutant(session: s, step: t, seed: seed)
+                    } else {
+                        mutant = mutator.nextMutant(seed: seed)
+                        mutator.feedback(mutant, outcome: MutationOutcome(endpoint: "bench", status: 400, shape: seed & 0xFF))
+                    }
+                    bytes += mutant.request.body?.text?.utf8.count ?? 0
+                    produced += 1
+                }
+                if clock.now >= deadline { break }
+            }
+            let elapsed = clock.now - start
+            let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            print("\(mode): \(produced) mutants in \(String(format: "%.2f", secondsTaken)) s = \(Int(Double(produced) / secondsTaken)) mutants/s (avg body \(bytes / max(produced, 1)) bytes)")
+        }
+    }
+}
+
+/// One mutant as a JSON line.
+struct MutantLine: Encodable {
+    var parentSession: String
+    var parentSessionIndex: Int
+    var parentStep: Int
+    var seed: UInt64
+    var operations: [MutationOperation]
+    var request: RequestTemplate
+    var dropCookies: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case seed, operations, request
+        case parentSession = "parent_session"
+        case parentSessionIndex = "parent_session_index"
+        case parentStep = "parent_step"
+        case dropCookies = "drop_cookies"
+    }
+}
