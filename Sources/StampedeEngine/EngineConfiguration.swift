@@ -21,6 +21,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var connectTimeoutMs: Int
     /// The connection cache size per worker (`CURLMOPT_MAXCONNECTS`); 0 keeps libcurl's default.
     public var maxConnectionsPerWorker: Int
+    /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
+    /// target is given explicitly, and the lookup costs CPU on every transfer).
+    public var useEnvironmentProxy: Bool
 
     public init(
         workers: Int = EngineConfiguration.coreCount,
@@ -29,7 +32,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         http2: Bool = false,
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
-        maxConnectionsPerWorker: Int = 0
+        maxConnectionsPerWorker: Int = 0,
+        useEnvironmentProxy: Bool = false
     ) {
         self.workers = workers
         self.verifyTLS = verifyTLS
@@ -38,6 +42,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.bodyPrefixLimit = bodyPrefixLimit
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
+        self.useEnvironmentProxy = useEnvironmentProxy
     }
 
     /// The number of online CPU cores (at least 1).

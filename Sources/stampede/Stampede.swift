@@ -14,6 +14,7 @@ struct Stampede: AsyncParsableCommand {
             ServeDemoCommand.self,
             ReplayCommand.self, DemoCommand.self,
             MutateCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 

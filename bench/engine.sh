@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Engine benchmark: nginx on loopback, then wrk, hey and `stampede bench-engine` in one run,
+# each at the same connection count for the same duration. Prints requests/s, client CPU µs per
+# request and each tool's ratio to wrk.
+#
+#   bench/engine.sh [--connections 32] [--duration 5] [--port 18080] [--workers N] [--skip-build]
+#
+# Loopback only; bounded in time; stops exactly the nginx it started (by PID).
+set -euo pipefail
+
+CONNECTIONS=32
+DURATION=5
+PORT=18080
+WORKERS=""
+BUILD=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --duration) DURATION="$2"; shift 2 ;;
+        --port) PORT="$2"; shift 2 ;;
+        --workers) WORKERS="$2"; shift 2 ;;
+        --skip-build) BUILD=0; shift ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+NGINX="${NGINX:-/usr/sbin/nginx}"
+for tool in "$NGINX" wrk hey; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+
+if [ "$BUILD" = 1 ]; then
+    (cd "$ROOT" && swift build -c release --product stampede >&2)
+fi
+STAMPEDE="$(cd "$ROOT" && swift build -c release --show-bin-path)/stampede"
+
+PREFIX="$(mktemp -d /tmp/stampede-bench.XXXXXX)"
+NGINX_PID=""
+cleanup() {
+    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+        kill "$NGINX_PID" 2>/dev/null || true
+        wait "$NGINX_PID" 2>/dev/null || true
+    fi
+    rm -rf "$PREFIX"
+}
+trap cleanup EXIT INT TERM
+
+sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
+"$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -e "$PREFIX/error.log" &
+NGINX_PID=$!
+URL="http://127.0.0.1:$PORT/"
+for _ in $(seq 1 50); do
+    curl -sf -o /dev/null "$URL" && break
+    sleep 0.1
+done
+curl -sf -o /dev/null "$URL" || { echo "nginx did not come up; see $PREFIX/error.log" >&2; cat "$PREFIX/error.log" >&2; exit 1; }
+
+# CPU time (user + sys, µs) of every waited-for child of this shell so far; a tool's CPU is the
+# difference around its run (works for wrk and hey, which report none themselves).
+children_cpu_us() {
+    # Fields 16 and 17 of /proc/$$/stat: cutime and cstime in clock ticks (waited-for children).
+    local stat ticks
+    stat=$(cat /proc/$$/stat)
+    stat=${stat##*) }
+    set -- $stat
+    ticks=$(getconf CLK_TCK)
+    echo $(( ( ${14} + ${15} ) * 1000000 / ticks ))
+}
+
+echo "target: nginx 1 worker at $URL; $CONNECTIONS connections, ${DURATION}s each; $(nproc) cores shared by client and server"
+echo
+
+# wrk: 1 thread per core (2 on this machine), as one would run it.
+THREADS=$(nproc)
+[ "$THREADS" -gt "$CONNECTIONS" ] && THREADS=$CONNECTIONS
+before=$(children_cpu_us)
+WRK_OUT=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL")
+after=$(children_cpu_us)
+WRK_RPS=$(echo "$WRK_OUT" | awk '/Requests\/sec/ {print $2}')
+WRK_REQS=$(echo "$WRK_OUT" | awk '/requests in/ {print $1}')
+WRK_P50=$(echo "$WRK_OUT" | awk '$1=="50%" {print $2}')
+WRK_P99=$(echo "$WRK_OUT" | awk '$1=="99%" {print $2}')
+WRK_CPU=$(awk -v c=$((after - before)) -v n="$WRK_REQS" 'BEGIN { printf "%.2f", c / n }')
+
+before=$(children_cpu_us)
+HEY_OUT=$(hey -c "$CONNECTIONS" -z "${DURATION}s" "$URL")
+after=$(children_cpu_us)
+HEY_RPS=$(echo "$HEY_OUT" | awk '/Requests\/sec/ {print $2}')
+HEY_REQS=$(echo "$HEY_OUT" | awk '/\[200\]/ {print $2}')
+HEY_P50=$(echo "$HEY_OUT" | awk '/ 50%% in/ || /50% in/ {print $3 " " $4}')
+HEY_P99=$(echo "$HEY_OUT" | awk '/99% in/ {print $3 " " $4}')
+HEY_CPU=$(awk -v c=$((after - before)) -v n="${HEY_REQS:-1}" 'BEGIN { printf "%.2f", c / n }')
+
+WORKER_ARGS=()
+[ -n "$WORKERS" ] && WORKER_ARGS=(--workers "$WORKERS")
+ENGINE_OUT=$("$STAMPEDE" bench-engine --url "$URL" --connections "$CONNECTIONS" --duration "$DURATION" --machine "${WORKER_ARGS[@]}")
+field() { echo "$ENGINE_OUT" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
+ENGINE_RPS=$(field rps)
+ENGINE_CPU=$(field cpu_us_per_req)
+ENGINE_P50=$(field p50_us)
+ENGINE_P99=$(field p99_us)
+ENGINE_ERRORS=$(field errors)
+
+ratio() { awk -v a="$1" -v b="$WRK_RPS" 'BEGIN { printf "%.2f", a / b }'; }
+printf "%-18s %12s %14s %10s %12s %12s\n" tool "requests/s" "CPU µs/req" "vs wrk" p50 p99
+printf "%-18s %12.0f %14s %10s %12s %12s\n" "wrk (-t$THREADS)" "$WRK_RPS" "$WRK_CPU" "1.00" "$WRK_P50" "$WRK_P99"
+printf "%-18s %12.0f %14s %10s %12s %12s\n" hey "$HEY_RPS" "$HEY_CPU" "$(ratio "$HEY_RPS")" "$HEY_P50" "$HEY_P99"
+printf "%-18s %12.0f %14s %10s %12s %12s\n" "stampede engine" "$ENGINE_RPS" "$ENGINE_CPU" "$(ratio "$ENGINE_RPS")" "${ENGINE_P50}us" "${ENGINE_P99}us"
+[ "${ENGINE_ERRORS:-0}" = 0 ] || echo "warning: stampede engine saw $ENGINE_ERRORS errors: $ENGINE_OUT" >&2
