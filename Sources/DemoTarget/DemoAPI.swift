@@ -44,8 +44,10 @@ struct DemoAPI: HTTPResponder {
         } catch let error as APIError {
             response = error.response
         } catch let error as HTTPError {
-            // Body limits and similar framework checks; always client errors here.
             response = APIError(error.status, error.body ?? error.status.reasonPhrase).response
+        } catch let error as any HTTPResponseError {
+            // Framework checks such as the body size limit (NIOTooManyBytesError → 413); client errors here.
+            response = APIError(error.status, error.status.reasonPhrase).response
         } catch let failure as PlantedDefects.PlantedFailure {
             log(request, status: "500 [\(failure.defect.id)]", since: start)
             return Response(

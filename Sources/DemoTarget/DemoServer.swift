@@ -96,6 +96,9 @@ public final class DemoServer: Sendable {
         watchdog.cancel()
     }
 
+    /// Long waits currently parked on the stop signal (hangs, keepalive timers, simulated runs).
+    var parkedWaits: Int { stopSignal.waiterCount }
+
     /// Entry counts of the bounded in-memory collections (for tests and diagnostics).
     var storeCounts: (users: Int, sessions: Int, scripts: Int, executions: Int) { store.counts }
 }

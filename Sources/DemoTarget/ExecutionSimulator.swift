@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a submitted script "for real" in simulation: a deterministic 50–500 ms delay, then output or a Python-style error.
 struct ExecutionSimulator: Sendable {
     /// How a script's run ends.
@@ -6,7 +8,7 @@ struct ExecutionSimulator: Sendable {
         let output: String
         let errors: String?
         let exitCode: Int
-        /// Total run time in milliseconds, 50...500.
+        /// Total run time in milliseconds: 50...500, plus any `time.sleep` in the script (capped at 3 s).
         let durationMs: Int
     }
 
@@ -33,7 +35,7 @@ struct ExecutionSimulator: Sendable {
 
     /// The deterministic result of "running" `script`.
     static func outcome(for script: String) -> Outcome {
-        let duration = 50 + Int(fnv1a(script) % 451)
+        let duration = 50 + Int(fnv1a(script) % 451) + sleepMilliseconds(script)
         if !parenthesesBalance(script) {
             return Outcome(
                 status: "failed", output: "",
@@ -74,6 +76,22 @@ struct ExecutionSimulator: Sendable {
         }
         let output = lines.map { $0 + "\n" }.joined()
         return output.utf8.count <= 4096 ? output : String(decoding: output.utf8.prefix(4096), as: UTF8.self)
+    }
+
+    /// The sum of literal `time.sleep(SECONDS)` calls, in milliseconds, capped at 3 s, so a test (or a
+    /// demo) can hold an execution open long enough to see SSE keepalives.
+    static func sleepMilliseconds(_ script: String) -> Int {
+        var total = 0.0
+        var rest = Substring(script)
+        while let start = rest.range(of: "time.sleep(") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: ")") else { break }
+            if let seconds = Double(rest[..<end].trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds > 0 {
+                total += seconds
+            }
+            rest = rest[end...]
+        }
+        return Int(min(total, 3) * 1000)
     }
 
     static func parenthesesBalance(_ script: String) -> Bool {

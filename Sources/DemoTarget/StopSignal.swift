@@ -13,6 +13,9 @@ final class StopSignal: Sendable {
 
     var isStopped: Bool { state.withLock { $0.stopped } }
 
+    /// How many tasks are parked waiting for the stop (for tests that need a wait to be in progress).
+    var waiterCount: Int { state.withLock { $0.waiters.count } }
+
     /// Flips the flag and wakes every waiter. Idempotent.
     func stop() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
