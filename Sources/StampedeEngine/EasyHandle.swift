@@ -25,6 +25,9 @@ final class EasyHandle {
     private var sse: SSEState?
     /// True when the SSE window (not the request timeout) is the transfer's time limit.
     private var windowIsLimit = false
+    /// The running transfer's streaming hook, and whether its head was delivered.
+    private var stream: ResponseStream?
+    private var headDelivered = false
 
     struct SSEState {
         var parser = SSEParser()
@@ -72,10 +75,10 @@ final class EasyHandle {
         try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_WRITEFUNCTION) { pointer, size, count, user in
             let length = size * count
             guard let pointer, let user else { return length }
-            Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
+            let keepGoing = Unmanaged<EasyHandle>.fromOpaque(user)._withUnsafeGuaranteedRef {
                 $0.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length))
             }
-            return length
+            return keepGoing ? length : 0  // a short count makes libcurl abort with CURLE_WRITE_ERROR
         }, "curl_easy_setopt(CURLOPT_WRITEFUNCTION)")
         try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_WRITEDATA, me), "curl_easy_setopt(CURLOPT_WRITEDATA)")
         try Curl.check(stampede_easy_setopt_write_cb(curl, CURLOPT_HEADERFUNCTION) { pointer, size, count, user in
@@ -117,6 +120,8 @@ final class EasyHandle {
         bodyPrefix.removeAll(keepingCapacity: true)
         bodyCount = 0
         errorBuffer[0] = 0
+        stream = request.stream
+        headDelivered = false
         if let options = request.sse {
             sse = SSEState(maxEvents: max(0, options.maxEvents))
         } else {
@@ -207,13 +212,15 @@ final class EasyHandle {
 
     // MARK: Callbacks (libcurl calls these on the worker thread, inside curl_multi_perform)
 
-    private func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bodyCount += bytes.count
         let room = configuration.bodyPrefixLimit - bodyPrefix.count
         if room > 0 {
             bodyPrefix.append(contentsOf: room >= bytes.count ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]))
         }
         if sse != nil { receiveEvents(bytes) }
+        if let stream { return streamBody(bytes, to: stream) }
+        return true
     }
 
     private func receiveEvents(_ bytes: UnsafeRawBufferPointer) {
@@ -232,6 +239,24 @@ final class EasyHandle {
         // A new status line starts a new header block (after `100 Continue` or other 1xx).
         if bytes.starts(with: "HTTP/".utf8) { headerBytes.removeAll(keepingCapacity: true) }
         headerBytes.append(contentsOf: bytes)
+        if stream != nil, bytes.count <= 2, bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { streamHead() }
+    }
+
+    // MARK: Streaming hook (ResponseStream; used by the recording proxy)
+
+    /// At the blank line ending a header block: hands over the final (non-1xx) head once.
+    private func streamHead() {
+        guard let stream, !headDelivered else { return }
+        var status = 0
+        _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        guard status >= 200 else { return }
+        headDelivered = true
+        stream.onHead(status, Self.parseHeaders(headerBytes))
+    }
+
+    private func streamBody(_ bytes: UnsafeRawBufferPointer, to stream: ResponseStream) -> Bool {
+        if !headDelivered { streamHead() }
+        return stream.onBodyChunk(Array(bytes))
     }
 
     // MARK: Completion
@@ -240,6 +265,7 @@ final class EasyHandle {
     func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, HTTPResponse)? {
         guard let job else { return nil }
         self.job = nil
+        stream = nil
         var response = HTTPResponse()
         var status = 0
         _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)

@@ -20,6 +20,8 @@ public struct HTTPRequest: Sendable, Equatable {
     /// When set, the transfer starts at this instant (open-model load) and
     /// `HTTPResponse.latencyUs` is measured from it, so a late start counts as latency.
     public var scheduledAt: ContinuousClock.Instant?
+    /// Streaming hook: head and body chunks as they arrive (see `ResponseStream`); nil for none.
+    public var stream: ResponseStream? = nil
 
     public init(
         method: String = "GET",

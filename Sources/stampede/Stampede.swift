@@ -11,6 +11,7 @@ struct Stampede: AsyncParsableCommand {
         version: StampedeVersion.current,
         subcommands: [
             CorpusCommand.self,
+            RecordCommand.self,
             ServeDemoCommand.self,
             ReplayCommand.self, DemoCommand.self,
             MutateCommand.self,

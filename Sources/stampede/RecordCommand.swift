@@ -1,0 +1,202 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Recorder
+import StampedeCore
+import StampedeEngine
+
+/// `stampede record`: record sessions through the proxy, from a HAR file, or from a built-in flow.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record sessions into a corpus: through a proxy, from a HAR file, or from a built-in flow.",
+        discussion: """
+            Proxy:     stampede record --base-url http://127.0.0.1:8000 --listen 127.0.0.1:8089 --out corpora/myapp/baseline.corpus
+                       (point a browser, curl or a test suite at the listen address; Ctrl-C writes open sessions and stops)
+            HAR:       stampede record --from-har session.har --base-url http://127.0.0.1:8000 --out corpora/myapp/baseline.corpus
+            Built-in:  stampede record --flow demo --base-url http://127.0.0.1:8000 --out corpora/demo/baseline.corpus
+            Sessions are appended to --out (use --replace to start a new file). At the end each new session is
+            replayed once as a fresh client and the steps that do not replay as recorded are listed (--no-verify skips it).
+            """
+    )
+
+    @Option(name: .customLong("base-url"), help: "The target's base URL (required for the proxy and --flow; filters --from-har).")
+    var baseURL: String?
+
+    @Option(help: "Proxy listen address HOST:PORT (port 0 picks a free one).")
+    var listen = "127.0.0.1:8089"
+
+    @Option(help: "Corpus file to append sessions to.")
+    var out: String
+
+    @Option(name: .customLong("from-har"), help: "Import a HAR 1.2 file instead of running the proxy.")
+    var fromHAR: String?
+
+    @Option(help: "Record a built-in flow instead of running the proxy (only: demo).")
+    var flow: String?
+
+    @Option(name: .customLong("session-cookie"), help: "The target's session cookie, which identifies a client.")
+    var sessionCookie = "access_token"
+
+    @Option(name: .customLong("idle-gap"), help: "Seconds without a request after which a session is finished and written.")
+    var idleGap: Double = 30
+
+    @Flag(name: .customLong("group-by-host"), help: "Group requests without a session cookie by client address, not connection (for curl scripts).")
+    var groupByHost = false
+
+    @Flag(name: .customLong("keep-secrets"), help: "Keep Authorization values, passwords and tokens in clear.")
+    var keepSecrets = false
+
+    @Flag(name: .customLong("no-verify"), help: "Do not replay the recorded sessions at the end.")
+    var noVerify = false
+
+    @Flag(help: "Start a new corpus file instead of appending to --out.")
+    var replace = false
+
+    @Option(help: "Corpus name stored in its header (default: the directory name of --out).")
+    var name: String?
+
+    func validate() throws {
+        let modes = [fromHAR != nil, flow != nil].filter { $0 }.count
+        guard modes <= 1 else { throw ValidationError("--from-har and --flow exclude each other") }
+        if fromHAR == nil, baseURL == nil { throw ValidationError("--base-url is required (the target to forward or drive)") }
+        if let flow, flow != "demo" { throw ValidationError("unknown --flow '\(flow)' (available: demo)") }
+        guard idleGap > 0 else { throw ValidationError("--idle-gap must be positive") }
+        if fromHAR == nil, flow == nil, Self.parseListen(listen) == nil { throw ValidationError("--listen must be HOST:PORT") }
+    }
+
+    var options: RecordingOptions {
+        RecordingOptions(sessionCookie: sessionCookie, idleGap: .milliseconds(Int64(idleGap * 1000)), keepSecrets: keepSecrets, groupAnonymousByHost: groupByHost)
+    }
+
+    var header: CorpusHeader {
+        CorpusHeader(baseURL: baseURL, name: name ?? ((out as NSString).deletingLastPathComponent as NSString).lastPathComponent)
+    }
+
+    func run() async throws {
+        if replace { unlink(out) }
+        let engine: HTTPEngine
+        do {
+            engine = try HTTPEngine(configuration: EngineConfiguration(workers: 2, bodyPrefixLimit: options.bodyPrefixLimit))
+        } catch {
+            throw CLIError.failure("cannot start the HTTP engine: \(error)")
+        }
+        defer { engine.shutdown() }
+        let sessions: [Session]
+        var target = baseURL
+        if let fromHAR {
+            (sessions, target) = try importHAR(fromHAR)
+        } else if flow != nil, let baseURL {
+            sessions = try await recordDemo(baseURL: baseURL, engine: engine)
+        } else if let baseURL {
+            sessions = try await runProxy(target: baseURL, engine: engine)
+        } else {
+            throw CLIError.usage("--base-url is required")
+        }
+        say("\(out): \(sessions.count) session\(sessions.count == 1 ? "" : "s") written, \(sessions.reduce(0) { $0 + $1.steps.count }) steps")
+        guard !noVerify, !sessions.isEmpty else { return }
+        guard let target else {
+            say("verification skipped: no --base-url to replay against")
+            return
+        }
+        await verify(sessions, baseURL: target, engine: engine)
+    }
+
+    private func importHAR(_ path: String) throws -> ([Session], String) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read") }
+        let (base, exchanges) = try HARImporter.exchanges(fromHAR: Array(data), baseURL: baseURL, connection: "har:" + path)
+        var header = self.header
+        header.baseURL = base
+        let recorder = try CorpusRecorder(path: out, header: header, options: options)
+        say("\(path): \(exchanges.count) API requests under \(base)")
+        return (try recorder.importExchanges(exchanges), base)
+    }
+
+    private func recordDemo(baseURL: String, engine: HTTPEngine) async throws -> [Session] {
+        let sessions: [Session]
+        do {
+            sessions = try await DemoFlow.record(baseURL: baseURL, engine: engine, options: options)
+        } catch let error as DemoFlow.FlowError {
+            throw CLIError.failure("\(error) (is a demo target running at \(baseURL)? try `stampede serve-demo --no-defects`)")
+        }
+        let writer = try CorpusWriter(appendingTo: out, header: header)
+        try writer.append(sessions)
+        for session in sessions { say("  session \(session.id) \"\(session.name ?? "")\": \(session.steps.count) steps, \(session.variables.count) variables") }
+        return sessions
+    }
+
+    private func runProxy(target: String, engine: HTTPEngine) async throws -> [Session] {
+        guard let (host, port) = Self.parseListen(listen) else { throw CLIError.usage("--listen must be HOST:PORT") }
+        let recorder = try CorpusRecorder(path: out, header: header, options: options)
+        let proxyOptions = RecordingProxy.Options(
+            host: host, port: port,
+            onSessionsWritten: { sessions in
+                for session in sessions { Self.say("session \(session.id) written: \(session.steps.count) steps") }
+            },
+            onError: { error in Console.error("writing \(recorder.path): \(error)") })
+        let proxy: RecordingProxy
+        do {
+            proxy = try await RecordingProxy.start(target: target, recorder: recorder, engine: engine, options: proxyOptions)
+        } catch {
+            throw CLIError.failure("cannot listen on \(listen): \(error)")
+        }
+        say("recording proxy listening on \(proxy.baseURL) → \(target); writing \(out); Ctrl-C to stop")
+        await Self.waitForInterrupt()
+        // Write first, then stop: nothing recorded is lost even if stopping hangs.
+        let flushed = try recorder.flushAll()
+        say("stopping: \(flushed.count) open session\(flushed.count == 1 ? "" : "s") written")
+        await proxy.stop()
+        return recorder.written
+    }
+
+    private func verify(_ sessions: [Session], baseURL: String, engine: HTTPEngine) async {
+        say("verifying: each session replayed once as a fresh client against \(baseURL)")
+        var secrets: [String: String] = [:]
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("STAMPEDE_SECRET_") {
+            secrets[String(key.dropFirst("STAMPEDE_SECRET_".count)).lowercased()] = value
+        }
+        let runner = SessionRunner(engine: engine, baseURL: baseURL)
+        let run = ClientIdentity.randomRunID()
+        var good = 0, total = 0
+        for (index, session) in sessions.enumerated() {
+            let outcome = await runner.run(session, identity: ClientIdentity(index: index + 1, runID: run), secrets: secrets)
+            let matched = outcome.steps.filter(\.matched).count
+            good += matched
+            total += outcome.steps.count
+            say("  \(outcome.allMatched ? "ok  " : "FAIL") session \(session.id)" + (session.name.map { " \"\($0)\"" } ?? "") + ": \(matched)/\(outcome.steps.count) steps replay with the recorded status class")
+            for step in outcome.steps where !step.matched {
+                say("        step \(step.index + 1) \(step.endpoint): \(step.explanation)")
+            }
+        }
+        say("verified: \(good)/\(total) steps replay as recorded")
+    }
+
+    static func parseListen(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        let host = String(text[..<colon])
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    /// Standard output, unbuffered (a parent process waits for the "listening" line).
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private func say(_ line: String) { Self.say(line) }
+
+    /// Suspends until SIGINT or SIGTERM arrives.
+    static func waitForInterrupt() async {
+        let signals = [SIGINT, SIGTERM]
+        for number in signals { signal(number, SIG_IGN) }
+        let queue = DispatchQueue(label: "stampede.record.signals")
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = signals.map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        for await _ in stream { break }
+        for source in sources { source.cancel() }
+    }
+}
