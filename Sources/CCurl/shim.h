@@ -21,4 +21,6 @@ static inline CURLcode stampede_global_init_all(void) { return curl_global_init(
 /* The CURLMsg result lives in a union; reading it in C keeps the Swift side free of union layout. */
 static inline CURLcode stampede_msg_result(const CURLMsg *m) { return m->data.result; }
 static inline int stampede_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+/* CURLVERSION_NOW is a macro alias Swift does not import. */
+static inline unsigned int stampede_curl_version_num(void) { return curl_version_info(CURLVERSION_NOW)->version_num; }
 #endif

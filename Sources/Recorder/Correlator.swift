@@ -159,7 +159,8 @@ struct Work {
     // MARK: response → request correlation
 
     struct Produced {
-        var variable: String
+        var baseName: String
+        var variable: String?
         var step: Int
         var rule: ExtractRule
         var origin: String
@@ -174,6 +175,23 @@ struct Work {
         let cookieValues = Set(drafts.flatMap { $0.exchange.requestCookies.map(\.value) + $0.exchange.responseCookies.map(\.value) })
         let identityLiterals = Set(identity.map(\.literal))
 
+        /// Names are given at first use, so unused candidates do not take a name.
+        func variable(for literal: String) -> String {
+            guard var p = produced[literal] else { return literal }
+            if let name = p.variable { return name }
+            var name = p.baseName
+            if names.contains(name) {
+                var n = 2
+                while names.contains("\(name)_\(n)") { n += 1 }
+                name = "\(name)_\(n)"
+            }
+            names.insert(name)
+            p.variable = name
+            p.rule.variable = name
+            produced[literal] = p
+            return name
+        }
+
         for i in drafts.indices {
             // 1. template this request with values produced earlier
             var usedHere: [String] = []
@@ -186,23 +204,23 @@ struct Work {
                             return nil
                         }
                         usedHere.append(slot.value)
-                        return "{{\(p.variable)}}"
+                        return "{{\(variable(for: slot.value))}}"
                     }
                     guard slot.kind == .header || slot.kind == .text || slot.kind == .query else { return nil }
                     var value = slot.value
                     for (literal, p) in table where !p.short && literal.count >= 8 && value.contains(literal) {
-                        value = value.replacingOutsidePlaceholders(literal, with: "{{\(p.variable)}}")
+                        value = value.replacingOutsidePlaceholders(literal, with: "{{\(variable(for: literal))}}")
                         usedHere.append(literal)
                     }
                     return value == slot.value ? nil : value
                 }
             }
             for literal in usedHere {
-                guard var p = produced[literal] else { continue }
+                guard var p = produced[literal], let name = p.variable else { continue }
                 if !p.used {
                     p.used = true
                     drafts[p.step].step.extract.append(p.rule)
-                    define(p.variable, .extracted, p.origin)
+                    define(name, .extracted, p.origin)
                 }
                 produced[literal] = p
             }
@@ -218,17 +236,10 @@ struct Work {
                 guard produced[value] == nil, !clientValues.contains(value), !cookieValues.contains(value),
                     !identityLiterals.contains(value), Self.isCorrelatable(value, key: candidate.key, isNumber: candidate.isNumber)
                 else { continue }
-                var name = Self.variableName(key: candidate.key, exchange: drafts[i].exchange, fromHeader: candidate.rule.source == .header)
-                if names.contains(name) {
-                    var n = 2
-                    while names.contains("\(name)_\(n)") { n += 1 }
-                    name = "\(name)_\(n)"
-                }
-                names.insert(name)
-                var rule = candidate.rule
-                rule.variable = name
+                let name = Self.variableName(key: candidate.key, exchange: drafts[i].exchange)
+                let rule = candidate.rule
                 let origin = "step \(i + 1) response \(rule.source == .json ? rule.expression : rule.expression + (rule.pattern.map { " ~ \($0)" } ?? ""))"
-                produced[value] = Produced(variable: name, step: i, rule: rule, origin: origin, short: value.count < 6)
+                produced[value] = Produced(baseName: name, step: i, rule: rule, origin: origin, short: value.count < 6)
             }
         }
     }
@@ -281,7 +292,7 @@ struct Work {
 
     static func isIDKey(_ key: String) -> Bool {
         let k = key.lowercased()
-        return k == "id" || k.hasSuffix("_id") || k.hasSuffix("id") && key.last == "d" && key.dropLast(2).last?.isLowercase == true
+        return k == "id" || k.hasSuffix("_id") || key.hasSuffix("Id") || key.hasSuffix("ID")
             || k.hasSuffix("uuid") || k.hasSuffix("token") || k == "location" || k == "etag"
     }
 
@@ -310,7 +321,7 @@ struct Work {
     }
 
     /// `execution_id` stays; `id` from `POST /api/v1/scripts` becomes `script_id`.
-    static func variableName(key: String, exchange: RecordedExchange, fromHeader: Bool) -> String {
+    static func variableName(key: String, exchange: RecordedExchange) -> String {
         var base = key
         if key.lowercased() == "id" || key == "location" || key.isEmpty {
             let words = exchange.path.split(separator: "/").filter { !EndpointTemplate.isIdentifier($0) }
@@ -409,7 +420,7 @@ struct Work {
                 return value == slot.value ? nil : value
             }
             for (name, place) in found {
-                define(name, name.hasPrefix("vu.") ? .client : .client, "redacted \(place) of step \(i + 1)" + (name.hasPrefix("secret.") ? "; replay reads it from STAMPEDE_SECRET_\(name.dropFirst(7).uppercased())" : ""))
+                define(name, .client, "redacted \(place) of step \(i + 1)" + (name.hasPrefix("secret.") ? "; replay reads it from STAMPEDE_SECRET_\(name.dropFirst(7).uppercased())" : ""))
             }
         }
     }

@@ -11,11 +11,15 @@ import Synchronization
 /// if let failure = await replay.probe() { … }          // fail fast on an unreachable target
 /// let report = await replay.run { progress in … }     // progress once per second
 /// ```
-/// `stop()` (Ctrl-C) ends the run early; the report is still complete for what ran.
+/// `stop()` (Ctrl-C) ends the run early; the report is still complete for what ran. A `Replay`
+/// runs once: `run` shuts its engine down at the end.
 public final class Replay: Sendable {
     public let options: ReplayOptions
     public let plan: ReplayPlan
-    private let context: RunContext
+    private let renderer: RequestRenderer
+    private let engine: HTTPEngine
+    private let scheduler: DelayScheduler
+    private let mutator: Mutator?
     private let stopRequested = Atomic<Bool>(false)
     private let startDate: Mutex<Date> = Mutex(Date())
 
@@ -31,16 +35,16 @@ public final class Replay: Sendable {
         let http = try engine ?? HTTPEngine(
             configuration: EngineConfiguration(workers: workers, verifyTLS: options.load.verifyTLS))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
-        let mutator: Mutator? = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
-        context = RunContext(
-            options: options, plan: plan, renderer: renderer, engine: http, scheduler: DelayScheduler(),
-            mutator: mutator, start: .now, shards: max(4, workers * 2))
+        self.renderer = renderer
+        self.engine = http
+        self.scheduler = DelayScheduler()
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
     /// cannot be reached. Any HTTP status counts as reachable.
     public func probe(timeoutMs: Int = 2_000) async -> TransportFailure? {
-        let response = await context.engine.send(HTTPRequest(url: options.load.baseURL + "/", timeoutMs: timeoutMs))
+        let response = await engine.send(HTTPRequest(url: options.load.baseURL + "/", timeoutMs: timeoutMs))
         return response.failure
     }
 
@@ -53,13 +57,11 @@ public final class Replay: Sendable {
     ///
     /// - Parameter progress: called about once per second from the run's task.
     public func run(progress: @Sendable (ReplayProgress) -> Void = { _ in }) async -> ReplayReport {
-        let context = self.context
         // Clients and metrics measure from the moment the run starts, not from init.
         let start = ContinuousClock.now
         let runContext = RunContext(
-            options: context.options, plan: context.plan, renderer: context.renderer, engine: context.engine,
-            scheduler: context.scheduler, mutator: context.mutator, start: start,
-            shards: max(4, context.engine.configuration.workers * 2))
+            options: options, plan: plan, renderer: renderer, engine: engine, scheduler: scheduler, mutator: mutator,
+            start: start, shards: max(4, engine.configuration.workers * 2))
         let began = Date()
         startDate.withLock { $0 = began }
         let split = options.clientSplit

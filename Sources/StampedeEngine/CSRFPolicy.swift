@@ -7,6 +7,7 @@ public struct CSRFPolicy: Sendable, Equatable {
     /// The cookie the server set the token in (`csrf_token`).
     public var cookieName: String
 
+    /// A policy with the given names (defaults: `X-CSRF-Token` / `csrf_token`).
     public init(headerName: String = "X-CSRF-Token", cookieName: String = "csrf_token") {
         self.headerName = headerName
         self.cookieName = cookieName

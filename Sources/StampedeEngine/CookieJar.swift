@@ -19,16 +19,21 @@ import Darwin
 public struct CookieJar: Sendable, Equatable {
     /// One stored cookie.
     public struct Cookie: Sendable, Equatable {
+        /// The cookie's name.
         public var name: String
+        /// The cookie's value, as received.
         public var value: String
         /// Lowercased, without a leading dot.
         public var domain: String
         /// True when no `Domain` attribute was given: only the exact host receives it.
         public var hostOnly: Bool
+        /// The path prefix the cookie is sent to.
         public var path: String
         /// Seconds since 1970 UTC; nil for a session cookie.
         public var expires: Double?
+        /// Sent only to `https` (and loopback) URLs.
         public var secure: Bool
+        /// Recorded; has no effect on a non-browser client.
         public var httpOnly: Bool
         var creation: Int
     }
@@ -36,6 +41,7 @@ public struct CookieJar: Sendable, Equatable {
     private var cookies: [Cookie] = []
     private var nextCreation = 0
 
+    /// An empty jar.
     public init() {}
 
     /// True when the jar holds no cookies (expired ones included until they are looked at).

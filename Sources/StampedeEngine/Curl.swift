@@ -41,6 +41,9 @@ enum Curl {
         return index < names.count ? names[index] : "CURLE_\(index)"
     }
 
+    /// False for libcurl before 8.0.0, where reusing an HTTP/2 prior-knowledge connection fails.
+    static let priorKnowledgeReuseWorks = stampede_curl_version_num() >= 0x08_00_00
+
     /// `CURLE_*` names indexed by value, as listed in curl.h (7.88).
     static let names: [String] = [
         "CURLE_OK",

@@ -134,7 +134,10 @@ final class EasyHandle {
         }
         if configuration.http2 {
             let tls = request.url.utf8.starts(with: "https:".utf8) || request.url.utf8.starts(with: "HTTPS:".utf8)
-            let version = tls ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            // Cleartext HTTP/2 is h2c by prior knowledge, except on libcurl < 8.0, whose prior-knowledge
+            // connections break on reuse ("Error in the HTTP2 framing layer", curl#10634): there the
+            // request offers an h2c upgrade and stays HTTP/1.1 when the server declines.
+            let version = tls ? CURL_HTTP_VERSION_2TLS : (Curl.priorKnowledgeReuseWorks ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0)
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
 
@@ -237,7 +240,7 @@ final class EasyHandle {
 
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         // A new status line starts a new header block (after `100 Continue` or other 1xx).
-        if bytes.starts(with: "HTTP/".utf8) { headerBytes.removeAll(keepingCapacity: true) }
+        if Self.isStatusLine(bytes) { headerBytes.removeAll(keepingCapacity: true) }
         headerBytes.append(contentsOf: bytes)
         if stream != nil, bytes.count <= 2, bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { streamHead() }
     }
@@ -307,6 +310,15 @@ final class EasyHandle {
         return Int64(value)
     }
 
+    /// True when a header line is a status line (`HTTP/…`); a byte compare, as it runs per header.
+    @inline(__always)
+    static func isStatusLine<C: RandomAccessCollection<UInt8>>(_ line: C) -> Bool {
+        guard line.count >= 5 else { return false }
+        let i = line.startIndex
+        return line[i] == 0x48 && line[line.index(i, offsetBy: 1)] == 0x54 && line[line.index(i, offsetBy: 2)] == 0x54
+            && line[line.index(i, offsetBy: 3)] == 0x50 && line[line.index(i, offsetBy: 4)] == 0x2F  // "HTTP/"
+    }
+
     /// Splits a raw header block (status line, `Name: value` lines) into headers.
     static func parseHeaders(_ bytes: [UInt8]) -> [HTTPHeader] {
         var headers: [HTTPHeader] = []
@@ -318,7 +330,7 @@ final class EasyHandle {
                 var lineEnd = index
                 if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 if lineEnd > lineStart, let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")),
-                   !bytes[lineStart..<lineEnd].starts(with: "HTTP/".utf8) {
+                   !isStatusLine(bytes[lineStart..<lineEnd]) {
                     var valueStart = colon + 1
                     while valueStart < lineEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
                     var valueEnd = lineEnd

@@ -13,26 +13,38 @@ import Darwin
 public struct EngineBenchmark: Sendable {
     /// The outcome of one run.
     public struct Result: Sendable {
+        /// Completed requests (successful or not).
         public var requests: Int
         /// Responses that were not 2xx/3xx or failed at the transport level.
         public var errors: Int
+        /// Wall-clock run time.
         public var seconds: Double
+        /// `requests / seconds`.
         public var requestsPerSecond: Double
+        /// Median latency in microseconds (HDR histogram, 3 significant digits).
         public var p50Us: UInt64
+        /// 99th percentile latency in microseconds.
         public var p99Us: UInt64
+        /// Largest latency in microseconds.
         public var maxUs: UInt64
         /// Process CPU time (user + system, all threads) per request, in microseconds.
         public var cpuUsPerRequest: Double
+        /// Connections opened during the run.
         public var newConnections: Int
         /// The first transport failure seen, if any.
         public var firstFailure: TransportFailure?
     }
 
+    /// The URL every request GETs.
     public var url: String
+    /// Concurrent request chains.
     public var connections: Int
+    /// How long chains keep resubmitting.
     public var duration: Duration
+    /// The engine's settings.
     public var configuration: EngineConfiguration
 
+    /// A benchmark of `connections` chains against `url` for `duration`.
     public init(url: String, connections: Int = 32, duration: Duration = .seconds(5), configuration: EngineConfiguration = .init()) {
         self.url = url
         self.connections = connections

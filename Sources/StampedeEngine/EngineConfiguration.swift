@@ -13,7 +13,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var verifyTLS: Bool
     /// A CA bundle for private CAs (`--cacert`).
     public var caCertPath: String?
-    /// Opt into HTTP/2: ALPN `h2` for `https://`, prior knowledge (h2c, no upgrade) for `http://`.
+    /// Opt into HTTP/2: ALPN `h2` for `https://`; for `http://`, h2c by prior knowledge (libcurl ≥ 8.0)
+    /// or an h2c upgrade offer (older libcurl, whose prior-knowledge connection reuse is broken).
     public var http2: Bool
     /// How many response body bytes to keep per transfer; every byte is still counted.
     public var bodyPrefixLimit: Int
@@ -25,6 +26,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
 
+    /// Settings with the documented defaults.
     public init(
         workers: Int = EngineConfiguration.coreCount,
         verifyTLS: Bool = false,

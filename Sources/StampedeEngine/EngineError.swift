@@ -9,6 +9,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// libcurl's own message for the code.
     public var message: String
 
+    /// An error for a failed libcurl call.
     public init(call: String, code: Int, name: String, message: String) {
         self.call = call
         self.code = code
@@ -16,5 +17,6 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `<call> failed: <name>: <message>`.
     public var description: String { "\(call) failed: \(name): \(message)" }
 }

@@ -18,6 +18,7 @@ import Darwin
 /// engine.shutdown()
 /// ```
 public final class HTTPEngine: Sendable {
+    /// The settings the engine runs with (workers at least 1).
     public let configuration: EngineConfiguration
     private let inboxes: [WorkerInbox]
     private let threads: [pthread_t]

@@ -23,6 +23,7 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Streaming hook: head and body chunks as they arrive (see `ResponseStream`); nil for none.
     public var stream: ResponseStream? = nil
 
+    /// A request; only `url` is required (a plain GET).
     public init(
         method: String = "GET",
         url: String,

@@ -25,6 +25,7 @@ public struct HTTPResponse: Sendable, Equatable {
     /// open-model load reports, free of coordinated omission.
     public var latencyUs: Int64
 
+    /// A response; the engine fills it, tests and callers may build one.
     public init(
         status: Int = 0,
         headers: [HTTPHeader] = [],

@@ -10,6 +10,7 @@ public struct SSEEvent: Sendable, Equatable {
     /// The reconnection time from a `retry` field inside this event's block, if any.
     public var retry: Int?
 
+    /// An event; the type defaults to `message`.
     public init(event: String = "message", data: String, id: String? = nil, retry: Int? = nil) {
         self.event = event
         self.data = data

@@ -6,6 +6,7 @@ public struct SSEOptions: Sendable, Equatable {
     /// How many events to keep in `SSEResult.events`; later events are still counted.
     public var maxEvents: Int
 
+    /// Options with an 8 s window (the original suite's) and 64 kept events.
     public init(windowMs: Int = 8_000, maxEvents: Int = 64) {
         self.windowMs = windowMs
         self.maxEvents = maxEvents

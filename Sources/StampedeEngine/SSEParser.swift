@@ -24,6 +24,7 @@ public struct SSEParser: Sendable {
     /// The latest reconnection time (`retry`) the stream announced, in milliseconds.
     public private(set) var reconnectionTimeMs: Int?
 
+    /// A parser at the start of a stream.
     public init() {}
 
     /// Consumes bytes and returns the events they completed.

@@ -9,6 +9,7 @@ public struct SSEResult: Sendable, Equatable {
     /// True when the read window ended the stream; false when the server ended it.
     public var cutByWindow: Bool
 
+    /// A result; the engine fills it.
     public init(events: [SSEEvent] = [], eventCount: Int = 0, timeToFirstEventUs: Int64? = nil, cutByWindow: Bool = false) {
         self.events = events
         self.eventCount = eventCount

@@ -15,6 +15,7 @@ public struct Timings: Sendable, Equatable {
     /// Until the transfer ended (`CURLINFO_TOTAL_TIME_T`).
     public var totalUs: Int64
 
+    /// Timings in microseconds; all zero by default.
     public init(dnsUs: Int64 = 0, connectUs: Int64 = 0, tlsUs: Int64 = 0, ttfbUs: Int64 = 0, totalUs: Int64 = 0) {
         self.dnsUs = dnsUs
         self.connectUs = connectUs

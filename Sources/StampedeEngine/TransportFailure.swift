@@ -10,11 +10,13 @@ public struct TransportFailure: Error, Sendable, Equatable, CustomStringConverti
     /// curl's detailed message for this transfer (its error buffer), else its generic message.
     public var message: String
 
+    /// A failure with curl's code, name and message.
     public init(code: Int, name: String, message: String) {
         self.code = code
         self.name = name
         self.message = message
     }
 
+    /// `<name>: <message>`.
     public var description: String { "\(name): \(message)" }
 }

@@ -20,6 +20,9 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Option(help: "Engine worker threads (default: the number of cores).")
     var workers: Int = EngineConfiguration.coreCount
 
+    @Flag(help: "Use HTTP/2 (h2 via ALPN for https, prior knowledge for http).")
+    var http2 = false
+
     @Flag(help: "Print one machine-readable line (key=value) instead of text.")
     var machine = false
 
@@ -34,7 +37,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
             url: url,
             connections: connections,
             duration: .milliseconds(Int(duration * 1_000)),
-            configuration: EngineConfiguration(workers: workers)
+            configuration: EngineConfiguration(workers: workers, http2: http2)
         )
         let r = try await benchmark.run()
         if machine {

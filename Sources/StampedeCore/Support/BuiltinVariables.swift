@@ -5,14 +5,15 @@
 /// - `run.id`: the run's short id;
 /// - `random.uuid`, `random.int`, `random.hex`: fresh at each use (generators);
 /// - `now.ms`, `now.s`, `now.iso`: the send time (generators);
-/// - `cookie.NAME`: the value of cookie NAME in the client's jar (e.g. `cookie.csrf_token`).
+/// - `cookie.NAME`: the value of cookie NAME in the client's jar (e.g. `cookie.csrf_token`);
+/// - `secret.NAME`: a redacted credential, supplied at replay time (`STAMPEDE_SECRET_NAME`).
 public enum BuiltinVariables {
     public static let clientNames = ["vu.index", "vu.username", "vu.email", "vu.password"]
     public static let generatorNames = ["random.uuid", "random.int", "random.hex", "now.ms", "now.s", "now.iso"]
 
     /// Whether `name` is provided by the replayer itself.
     public static func isBuiltin(_ name: some StringProtocol) -> Bool {
-        name.hasPrefix("cookie.") || name == "run.id"
+        name.hasPrefix("cookie.") || name.hasPrefix("secret.") || name == "run.id"
             || clientNames.contains(String(name)) || generatorNames.contains(String(name))
     }
 }
