@@ -61,7 +61,7 @@ public struct RequestRenderer: Sendable {
             QueryItem(Template.render(item.name) { value($0) }, item.value.map { Template.render($0) { value($0) } })
         }
         rendered.headers = template.headers.compactMap { header in
-            if Self.managedHeaders.contains(header.name.lowercased()) { return nil }
+            if Self.isManaged(header.name) { return nil }
             return HTTPHeader(header.name, Template.render(header.value) { value($0) })
         }
         if var body = template.body, let text = body.text {
@@ -76,10 +76,10 @@ public struct RequestRenderer: Sendable {
         }
         let url = baseURL + Self.sendable(rendered.path) + (rendered.query.isEmpty ? "" : "?" + QueryItem.encode(rendered.query))
         var headers = rendered.headers
-        if sendCookies, let cookie = jar.cookieHeader(for: url) {
+        if sendCookies, !jar.isEmpty, let cookie = jar.cookieHeader(for: url) {
             headers.append(HTTPHeader("Cookie", cookie))
         }
-        if sendCookies, Self.isWrite(rendered.method),
+        if sendCookies, !jar.isEmpty, Self.isWrite(rendered.method),
             !headers.contains(where: { $0.name.lowercased() == csrf.headerName.lowercased() }),
             let header = csrf.header(from: jar)
         {
@@ -90,6 +90,15 @@ public struct RequestRenderer: Sendable {
             method: rendered.method, url: url, headers: headers, body: rendered.body?.rawBytes ?? [],
             timeoutMs: requestTimeoutMs)
         return (request, rendered)
+    }
+
+    /// Whether a header is one the engine or the jar own (ASCII case-insensitive, no allocation).
+    static func isManaged(_ name: String) -> Bool {
+        let n = name.utf8.count
+        guard n == 4 || n == 6 || n == 10 || n == 14 || n == 17 else { return false }
+        return managedHeaders.contains { candidate in
+            candidate.utf8.count == n && zip(candidate.utf8, name.utf8).allSatisfy { $0 == ($1 | 0x20) || $0 == $1 }
+        }
     }
 
     /// Percent-encodes the bytes libcurl refuses in a URL path (space, controls, non-ASCII,
@@ -124,7 +133,13 @@ public struct RequestRenderer: Sendable {
 
     /// Methods that change state and so carry the CSRF header (double-submit cookie).
     public static func isWrite(_ method: String) -> Bool {
-        switch method.uppercased() {
+        // The common exact tokens first: no allocation on the hot path.
+        switch method {
+        case "GET", "HEAD", "OPTIONS", "TRACE": return false
+        case "POST", "PUT", "PATCH", "DELETE": return true
+        default: break
+        }
+        return switch method.uppercased() {
         case "GET", "HEAD", "OPTIONS", "TRACE": false
         default: true
         }
