@@ -3,8 +3,11 @@
 # one-step corpus (GET /) at the same connection count for the same duration, in one run; then
 # stampede's peak memory (max RSS) with 1,000 clients / 1,000 connections.
 #
-#   bench/replay.sh [--connections 32] [--duration 5] [--port 18081] [--memory-connections 1000]
-#                   [--skip-build] [--skip-locust]
+#   bench/replay.sh [--connections 32] [--duration 5] [--rounds 3] [--port 18081]
+#                   [--memory-connections 1000] [--skip-build] [--skip-locust]
+#
+# wrk and stampede run interleaved for --rounds rounds and the medians are compared, so a burst
+# of other load on the shared cores does not land on one tool only.
 #
 # Bars (issue [replayer]): stampede ≥ 0.5× wrk requests/s (aim 0.6×), ≥ 5× Locust FastHttpUser,
 # max RSS at 1,000 connections < 100 MB. Locust comes from PyPI into bench/.venv (gitignored),
@@ -15,6 +18,7 @@ CONNECTIONS=32
 DURATION=5
 PORT=18081
 MEM_CONNECTIONS=1000
+ROUNDS=3
 BUILD=1
 LOCUST=1
 while [ $# -gt 0 ]; do
@@ -23,6 +27,7 @@ while [ $# -gt 0 ]; do
         --duration) DURATION="$2"; shift 2 ;;
         --port) PORT="$2"; shift 2 ;;
         --memory-connections) MEM_CONNECTIONS="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
         --skip-locust) LOCUST=0; shift ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -78,7 +83,6 @@ echo
 
 THREADS=$(nproc)
 [ "$THREADS" -gt "$CONNECTIONS" ] && THREADS=$CONNECTIONS
-WRK_RPS=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$URL/" | awk '/Requests\/sec/ {print $2}')
 
 # stampede replay: user mode, one client per connection, the cap equal to the client count.
 report_rps() {
@@ -90,9 +94,21 @@ print("%.0f %.0f %d %d %d" % (r["total_requests"] / r["runtime_seconds"], sum(st
       r["total_errors"], r["max_in_flight"], r["clients"]["active"]))
 PY
 }
-"$STAMPEDE" replay --corpus "$PREFIX/corpus" --base-url "$URL" --mode user --clients "$CONNECTIONS" \
-    --concurrency "$CONNECTIONS" --duration "$DURATION" --output "$PREFIX/out/rps" --quiet --no-fail --seed 1 >/dev/null
-read -r ST_RPS ST_STEADY ST_ERRORS ST_MAXFLIGHT ST_ACTIVE < <(report_rps "$PREFIX/out/rps")
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+WRK_ALL=""
+ST_ALL=""
+for round in $(seq 1 "$ROUNDS"); do
+    w=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$URL/" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+    "$STAMPEDE" replay --corpus "$PREFIX/corpus" --base-url "$URL" --mode user --clients "$CONNECTIONS" \
+        --concurrency "$CONNECTIONS" --duration "$DURATION" --output "$PREFIX/out/rps$round" --quiet --no-fail --seed 1 >/dev/null
+    read -r s ST_STEADY ST_ERRORS ST_MAXFLIGHT ST_ACTIVE < <(report_rps "$PREFIX/out/rps$round")
+    echo "round $round: wrk $w req/s, stampede $s req/s ($(awk -v a="$s" -v b="$w" 'BEGIN { printf "%.2f", a / b }')×)"
+    WRK_ALL="$WRK_ALL $w"
+    ST_ALL="$ST_ALL $s"
+done
+WRK_RPS=$(echo "$WRK_ALL" | median)
+ST_RPS=$(echo "$ST_ALL" | median)
+echo
 
 LOCUST_RPS=""
 if [ "$LOCUST" = 1 ]; then
@@ -130,11 +146,12 @@ MEM_KB=$( { /usr/bin/time -f "%M" "$STAMPEDE" replay --corpus "$PREFIX/corpus" -
 read -r MEM_RPS _ MEM_ERRORS MEM_MAXFLIGHT MEM_ACTIVE < <(report_rps "$PREFIX/out/mem")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "medians of $ROUNDS rounds:"
 printf "%-26s %12s %10s\n" tool "requests/s" "stampede÷"
 printf "%-26s %12.0f %10s\n" "wrk (-t$THREADS)" "$WRK_RPS" "$(ratio "$ST_RPS" "$WRK_RPS")"
 [ -n "$LOCUST_RPS" ] && printf "%-26s %12.0f %10s\n" "locust FastHttpUser" "$LOCUST_RPS" "$(ratio "$ST_RPS" "$LOCUST_RPS")"
-printf "%-26s %12.0f %10s   (steady seconds: %s rps; errors %s; max in flight %s; active clients %s)\n" \
-    "stampede replay" "$ST_RPS" "1.00" "$ST_STEADY" "$ST_ERRORS" "$ST_MAXFLIGHT" "$ST_ACTIVE"
+printf "%-26s %12.0f %10s   (last round: errors %s; max in flight %s; active clients %s)\n" \
+    "stampede replay" "$ST_RPS" "1.00" "$ST_ERRORS" "$ST_MAXFLIGHT" "$ST_ACTIVE"
 echo
 echo "stampede at $MEM_CONNECTIONS connections: max RSS $((MEM_KB / 1024)) MB; $MEM_RPS requests/s; errors $MEM_ERRORS; max in flight $MEM_MAXFLIGHT; active clients $MEM_ACTIVE"
 echo
