@@ -10,12 +10,14 @@ struct Stampede: AsyncParsableCommand {
         abstract: "Record/replay HTTP traffic fuzzer and load generator.",
         version: StampedeVersion.current,
         subcommands: [
-            CorpusCommand.self,
+            DemoCommand.self,
+            ReplayCommand.self,
             RecordCommand.self,
-            ServeDemoCommand.self,
-            BenchEngineCommand.self,
             MutateCommand.self,
             CheckCommand.self,
+            CorpusCommand.self,
+            ServeDemoCommand.self,
+            BenchEngineCommand.self,
         ]
     )
 

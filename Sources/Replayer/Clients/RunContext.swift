@@ -1,0 +1,126 @@
+import Foundation
+import Mutator
+import StampedeCore
+import StampedeEngine
+import Synchronization
+
+/// What every virtual client of one run shares. Immutable or internally synchronized.
+final class RunContext: Sendable {
+    let options: ReplayOptions
+    let plan: ReplayPlan
+    let renderer: RequestRenderer
+    let engine: HTTPEngine
+    let limiter: ConcurrencyLimiter
+    let gauge = InFlightGauge()
+    let scheduler: DelayScheduler
+    let metrics: MetricsRecorder
+    let findings: FindingsBook
+    let mutator: Mutator?
+    let pacer: OpenModelPacer?
+    let start: ContinuousClock.Instant
+    let deadline: ContinuousClock.Instant
+
+    /// No new requests once set (deadline or Ctrl-C).
+    let stopping = Atomic<Bool>(false)
+    /// Completions after this are ignored: the report is being written.
+    let closed = Atomic<Bool>(false)
+    let relogins = Atomic<Int>(0)
+    let sessionsCompleted = Atomic<Int>(0)
+    let mutantsSent = Atomic<Int>(0)
+    /// Timeouts of mutants by method token (methods the corpus never records only).
+    private let methodTimeouts = Mutex<[String: Int]>([:])
+    let recordedMethods: Set<String>
+    let recordedEndpoints: Set<String>
+
+    init(
+        options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine,
+        scheduler: DelayScheduler, mutator: Mutator?, start: ContinuousClock.Instant, shards: Int
+    ) {
+        self.options = options
+        self.plan = plan
+        self.renderer = renderer
+        self.engine = engine
+        self.limiter = ConcurrencyLimiter(permits: options.load.concurrency)
+        self.scheduler = scheduler
+        self.metrics = MetricsRecorder(shardCount: shards, start: start)
+        self.findings = FindingsBook(start: start)
+        self.mutator = mutator
+        self.start = start
+        self.deadline = start + .milliseconds(Int64(options.load.duration * 1000))
+        self.recordedEndpoints = plan.recordedEndpoints
+        var methods = Set<String>()
+        for session in plan.corpusSessions { for step in session.steps { methods.insert(step.request.method) } }
+        self.recordedMethods = methods
+        self.pacer = options.rate.map { OpenModelPacer(start: start, rate: $0) }
+    }
+
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+    var isClosed: Bool { closed.load(ordering: .relaxed) }
+
+    /// Classifies a response; `expectClass` is the recorded status class of a user step.
+    func classify(_ response: HTTPResponse, expectClass: Int?) -> FailureClass? {
+        if let failure = response.failure {
+            // Errors raised before anything was sent say nothing about the target.
+            if Self.localFailures.contains(failure.name) { return nil }
+            return failure.name == "CURLE_OPERATION_TIMEDOUT" ? .timeout : .transport
+        }
+        if response.status >= 500 { return .serverError }
+        if let expectClass, response.status / 100 != expectClass { return .expectation }
+        return nil
+    }
+
+    /// CURLcodes that libcurl raises before sending (a request it cannot form), not target failures.
+    static let localFailures: Set<String> = [
+        "CURLE_URL_MALFORMAT", "CURLE_UNSUPPORTED_PROTOCOL", "CURLE_BAD_FUNCTION_ARGUMENT", "CURLE_OUT_OF_MEMORY",
+        "CURLE_ABORTED_BY_CALLBACK",
+    ]
+
+    /// Methods whose mutants timed out this often are no longer sent: each such hang holds a
+    /// permit for the whole request timeout, and a few of them would starve every other client.
+    static let quarantineAfterTimeouts = 2
+
+    /// Counts a timeout of a mutant's method; returns true when the method is now quarantined.
+    func noteTimeout(method: String) {
+        guard !recordedMethods.contains(method) else { return }
+        methodTimeouts.withLock { $0[method, default: 0] += 1 }
+    }
+
+    /// `CONNECT` in origin form turns many HTTP/1.1 servers' connection into a tunnel that never
+    /// answers: every such mutant would be a hang of the protocol, not of the application.
+    static let skippedMethods: Set<String> = ["CONNECT"]
+
+    func isQuarantined(method: String) -> Bool {
+        if Self.skippedMethods.contains(method.uppercased()) { return true }
+        return methodTimeouts.withLock { ($0[method] ?? 0) >= Self.quarantineAfterTimeouts }
+    }
+
+    /// Methods skipped because their mutants kept timing out.
+    var quarantinedMethods: [String] {
+        methodTimeouts.withLock { $0.filter { $0.value >= Self.quarantineAfterTimeouts }.keys.sorted() }
+    }
+
+    /// The text a finding names its failure by.
+    static func failureText(_ response: HTTPResponse, failureClass: FailureClass, expectClass: Int?) -> String {
+        if let failure = response.failure { return failure.name }
+        if failureClass == .expectation, let expectClass { return "expected \(expectClass)xx, got \(response.status)" }
+        return String(response.status)
+    }
+}
+
+/// Fixed send slots for the open model: slot k is at `start + k / rate`, whether or not the
+/// previous ones went out on time, so latency measured from the slot has no coordinated omission.
+final class OpenModelPacer: Sendable {
+    let start: ContinuousClock.Instant
+    let intervalNanoseconds: Double
+    private let next = Atomic<Int>(0)
+
+    init(start: ContinuousClock.Instant, rate: Double) {
+        self.start = start
+        intervalNanoseconds = 1e9 / max(rate, 0.001)
+    }
+
+    func nextSlot() -> ContinuousClock.Instant {
+        let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return start + .nanoseconds(Int64(Double(k) * intervalNanoseconds))
+    }
+}

@@ -1,0 +1,78 @@
+public import StampedeCore
+
+/// A distinct failure (one signature) seen during a run, with one example input.
+///
+/// The record is shaped like a crash-corpus entry (`CrashInfo`): corpus growth fills
+/// `confirmed`, `reproduceRate` and `minimal` after re-sending and shrinking the example.
+public struct Finding: Codable, Sendable, Equatable {
+    public var signature: String
+    public var failureClass: FailureClass
+    /// `500`, `CURLE_RECV_ERROR`, `CURLE_OPERATION_TIMEDOUT`, `expected 2xx got 4xx`, ….
+    public var failure: String
+    public var method: String
+    public var endpoint: String
+    /// The kind of client that met it.
+    public var source: ClientKind
+    public var hits: Int
+    public var firstSeen: String
+    public var lastSeen: String
+    /// Seconds since the run started.
+    public var firstSeenOffset: Double
+    /// The normalized response fingerprint the signature covers.
+    public var fingerprint: String
+    public var example: FindingExample
+    /// Whether re-sending the example reproduced the signature; `nil` until checked.
+    public var confirmed: Bool?
+    public var reproduceRate: Double?
+    public var minimized: Bool
+    /// The minimized input, once shrinking ran.
+    public var minimal: FindingExample?
+
+    enum CodingKeys: String, CodingKey {
+        case signature, failure, method, endpoint, source, hits, fingerprint, example, confirmed, minimized, minimal
+        case failureClass = "failure_class"
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+        case firstSeenOffset = "first_seen_offset_s"
+        case reproduceRate = "reproduce_rate"
+    }
+}
+
+/// One concrete input that produced a finding, ready to paste.
+public struct FindingExample: Codable, Sendable, Equatable {
+    /// The corpus session and step the input derives from.
+    public var session: String
+    public var step: Int
+    /// The mutant's seed (monkey inputs), to regenerate it with `stampede mutate`.
+    public var seed: UInt64?
+    /// The mutation operations, in order (empty for a user step sent as recorded).
+    public var operations: [String]
+    /// The request as sent (variables rendered).
+    public var request: RequestTemplate
+    public var url: String
+    public var curl: String
+    /// Status received (0 when the transport failed).
+    public var status: Int
+    /// The first bytes of the response body, as text.
+    public var responseExcerpt: String
+
+    public init(
+        session: String, step: Int, seed: UInt64?, operations: [String], request: RequestTemplate,
+        url: String, curl: String, status: Int, responseExcerpt: String
+    ) {
+        self.session = session
+        self.step = step
+        self.seed = seed
+        self.operations = operations
+        self.request = request
+        self.url = url
+        self.curl = curl
+        self.status = status
+        self.responseExcerpt = responseExcerpt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case session, step, seed, operations, request, url, curl, status
+        case responseExcerpt = "response_excerpt"
+    }
+}

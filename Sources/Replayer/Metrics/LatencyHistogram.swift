@@ -1,0 +1,49 @@
+import Histogram
+
+/// A latency histogram in microseconds: HDR, fixed memory, exact merge.
+///
+/// Two significant digits (1 % value precision) keep one histogram at about 12 KB, so a report
+/// with hundreds of endpoint templates stays small; the value range is 1 µs to 10 minutes.
+struct LatencyHistogram: Sendable {
+    static let highestTrackableMicroseconds: UInt64 = 600_000_000
+
+    private(set) var histogram = Histogram<UInt32>(
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: LatencyHistogram.highestTrackableMicroseconds,
+        numberOfSignificantValueDigits: .two
+    )
+
+    var count: UInt64 { histogram.totalCount }
+
+    /// Records one latency; values outside the range are clamped rather than dropped.
+    mutating func record(microseconds: Int64) {
+        let clamped = UInt64(min(max(microseconds, 1), Int64(Self.highestTrackableMicroseconds)))
+        _ = histogram.record(clamped)
+    }
+
+    mutating func merge(_ other: LatencyHistogram) {
+        guard other.count > 0 else { return }
+        histogram.add(other.histogram)
+    }
+
+    func percentileMilliseconds(_ percentile: Double) -> Double {
+        guard count > 0 else { return 0 }
+        return Self.milliseconds(histogram.valueAtPercentile(percentile))
+    }
+
+    /// min/p50/p90/p99/max in milliseconds; `nil` when nothing was recorded.
+    func summary() -> LatencySummary? {
+        guard count > 0 else { return nil }
+        return LatencySummary(
+            min: Self.milliseconds(histogram.min),
+            p50: percentileMilliseconds(50),
+            p90: percentileMilliseconds(90),
+            p99: percentileMilliseconds(99),
+            max: Self.milliseconds(histogram.max)
+        )
+    }
+
+    static func milliseconds(_ microseconds: UInt64) -> Double {
+        (Double(microseconds) / 1000 * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,16 @@
+/// Latency percentiles in milliseconds, as the original report wrote them.
+public struct LatencySummary: Codable, Sendable, Equatable {
+    public var min: Double
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+    public var max: Double
+
+    public init(min: Double, p50: Double, p90: Double, p99: Double, max: Double) {
+        self.min = min
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.max = max
+    }
+}

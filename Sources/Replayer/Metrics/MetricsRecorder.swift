@@ -1,0 +1,97 @@
+import Synchronization
+
+/// Thread-safe metrics sink for engine completion callbacks.
+///
+/// Recording takes one uncontended lock: the state is split into shards (a client always records
+/// into the same one), merged only when a report or the progress line asks. Every structure has a
+/// fixed size (HDR histograms, capped endpoint map, per-second buckets drained every second), so
+/// memory stays flat over a long run.
+final class MetricsRecorder: Sendable {
+    /// One shard; a class so an array of them can hold non-copyable mutexes.
+    private final class Shard: Sendable {
+        let state = Mutex(MetricsShard())
+    }
+
+    /// The timeline keeps at most a day of seconds.
+    static let maxTimelineSeconds = 86_400
+
+    let start: ContinuousClock.Instant
+    private let shards: [Shard]
+    private let timeline = Mutex(TimelineState())
+
+    init(shardCount: Int, start: ContinuousClock.Instant) {
+        self.start = start
+        shards = (0..<max(1, shardCount)).map { _ in Shard() }
+    }
+
+    /// The second since the start that `instant` falls in.
+    func second(of instant: ContinuousClock.Instant) -> Int {
+        let d = instant - start
+        return max(0, Int(d.components.seconds))
+    }
+
+    func record(_ observation: RequestObservation, shard: Int, at instant: ContinuousClock.Instant) {
+        let s = second(of: instant)
+        shards[shard % shards.count].state.withLock { $0.record(observation, second: s) }
+    }
+
+    /// Folds every second before `second` into the timeline and returns the newly closed points.
+    @discardableResult
+    func closeSeconds(before second: Int) -> [TimelinePoint] {
+        var drained: [Int: SecondBucket] = [:]
+        for shard in shards {
+            let buckets = shard.state.withLock { $0.drainSeconds(before: second) }
+            for (s, b) in buckets { drained[s, default: SecondBucket()].merge(b) }
+        }
+        return timeline.withLock { $0.fold(drained, upTo: second) }
+    }
+
+    /// All shards merged (open seconds included), without changing them.
+    func totals() -> MetricsShard {
+        var merged = MetricsShard()
+        for shard in shards {
+            let copy = shard.state.withLock { $0 }
+            merged.merge(copy)
+        }
+        return merged
+    }
+
+    var timelinePoints: [TimelinePoint] { timeline.withLock { $0.points } }
+}
+
+/// One second of the timeline.
+struct TimelinePoint: Sendable, Equatable {
+    var second: Int
+    var requests: Int
+    var errors: Int
+    var failures: [Int]
+    var p99Milliseconds: Double
+
+    var hardFailures: Int { failures[0] + failures[1] + failures[2] + failures[3] }
+}
+
+/// Closed seconds, contiguous from 0.
+struct TimelineState: Sendable {
+    var points: [TimelinePoint] = []
+
+    mutating func fold(_ buckets: [Int: SecondBucket], upTo second: Int) -> [TimelinePoint] {
+        let first = points.count
+        let end = min(second, MetricsRecorder.maxTimelineSeconds)
+        while points.count < end {
+            let s = points.count
+            let b = buckets[s] ?? SecondBucket()
+            points.append(
+                TimelinePoint(
+                    second: s, requests: b.requests, errors: b.errors, failures: b.failures,
+                    p99Milliseconds: b.latency.percentileMilliseconds(99)))
+        }
+        // A request that finished just before a second closed but recorded just after it lands
+        // here: count it in its own second (its latency no longer moves that second's p99).
+        for (s, b) in buckets where s < first && s < points.count {
+            points[s].requests += b.requests
+            points[s].errors += b.errors
+            for i in b.failures.indices { points[s].failures[i] += b.failures[i] }
+        }
+        return Array(points[min(first, points.count)...])
+    }
+}

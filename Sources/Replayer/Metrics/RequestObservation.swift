@@ -1,0 +1,26 @@
+/// What one finished request contributes to the metrics.
+struct RequestObservation: Sendable {
+    var kind: ClientKind
+    /// Endpoint template key, `POST /api/v1/scripts/{id}`.
+    var endpoint: String
+    /// HTTP status; 0 when the transport failed before one arrived.
+    var status: Int
+    /// CURLcode name of a transport failure (`CURLE_RECV_ERROR`), if any.
+    var transportFailure: String?
+    var latencyMicroseconds: Int64
+    var bytesReceived: Int
+    /// The failure class, when the response is a failure; `.slow` only when nothing worse applies.
+    var failure: FailureClass?
+    var slow: Bool
+    var sse: SSEObservation?
+
+    /// The original suite's notion of an error: status ≥ 400 or a transport failure.
+    var isLegacyError: Bool { transportFailure != nil || status >= 400 || status == 0 }
+}
+
+/// What one sampled server-sent event stream contributes.
+struct SSEObservation: Sendable {
+    var events: Int
+    var timeToFirstEventMicroseconds: Int64?
+    var cutByWindow: Bool
+}

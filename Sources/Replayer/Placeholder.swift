@@ -1,2 +1,0 @@
-// Placeholder until this module holds real code.
-enum ReplayerPlaceholder {}

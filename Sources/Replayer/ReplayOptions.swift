@@ -1,0 +1,58 @@
+public import StampedeCore
+
+/// Everything a replay run needs besides the corpus.
+public struct ReplayOptions: Sendable {
+    /// The original suite's settings (base URL, mode, clients, concurrency, duration, identity…).
+    public var load: LoadConfig
+    /// Shown in the report.
+    public var corpusPath: String
+    /// Drives every random choice (mutants, session picks, generated values); printed and recorded.
+    public var seed: UInt64
+    /// Short hex id of the run, part of every client's username.
+    public var runID: String
+    /// Open model: request sends per second across all clients; `nil` = closed model.
+    public var rate: Double?
+    /// Share of the clients that are monkeys in `both` mode.
+    public var monkeyShare: Double
+    /// Whole-request timeout; a request still unanswered then is a `timeout` failure.
+    public var requestTimeoutMs: Int
+    /// Read window for SSE steps without their own (a hard limit).
+    public var sseWindowSeconds: Double
+    /// Requests slower than this count in the `slow` class; `nil` = off.
+    public var slowMs: Int?
+    /// Engine worker threads; 0 = one per core.
+    public var workers: Int
+    /// How long to wait for requests still in flight when the run ends before cutting them.
+    public var stopGraceMs: Int
+
+    public init(
+        load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
+        monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,
+        slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500
+    ) {
+        self.load = load
+        self.corpusPath = corpusPath
+        self.seed = seed
+        self.runID = runID
+        self.rate = rate
+        self.monkeyShare = monkeyShare
+        self.requestTimeoutMs = requestTimeoutMs
+        self.sseWindowSeconds = sseWindowSeconds
+        self.slowMs = slowMs
+        self.workers = workers
+        self.stopGraceMs = stopGraceMs
+    }
+
+    /// How many user and monkey clients the mode and share give.
+    public var clientSplit: (user: Int, monkey: Int) {
+        let n = load.clients
+        switch load.mode {
+        case .user: return (n, 0)
+        case .monkey: return (0, n)
+        case .both:
+            guard n > 1 else { return (n, 0) }
+            let monkeys = min(n - 1, max(1, Int((Double(n) * monkeyShare).rounded())))
+            return (n - monkeys, monkeys)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// Plain-text renderings of a run for a terminal: the progress line and the end summary.
+public enum ReportSummary {
+    /// `  12s  4210 rps  in flight 10  p99 3.1 ms  req 48211  fail 5xx:3 transport:1  findings 2`
+    public static func progressLine(_ p: ReplayProgress) -> String {
+        var line = "\(pad(String(p.elapsed) + "s", 5)) \(pad(String(p.rps), 7)) rps  in flight \(pad(String(p.inFlight), 4))"
+        line += "  p99 \(pad(format(p.p99Ms), 7)) ms  req \(p.totalRequests)"
+        let failures = FailureClass.allCases.compactMap { c -> String? in
+            guard let n = p.failures[c], n > 0 else { return nil }
+            return "\(c.rawValue):\(n)"
+        }
+        line += "  fail " + (failures.isEmpty ? "0" : failures.joined(separator: " "))
+        line += "  findings \(p.findings)"
+        return line
+    }
+
+    /// The end-of-run table: endpoints, modes, failure classes and findings.
+    public static func render(_ r: ReplayReport, maxFindings: Int = 20) -> String {
+        var out: [String] = []
+        let rps = r.runtimeSeconds > 0 ? Double(r.totalRequests) / r.runtimeSeconds : 0
+        out.append(
+            "stampede \(r.version)  mode \(r.mode)  seed \(r.seed)  run \(r.runID)  \(format(r.runtimeSeconds)) s"
+                + (r.interrupted ? "  (interrupted)" : ""))
+        out.append(
+            "requests \(r.totalRequests)  (\(format(rps)) rps)  errors \(r.totalErrors)  max in flight \(r.maxInFlight)/\(r.config.concurrency)"
+                + "  clients \(r.clients.active)/\(r.config.clients) active")
+        out.append("")
+        let header = [
+            pad("endpoint", 46, left: true), pad("count", 8), pad("errors", 7), pad("fail", 6), pad("p50 ms", 9),
+            pad("p99 ms", 9), pad("max ms", 9),
+        ]
+        out.append(header.joined(separator: " "))
+        let rows = r.endpoints.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
+        for (key, e) in rows.prefix(40) {
+            let failures = e.failures.filter { $0.key != FailureClass.slow.rawValue }.values.reduce(0, +)
+            out.append(
+                [
+                    pad(clip(key, 46), 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
+                    pad(String(failures), 6), pad(format(e.latencyMs?.p50 ?? 0), 9), pad(format(e.latencyMs?.p99 ?? 0), 9),
+                    pad(format(e.latencyMs?.max ?? 0), 9),
+                ].joined(separator: " "))
+        }
+        if rows.count > 40 { out.append("… \(rows.count - 40) more endpoint templates in the report") }
+        out.append("")
+        for kind in ClientKind.allCases {
+            guard let m = r.modes[kind.rawValue] else { continue }
+            out.append(
+                "\(pad(kind.rawValue, 7, left: true)) clients \(m.clients)  requests \(m.requests)  errors \(m.errors)"
+                    + "  failures \(m.failures)  p99 \(format(m.latencyMs?.p99 ?? 0)) ms  "
+                    + (kind == .user ? "sessions \(m.iterations)" : "mutants \(m.iterations)"))
+        }
+        let classes = FailureClass.allCases.map { "\($0.rawValue) \(r.failureClasses[$0.rawValue] ?? 0)" }
+        out.append("failures: " + classes.joined(separator: ", "))
+        if r.sse.streams > 0 {
+            out.append(
+                "sse: \(r.sse.streams) streams, \(r.sse.events) events, first event p50 \(format(r.sse.timeToFirstEventMs?.p50 ?? 0)) ms, \(r.sse.cutByWindow) cut by window")
+        }
+        if !r.exceptions.isEmpty {
+            out.append("transport: " + r.exceptions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        out.append("")
+        if r.findings.isEmpty {
+            out.append("findings: none")
+        } else {
+            out.append("findings: \(r.findings.count)")
+            for f in r.findings.sorted(by: { $0.hits > $1.hits }).prefix(maxFindings) {
+                out.append("  [\(f.signature)] \(f.failureClass.rawValue) \(f.failure)  \(f.endpoint)  hits \(f.hits)  (\(f.source.rawValue))")
+                out.append("    " + f.example.curl)
+            }
+            if r.findings.count > maxFindings { out.append("  … \(r.findings.count - maxFindings) more in the report") }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// A number with one decimal, for tables and progress lines.
+    public static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int(rounded)) + ".0" }
+        return String(rounded)
+    }
+
+    static func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+        let n = s.count
+        guard n < width else { return s }
+        let fill = String(repeating: " ", count: width - n)
+        return left ? s + fill : fill + s
+    }
+
+    static func clip(_ s: String, _ width: Int) -> String {
+        s.count <= width ? s : String(s.prefix(width - 1)) + "…"
+    }
+}

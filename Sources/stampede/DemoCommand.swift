@@ -1,0 +1,56 @@
+import ArgumentParser
+import DemoTarget
+import Foundation
+import Mutator
+import StampedeCore
+
+/// `stampede demo`: the embedded demo target, replayed in both modes for 20 s.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the demo target on a free loopback port and replay corpora/demo against it (both modes, 20 s).",
+        discussion: """
+            Flags override the demo's defaults (--duration 20, --mode both, --clients 20, --concurrency 8).
+            Prints the summary and the findings (the demo target has planted defects; --no-defects turns them off),
+            writes the report to --output (default out/), then stops the target.
+            """
+    )
+
+    @OptionGroup var flags: ReplayFlags
+
+    @Option(help: "Corpus directory; the built-in demo corpus is used when it has no baseline.corpus.")
+    var corpus = "corpora/demo"
+
+    @Flag(name: .customLong("no-defects"), help: "Turn the demo target's planted defects off.")
+    var noDefects = false
+
+    func run() async throws {
+        let sessions: [Session]
+        var corpusPath = corpus
+        if FileManager.default.fileExists(atPath: CorpusDirectory(corpus).baselinePath) {
+            sessions = try ReplayFlags.loadSessions(corpus)
+        } else {
+            Console.note("note: no \(CorpusDirectory(corpus).baselinePath); using the built-in demo corpus")
+            sessions = DemoCorpus.sessions
+            corpusPath = "(built-in demo corpus)"
+        }
+        let server: DemoServer
+        do {
+            server = try await DemoServer.start(DemoServerOptions(port: 0, defects: !noDefects))
+        } catch {
+            throw CLIError.failure("cannot start the demo target: \(error)")
+        }
+        Console.note("demo target on \(server.baseURL) (defects \(noDefects ? "off" : "on"))")
+        let code: Int32
+        do {
+            code = try await flags.execute(
+                corpusPath: corpusPath, sessions: sessions, baseURLOverride: server.baseURL,
+                overrides: [.duration: "20", .mode: "both", .clients: "20", .concurrency: "8", .apiPrefix: "/api/v1"])
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,180 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Mutator
+import Replayer
+import StampedeCore
+import StampedeEngine
+import Synchronization
+
+/// `stampede replay`: user and monkey clients against a target, then a JSON report.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a corpus as virtual users and monkeys against a target; write a JSON report.",
+        discussion: """
+            Settings resolve as flags > LOAD_* environment > defaults (the original suite's variables:
+            LOAD_BASE_URL, LOAD_API_PREFIX, LOAD_VERIFY_TLS, LOAD_MODE, LOAD_CLIENTS, LOAD_CONCURRENCY,
+            LOAD_DURATION, LOAD_AUTO_REGISTER, LOAD_USER_PREFIX, LOAD_USER_DOMAIN, LOAD_USER_PASSWORD, LOAD_OUTPUT).
+            Exit status: 0 clean, 1 findings or user-flow failures (or the target is unreachable), 2 bad usage.
+            """
+    )
+
+    @OptionGroup var flags: ReplayFlags
+
+    @Option(help: "Corpus directory (or its baseline.corpus file).")
+    var corpus = "corpora/demo"
+
+    func run() async throws {
+        let sessions = try ReplayFlags.loadSessions(corpus)
+        let code = try await flags.execute(corpusPath: corpus, sessions: sessions, baseURLOverride: nil)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The flags `replay` and `demo` share, and the run they drive.
+struct ReplayFlags: ParsableArguments {
+    @Option(help: "Target base URL (LOAD_BASE_URL).") var baseURL: String?
+    @Option(help: "API prefix that replaces the recorded /api/v1 (LOAD_API_PREFIX).") var apiPrefix: String?
+    @Option(help: "monkey, user or both (LOAD_MODE).") var mode: String?
+    @Option(help: "Virtual clients, all alive for the whole run (LOAD_CLIENTS).") var clients: String?
+    @Option(help: "Cap on requests in flight across all clients (LOAD_CONCURRENCY).") var concurrency: String?
+    @Option(help: "Run length: seconds, or 30s / 5m / 1h (LOAD_DURATION).") var duration: String?
+    @Option(help: "Report directory (LOAD_OUTPUT).") var output: String?
+    @Option(help: "Seed for every random choice (default: random, printed and recorded).") var seed: UInt64?
+    @Option(help: "Open model: request sends per second across all clients (default: closed model).") var rate: Double?
+    @Option(help: "Share of clients that are monkeys in both mode.") var monkeyShare: Double = 0.5
+    @Option(help: "Whole-request timeout: seconds, or 500ms / 10s.") var requestTimeout = "10"
+    @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
+    @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
+    @Option(help: "Engine worker threads (default: one per core).") var workers = 0
+    @Flag(help: "Exit 0 even when findings or user-flow failures occurred.") var noFail = false
+    @Flag(help: "No live progress line.") var quiet = false
+
+    func validate() throws {
+        guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
+        guard Self.milliseconds(requestTimeout) != nil else { throw ValidationError("--request-timeout: expected seconds or a number with ms/s/m") }
+        guard Self.milliseconds(sseWindow) != nil else { throw ValidationError("--sse-window: expected seconds") }
+        if let slowMs, slowMs <= 0 { throw ValidationError("--slow-ms must be positive") }
+        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+    }
+
+    /// `10`, `10s`, `500ms`, `2m` → milliseconds.
+    static func milliseconds(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t.hasSuffix("ms"), let v = Double(t.dropLast(2)), v > 0 { return Int(v) }
+        guard let seconds = LoadConfig.parseDuration(t) else { return nil }
+        return Int(seconds * 1000)
+    }
+
+    /// Loads a corpus directory's baseline sessions.
+    static func loadSessions(_ path: String) throws -> [Session] {
+        let directory = CorpusDirectory(path)
+        guard FileManager.default.fileExists(atPath: directory.baselinePath) else {
+            throw CLIError.failure("no corpus at \(directory.baselinePath)")
+        }
+        let corpus = try Corpus.load(path: directory.baselinePath)
+        for damage in corpus.damages { Console.note("warning: \(directory.baselinePath): \(damage)") }
+        guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
+            throw CLIError.failure("the corpus \(directory.baselinePath) has no steps to replay")
+        }
+        return corpus.sessions
+    }
+
+    /// Resolves the settings (flags > LOAD_* > defaults); `overrides` fill flags the user left out.
+    func resolve(defaults overrides: [LoadSetting: String] = [:]) throws -> LoadConfig {
+        var given: [LoadSetting: String] = overrides
+        let pairs: [(LoadSetting, String?)] = [
+            (.baseURL, baseURL), (.apiPrefix, apiPrefix), (.mode, mode), (.clients, clients),
+            (.concurrency, concurrency), (.duration, duration), (.output, output),
+        ]
+        for (setting, value) in pairs { if let value { given[setting] = value } }
+        return try LoadConfig.resolve(flags: given, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Runs a replay with live progress; writes the report; returns the exit status.
+    func execute(
+        corpusPath: String, sessions: [Session], baseURLOverride: String?,
+        overrides: [LoadSetting: String] = [:]
+    ) async throws -> Int32 {
+        var defaults = overrides
+        if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
+        let load = try resolve(defaults: defaults)
+        var generator = SystemRandomNumberGenerator()
+        // Seeds stay below 2^53 so every JSON reader keeps them exact.
+        let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
+        let runID = String(generator.next() & 0xFF_FFFF, radix: 16)
+        let options = ReplayOptions(
+            load: load, corpusPath: corpusPath, seed: runSeed,
+            runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
+            monkeyShare: monkeyShare, requestTimeoutMs: Self.milliseconds(requestTimeout) ?? 10_000,
+            sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers)
+        let replay: Replay
+        do {
+            replay = try Replay(options: options, sessions: sessions)
+        } catch {
+            throw CLIError.failure("cannot start the HTTP engine: \(error)")
+        }
+        if let failure = await replay.probe() {
+            throw CLIError.failure("cannot reach \(load.baseURL): \(failure.name) (\(failure.message))")
+        }
+        let split = options.clientSplit
+        Console.note(
+            "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
+                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)")
+
+        let signals = Self.trapInterrupts { replay.stop() }
+        let terminal = isatty(STDERR_FILENO) == 1
+        let quiet = self.quiet
+        let report = await replay.run { progress in
+            guard !quiet else { return }
+            let line = ReportSummary.progressLine(progress)
+            if terminal {
+                FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+            } else {
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
+        if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        for source in signals { source.cancel() }
+
+        let path: String
+        do {
+            path = try ReportWriter.write(report, to: load.output, startedAt: replay.startedAt)
+        } catch {
+            throw CLIError.failure("cannot write the report to \(load.output): \(error)")
+        }
+        print(ReportSummary.render(report))
+        print("report: \(path)")
+        if report.hasFailures && !noFail {
+            Console.note("stampede: failures found (exit 1; --no-fail to exit 0)")
+            return 1
+        }
+        return 0
+    }
+
+    /// First SIGINT/SIGTERM stops the run (the report is still written); a second one exits.
+    static func trapInterrupts(_ stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "stampede.replay.signals")
+        let count = SignalCount()
+        return [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                if count.increment() > 1 { Foundation.exit(130) }
+                Console.note("\nstopping (Ctrl-C again to quit without a report)")
+                stop()
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Counts interrupts; only touched on the signal queue (serial), so the lock is never contended.
+final class SignalCount: Sendable {
+    private let value = Mutex(0)
+
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// Runs the built `stampede` binary as a child process.
+struct CLIProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `stampede` executable next to the test bundle (`.build/<config>/stampede`).
+    static var binary: URL {
+        get throws {
+            var candidates: [URL] = []
+            let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            var dir = runner.deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(dir.appendingPathComponent("stampede"))
+                dir = dir.deletingLastPathComponent()
+            }
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            candidates.append(root.appendingPathComponent(".build/debug/stampede"))
+            let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            return try #require(found, "stampede binary not found near \(runner.path); run `swift build` first")
+        }
+    }
+
+    let process = Process()
+    let out = Pipe()
+    let err = Pipe()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = try Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LOAD_") }
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+    }
+
+    func start() throws { try process.run() }
+
+    /// Reads standard error line by line until one satisfies `predicate` (or the stream ends).
+    func waitForStderrLine(_ predicate: @escaping @Sendable (String) -> Bool) async -> String? {
+        let handle = err.fileHandleForReading
+        return await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Self.scanLines(handle, predicate)) }.start()
+        }
+    }
+
+    static func scanLines(_ handle: FileHandle, _ predicate: (String) -> Bool) -> String? {
+        var buffer = ""
+        while true {
+            let data = handle.availableData
+            if data.isEmpty { return nil }
+            buffer += String(decoding: data, as: UTF8.self)
+            while let nl = buffer.firstIndex(of: "\n") {
+                let line = String(buffer[..<nl])
+                buffer = String(buffer[buffer.index(after: nl)...])
+                if predicate(line) { return line }
+            }
+        }
+    }
+
+    /// Waits for the exit; `timeout` kills a process that outlives it.
+    func finish(timeout: Duration = .seconds(60)) async -> Result {
+        // Drain both pipes on their own threads (not the cooperative pool, which an in-process
+        // demo server needs) so a full pipe never blocks the child.
+        async let stdout = Self.readToEnd(out.fileHandleForReading)
+        async let stderr = Self.readToEnd(err.fileHandleForReading)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: await stdout, as: UTF8.self),
+            stderr: String(decoding: await stderr, as: UTF8.self))
+    }
+
+    static func readToEnd(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
+        }
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> Result {
+        let p = try CLIProcess(arguments, environment: environment)
+        try p.start()
+        return await p.finish(timeout: timeout)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import StampedeCore
+import StampedeEngine
+import Synchronization
+import Testing
+
+@testable import Replayer
+
+final class RecordingWaiter: PermitWaiter {
+    let id: Int
+    let log: Log
+
+    init(id: Int, log: Log) {
+        self.id = id
+        self.log = log
+    }
+
+    func permitGranted() { log.entries.withLock { $0.append(id) } }
+}
+
+final class Log: Sendable {
+    let entries = Mutex<[Int]>([])
+}
+
+@Suite struct ClientMachineryTests {
+    @Test func limiterHandsPermitsToWaitersInOrder() {
+        let limiter = ConcurrencyLimiter(permits: 2)
+        let log = Log()
+        let waiters = (0..<5).map { RecordingWaiter(id: $0, log: log) }
+        #expect(limiter.acquire(or: waiters[0]))
+        #expect(limiter.acquire(or: waiters[1]))
+        #expect(!limiter.acquire(or: waiters[2]))
+        #expect(!limiter.acquire(or: waiters[3]))
+        #expect(limiter.waiting == 2)
+        limiter.releaseAndResume()  // → 2
+        limiter.releaseAndResume()  // → 3
+        #expect(log.entries.withLock { $0 } == [2, 3])
+        #expect(limiter.held == 2)
+        limiter.releaseAndResume()
+        limiter.releaseAndResume()
+        #expect(limiter.held == 0)
+        #expect(limiter.maxHeld == 2)
+    }
+
+    @Test func limiterNeverExceedsItsPermitsUnderThreads() async {
+        let limiter = ConcurrencyLimiter(permits: 3)
+        let gauge = InFlightGauge()
+        let log = Log()
+        // Each task acquires (spinning on the non-blocking API), holds, releases; 4 tasks, 3 permits.
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<4 {
+                group.addTask {
+                    let me = RecordingWaiter(id: t, log: log)
+                    for _ in 0..<500 {
+                        if limiter.acquire(or: me) {
+                            gauge.enter()
+                            gauge.leave()
+                            // A released permit may go to a queued waiter; it counts as handed on.
+                            limiter.release()?.permitGranted()
+                        }
+                    }
+                }
+            }
+        }
+        #expect(limiter.maxHeld <= 3)
+        #expect(gauge.maximum <= 3)
+    }
+
+    @Test func schedulerRunsActionsInDeadlineOrder() async {
+        let scheduler = DelayScheduler()
+        let log = Log()
+        let now = ContinuousClock.now
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            for (i, ms) in [30, 10, 20].enumerated() {
+                scheduler.schedule(at: now + .milliseconds(ms)) {
+                    let count = log.entries.withLock { $0.append(i); return $0.count }
+                    if count == 3 { done.resume() }
+                }
+            }
+        }
+        #expect(log.entries.withLock { $0 } == [1, 2, 0])
+        #expect(ContinuousClock.now - now >= .milliseconds(30))
+        scheduler.stop()
+    }
+
+    @Test func rendererFillsVariablesCookiesAndCSRF() throws {
+        let renderer = RequestRenderer(baseURL: "http://127.0.0.1:9/", apiPrefix: "/api/v2", runID: "ab12", requestTimeoutMs: 1000)
+        var jar = CookieJar()
+        jar.store(setCookie: "csrf_token=tok123; Path=/", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
+        jar.store(setCookie: "access_token=secret; Path=/; HttpOnly", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
+        var rng = SeededGenerator(seed: 1)
+        let identity = ClientIdentity(index: 3, prefix: "loaduser", runID: "ab12", domain: "example.com", password: "pw")
+        let template = RequestTemplate(
+            method: "PUT", path: "/api/v1/scripts/{{script_id}}", query: [QueryItem("who", "{{vu.username}}")],
+            headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Cookie", "stale=1"), HTTPHeader("X-Run", "{{run.id}}")],
+            body: BodyTemplate(text: #"{"name":"{{name}}","email":"{{vu.email}}"}"#, contentType: "application/json"))
+        let (request, rendered) = renderer.render(
+            template, identity: identity, variables: ["script_id": "a b", "name": #"say "hi""#], jar: jar, rng: &rng)
+        #expect(request.url == "http://127.0.0.1:9/api/v2/scripts/a%20b?who=loaduser_3_ab12")
+        #expect(rendered.path == "/api/v2/scripts/a%20b")
+        let body = String(decoding: request.body, as: UTF8.self)
+        #expect(body == #"{"name":"say \"hi\"","email":"loaduser_3_ab12@example.com"}"#)
+        let headers = Dictionary(request.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(headers["x-csrf-token"] == "tok123")
+        #expect(headers["x-run"] == "ab12")
+        let cookie = try #require(headers["cookie"])
+        #expect(cookie.contains("csrf_token=tok123") && cookie.contains("access_token=secret") && !cookie.contains("stale"))
+        #expect(request.timeoutMs == 1000)
+
+        var rng2 = SeededGenerator(seed: 1)
+        let get = RequestTemplate(method: "GET", path: "/health")
+        let (plain, _) = renderer.render(get, identity: identity, variables: [:], jar: jar, rng: &rng2, sendCookies: false)
+        #expect(plain.headers.isEmpty)
+    }
+
+    @Test func unknownVariablesStayVisibleAndPathsAreSendable() {
+        let renderer = RequestRenderer(baseURL: "http://h", runID: "r", requestTimeoutMs: 0)
+        var rng = SeededGenerator(seed: 2)
+        let identity = ClientIdentity(index: 0, prefix: "u", runID: "r", domain: "d", password: "p")
+        let (request, _) = renderer.render(
+            RequestTemplate(method: "GET", path: "/api/v1/x/{{missing}}/ y#"), identity: identity, variables: [:],
+            jar: CookieJar(), rng: &rng)
+        #expect(request.url == "http://h/api/v1/x/%7B%7Bmissing%7D%7D/%20y%23")
+        #expect(RequestRenderer.sendable("/a/%2e%2e/b;c") == "/a/%2e%2e/b;c")
+    }
+
+    @Test func generatedValuesFollowTheSeed() {
+        var a = SeededGenerator(seed: 7)
+        var b = SeededGenerator(seed: 7)
+        let u1 = RequestRenderer.uuid(&a)
+        #expect(u1 == RequestRenderer.uuid(&b))
+        #expect(u1.count == 36 && Array(u1)[14] == "4")
+    }
+
+    @Test func extractorReadsJSONHeadersCookiesAndRegex() {
+        var jar = CookieJar()
+        jar.store(setCookie: "csrf_token=c1", requestURL: "http://h/")
+        let response = HTTPResponse(
+            status: 200, headers: [HTTPHeader("Location", "/api/v1/scripts/77")],
+            body: Array(#"{"execution_id":"e-9","nested":{"n":5}}"#.utf8))
+        var vars: [String: String] = [:]
+        let missing = ResponseExtractor.apply(
+            [
+                ExtractRule(variable: "eid", source: .json, expression: "/execution_id"),
+                ExtractRule(variable: "n", source: .json, expression: "/nested/n"),
+                ExtractRule(variable: "sid", source: .header, expression: "location", pattern: "scripts/(\\d+)"),
+                ExtractRule(variable: "csrf", source: .cookie, expression: "csrf_token"),
+                ExtractRule(variable: "rx", source: .regex, expression: "\"e-(\\d)\""),
+                ExtractRule(variable: "none", source: .json, expression: "/absent"),
+            ], response: response, jar: jar, into: &vars)
+        #expect(vars == ["eid": "e-9", "n": "5", "sid": "77", "csrf": "c1", "rx": "9"])
+        #expect(missing == ["none"])
+    }
+
+    @Test func planTakesIdentityStepsOutOfSessions() {
+        let renderer = RequestRenderer(baseURL: "http://h", runID: "r", requestTimeoutMs: 0)
+        let plan = ReplayPlan(sessions: TestCorpus.sessions, autoRegister: true, renderer: renderer)
+        #expect(plan.identity.map(\.endpoint) == ["POST /api/v1/auth/register", "POST /api/v1/auth/login"])
+        #expect(plan.loginIndex == 1)
+        #expect(plan.sessions.first?.steps.map(\.endpoint) == ["GET /api/v1/auth/me"])
+        #expect(plan.recordedEndpoints.contains("DELETE /api/v1/scripts/{id}"))
+        let noRegister = ReplayPlan(sessions: TestCorpus.sessions, autoRegister: false, renderer: renderer)
+        #expect(noRegister.identity.count == 1 && noRegister.loginIndex == 0)
+    }
+
+    @Test func reportFileNameIsUTC() {
+        let date = Date(timeIntervalSince1970: 1_735_787_045)  // 2025-01-02 03:04:05 UTC
+        #expect(ReportWriter.fileName(mode: "both", startedAt: date) == "report_both_20250102_030405.json")
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder: tests for this target land with their module.
-import Testing
