@@ -16,10 +16,14 @@ public import StampedeCore
 public struct Shrinker: Sendable {
     /// Most predicate calls spent on one shrink.
     public var budget: Int
+    /// Whether `shrink(parent:…)` also tries the request-line moves toward the parent (cookies,
+    /// method, path); see `shrink(_:reference:predicate:)`.
+    public var normalizeRequestLine: Bool
 
     /// Creates a shrinker spending at most `budget` predicate calls (at least 1).
-    public init(budget: Int = 500) {
+    public init(budget: Int = 500, normalizeRequestLine: Bool = false) {
         self.budget = max(1, budget)
+        self.normalizeRequestLine = normalizeRequestLine
     }
 
     /// Delta debugging over `operations` applied to `parent`, then structural shrinking.
@@ -42,15 +46,22 @@ public struct Shrinker: Sendable {
             ops = await ddmin(ops, oracle: &oracle, make: { mutator.applyAll($0, to: parent) }, predicate: predicate)
         }
         let start = ops == operations ? full : mutator.applyAll(ops, to: parent)
-        var result = await structural(start, oracle: &oracle, predicate: predicate)
+        var result = await structural(
+            start, reference: normalizeRequestLine ? parent : nil, oracle: &oracle, predicate: predicate)
         result.operations = ops
         return result
     }
 
     /// Structural shrinking only, for a request with no operation list.
-    public func shrink(_ request: MutatedRequest, predicate: (MutatedRequest) async -> Bool) async -> ShrinkResult {
+    ///
+    /// With a `reference` (the recorded request it derives from) the request-line moves run too:
+    /// send cookies again, the reference's method or `GET`, the reference's path or one of its
+    /// segments, drop or shorten a path segment.
+    public func shrink(
+        _ request: MutatedRequest, reference: RequestTemplate? = nil, predicate: (MutatedRequest) async -> Bool
+    ) async -> ShrinkResult {
         var oracle = Oracle(budget: budget)
-        return await structural(request, oracle: &oracle, predicate: predicate)
+        return await structural(request, reference: reference, oracle: &oracle, predicate: predicate)
     }
 
     /// Every request one structural move smaller than `request`, most promising first.
@@ -115,22 +126,40 @@ public struct Shrinker: Sendable {
     }
 
     func structural(
-        _ start: MutatedRequest, oracle: inout Oracle, predicate: (MutatedRequest) async -> Bool
+        _ start: MutatedRequest, reference: RequestTemplate? = nil, oracle: inout Oracle,
+        predicate: (MutatedRequest) async -> Bool
     ) async -> ShrinkResult {
         var current = start
         var confirmed = false
+        // Request-line moves can lengthen a request (restoring a recorded segment), so progress is
+        // not monotone in size: never accepting a request twice is what guarantees termination.
+        var accepted: Set<MutatedRequest> = [start]
         var changed = true
         while changed, !oracle.exhausted {
             changed = false
+            if let reference {
+                for candidate in ShrinkerRequestMoves.candidates(of: current, reference: reference)
+                where !oracle.exhausted && !accepted.contains(candidate) {
+                    if await oracle.test(candidate, predicate) {
+                        current = candidate
+                        accepted.insert(candidate)
+                        confirmed = true
+                        changed = true
+                        break
+                    }
+                }
+                if changed { continue }
+            }
             var moves = StructuralMoves.moves(of: current)
             var i = 0
             while i < moves.count, !oracle.exhausted {
-                guard let candidate = StructuralMoves.apply(moves[i], to: current) else {
+                guard let candidate = StructuralMoves.apply(moves[i], to: current), !accepted.contains(candidate) else {
                     i += 1
                     continue
                 }
                 if await oracle.test(candidate, predicate) {
                     current = candidate
+                    accepted.insert(candidate)
                     confirmed = true
                     changed = true
                     // Moves before `i` failed on a larger request; carry on from here and let the

@@ -22,6 +22,7 @@ public final class Replay: Sendable {
     private let mutator: Mutator?
     private let stopRequested = Atomic<Bool>(false)
     private let startDate: Mutex<Date> = Mutex(Date())
+    private let regressionResults = Mutex<[RegressionResult]>([])
 
     /// - Throws: `EngineError` when the HTTP engine cannot start.
     public init(options: ReplayOptions, sessions: [Session], engine: HTTPEngine? = nil) throws {
@@ -48,6 +49,25 @@ public final class Replay: Sendable {
         return response.failure
     }
 
+    /// Replays crash records (before the load): each once as a fresh client, its context steps
+    /// then its failing step; reports each as still failing or fixed. The results go into the
+    /// next `run`'s report; with a crash directory configured, still-failing records get their
+    /// last sighting updated.
+    public func replayRegressions(_ crashes: [(session: Session, file: String?)]) async -> [RegressionResult] {
+        guard !crashes.isEmpty else { return [] }
+        let triage = Triage(
+            options: options, plan: plan, renderer: renderer, engine: engine, mutator: mutator,
+            isStopped: { [self] in stopRequested.load(ordering: .relaxed) })
+        let results = await triage.regressions(crashes)
+        if let directory = options.triage.crashDirectory {
+            let store = CrashStore(directory: directory)
+            let now = ISO8601.string(from: Date())
+            for r in results where r.status == .stillFailing { try? store.markSeen(signature: r.signature, at: now) }
+        }
+        regressionResults.withLock { $0 += results }
+        return results
+    }
+
     /// Ends the run early (Ctrl-C); `run` then returns its report within the stop grace.
     public func stop() {
         stopRequested.store(true, ordering: .relaxed)
@@ -55,8 +75,15 @@ public final class Replay: Sendable {
 
     /// Runs until the duration passes or `stop()`; returns the report (not yet written).
     ///
-    /// - Parameter progress: called about once per second from the run's task.
-    public func run(progress: @Sendable (ReplayProgress) -> Void = { _ in }) async -> ReplayReport {
+    /// After the load, findings are confirmed, minimized and merged (`options.triage`) with the
+    /// same engine, off the measured window, unless the run was interrupted.
+    ///
+    /// - Parameters:
+    ///   - progress: called about once per second from the run's task.
+    ///   - note: one-line status messages (triage starting, finished).
+    public func run(
+        progress: @Sendable (ReplayProgress) -> Void = { _ in }, note: @Sendable (String) -> Void = { _ in }
+    ) async -> ReplayReport {
         // Clients and metrics measure from the moment the run starts, not from init.
         let start = ContinuousClock.now
         let runContext = RunContext(
@@ -118,11 +145,39 @@ public final class Replay: Sendable {
         let end = ContinuousClock.now
         runContext.metrics.closeSeconds(before: runContext.metrics.second(of: end) + 1)
 
-        let report = buildReport(
+        var report = buildReport(
             runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
             cutInFlight: cut, stoppedAt: stoppedAt)
+        report.regressions = regressionResults.withLock { $0 }
+        if options.triage.enabled && !interrupted {
+            await triage(&report, runContext, note: note)
+        } else if options.triage.enabled && !report.findings.isEmpty {
+            report.notes.append("findings were not confirmed or minimized: the run was interrupted")
+        }
         runContext.engine.shutdown()
         return report
+    }
+
+    /// Confirms, minimizes and merges the report's findings, saving crash records as they finish.
+    private func triage(_ report: inout ReplayReport, _ ctx: RunContext, note: @Sendable (String) -> Void) async {
+        let handled: Set<FailureClass> = [.serverError, .transport, .timeout]
+        let count = report.findings.filter { handled.contains($0.failureClass) }.count
+        guard count > 0 else { return }
+        note("triage: confirming and minimizing \(count) finding(s) (budget \(options.triage.budget) probes each)")
+        let began = ContinuousClock.now
+        let triage = Triage(
+            options: options, plan: plan, renderer: renderer, engine: engine, mutator: mutator,
+            isStopped: { [self] in stopRequested.load(ordering: .relaxed) })
+        let before = report.findings.count
+        report.findings = await triage.run(findings: report.findings, seeds: ctx.findings.seeds())
+        let seconds = Double((ContinuousClock.now - began) / .milliseconds(1)) / 1000
+        let confirmed = report.findings.filter { $0.confirmed == true }.count
+        let message = "triage: \(before) signature(s) seen → \(report.findings.count) finding(s), \(confirmed) confirmed, in \(ReportSummary.format(seconds)) s"
+        note(message)
+        report.notes.append(message + " (after the load; not in the metrics)")
+        report.notes += triage.saveProblems
+        if stopRequested.load(ordering: .relaxed) { report.notes.append("triage was interrupted; findings not reached are reported as seen") }
+        report.finishedAt = ISO8601.string(from: Date())
     }
 
     private func buildReport(

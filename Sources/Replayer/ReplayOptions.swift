@@ -24,11 +24,13 @@ public struct ReplayOptions: Sendable {
     public var workers: Int
     /// How long to wait for requests still in flight when the run ends before cutting them.
     public var stopGraceMs: Int
+    /// Confirmation and minimization of findings after the load.
+    public var triage: TriageOptions
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,
-        slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500
+        slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500, triage: TriageOptions = TriageOptions()
     ) {
         self.load = load
         self.corpusPath = corpusPath
@@ -41,6 +43,7 @@ public struct ReplayOptions: Sendable {
         self.slowMs = slowMs
         self.workers = workers
         self.stopGraceMs = stopGraceMs
+        self.triage = triage
     }
 
     /// How many user and monkey clients the mode and share give.

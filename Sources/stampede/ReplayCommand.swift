@@ -50,6 +50,7 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Engine worker threads (default: one per core).") var workers = 0
     @Flag(help: "Exit 0 even when findings or user-flow failures occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
+    @OptionGroup var growth: GrowthFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -109,7 +110,8 @@ struct ReplayFlags: ParsableArguments {
             load: load, corpusPath: corpusPath, seed: runSeed,
             runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
             monkeyShare: monkeyShare, requestTimeoutMs: Self.milliseconds(requestTimeout) ?? 10_000,
-            sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers)
+            sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
@@ -125,9 +127,10 @@ struct ReplayFlags: ParsableArguments {
                 + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)")
 
         let signals = Self.trapInterrupts { replay.stop() }
+        await growth.replayRegressions(replay, corpusPath: corpusPath)
         let terminal = isatty(STDERR_FILENO) == 1
         let quiet = self.quiet
-        let report = await replay.run { progress in
+        let report = await replay.run(progress: { progress in
             guard !quiet else { return }
             let line = ReportSummary.progressLine(progress)
             if terminal {
@@ -135,7 +138,10 @@ struct ReplayFlags: ParsableArguments {
             } else {
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
-        }
+        }, note: { line in
+            if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            Console.note(line)
+        })
         if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         for source in signals { source.cancel() }
 

@@ -277,6 +277,17 @@ final class VirtualClient: PermitWaiter {
                 session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
                 url: pending.request.url, curl: curl, status: response.status,
                 responseExcerpt: response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
+        } seed: {
+            switch pending.origin {
+            case .identity(let i):
+                return TriageSeed(planned: plan.identity[i], plan: plan)
+            case .session(let si, let k, _):
+                return TriageSeed(planned: plan.sessions[si].steps[k], plan: plan)
+            case .mutant(let m):
+                return TriageSeed(
+                    sessionIndex: m.parentSession, stepIndex: m.parentStep, mutantSeed: m.seed, operations: m.operations,
+                    request: m.mutatedRequest)
+            }
         }
     }
 

@@ -27,6 +27,16 @@ public struct Finding: Codable, Sendable, Equatable {
     public var minimized: Bool
     /// The minimized input, once shrinking ran.
     public var minimal: FindingExample?
+    /// The signatures seen during the load that triage merged into this finding (their
+    /// minimal requests fail the same way); `nil` until triaged.
+    public var rawSignatures: [String]? = nil
+    /// The crash record to keep for this finding: the context steps and the minimal failing
+    /// step, as templates. Not part of the report (the corpus holds it).
+    public var crashRecord: Session? = nil
+    /// The crash file triage wrote or updated for this finding.
+    public var crashFile: String? = nil
+    /// `created` or `updated` (the signature already had a crash file).
+    public var crashStatus: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case signature, failure, method, endpoint, source, hits, fingerprint, example, confirmed, minimized, minimal
@@ -35,6 +45,9 @@ public struct Finding: Codable, Sendable, Equatable {
         case lastSeen = "last_seen"
         case firstSeenOffset = "first_seen_offset_s"
         case reproduceRate = "reproduce_rate"
+        case rawSignatures = "raw_signatures"
+        case crashFile = "crash_file"
+        case crashStatus = "crash_status"
     }
 }
 

@@ -11,6 +11,8 @@ final class FindingsBook: Sendable {
 
     private struct State: Sendable {
         var bySignature: [String: Finding] = [:]
+        /// What triage needs to re-send each finding's example as a template.
+        var seeds: [String: TriageSeed] = [:]
         var order: [String] = []
         var dropped = 0
     }
@@ -26,7 +28,7 @@ final class FindingsBook: Sendable {
     func record(
         signature: FailureSignature, failureClass: FailureClass, failure: String, method: String,
         endpoint: String, source: ClientKind, at instant: ContinuousClock.Instant,
-        example: () -> FindingExample
+        example: () -> FindingExample, seed: () -> TriageSeed? = { nil }
     ) {
         let now = ISO8601.string(from: Date())
         let known = state.withLock { s -> Bool in
@@ -37,6 +39,7 @@ final class FindingsBook: Sendable {
         }
         if known { return }
         let built = example()
+        let triageSeed = seed()
         let offset = (instant - start) / .seconds(1)
         state.withLock { s in
             if s.bySignature[signature.value] != nil {
@@ -48,6 +51,7 @@ final class FindingsBook: Sendable {
                 return
             }
             s.order.append(signature.value)
+            if let triageSeed { s.seeds[signature.value] = triageSeed }
             s.bySignature[signature.value] = Finding(
                 signature: signature.value, failureClass: failureClass, failure: failure, method: method,
                 endpoint: endpoint, source: source, hits: 1, firstSeen: now, lastSeen: now,
@@ -57,6 +61,9 @@ final class FindingsBook: Sendable {
     }
 
     var count: Int { state.withLock { $0.order.count } }
+
+    /// The triage seed of each finding that has one, by signature.
+    func seeds() -> [String: TriageSeed] { state.withLock { $0.seeds } }
 
     /// Findings in order of first appearance, and how many signatures did not fit.
     func all() -> (findings: [Finding], dropped: Int) {

@@ -38,13 +38,16 @@ public struct ReplayReport: Codable, Sendable {
     public var modes: [String: ModeReport]
     public var findings: [Finding]
     public var sse: SSEReport
+    /// Crash records replayed before the load: still failing or fixed.
+    public var regressions: [RegressionResult]
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
         endpoints: [String: EndpointReport], timeline: TimelineReport, notes: [String], tool: String,
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
-        failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport
+        failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
+        regressions: [RegressionResult] = []
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -69,11 +72,12 @@ public struct ReplayReport: Codable, Sendable {
         self.modes = modes
         self.findings = findings
         self.sse = sse
+        self.regressions = regressions
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse
+        case clients, modes, findings, sse, regressions
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
         case totalErrors = "total_errors"
@@ -85,9 +89,10 @@ public struct ReplayReport: Codable, Sendable {
         case failureClasses = "failure_classes"
     }
 
-    /// Failures that make the run fail: findings or user-flow failures.
+    /// Failures that make the run fail: findings, crash records still failing, or user-flow failures.
     public var hasFailures: Bool {
         !findings.isEmpty || (modes[ClientKind.user.rawValue]?.failures ?? 0) > 0
+            || regressions.contains { $0.status == .stillFailing }
     }
 }
 

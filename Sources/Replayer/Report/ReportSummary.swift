@@ -58,17 +58,41 @@ public enum ReportSummary {
             out.append("transport: " + r.exceptions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         out.append("")
+        if !r.regressions.isEmpty {
+            let still = r.regressions.filter { $0.status == .stillFailing }
+            out.append("regressions: \(r.regressions.count) crash record(s) replayed, \(still.count) still failing, \(r.regressions.count - still.count) fixed")
+            for g in r.regressions {
+                out.append("  [\(g.signature)] \(g.status == .stillFailing ? "still failing" : "fixed        ")  \(g.endpoint)  \(g.failureClass) \(g.failure)")
+            }
+            out.append("")
+        }
         if r.findings.isEmpty {
             out.append("findings: none")
         } else {
             out.append("findings: \(r.findings.count)")
             for f in r.findings.sorted(by: { $0.hits > $1.hits }).prefix(maxFindings) {
-                out.append("  [\(f.signature)] \(f.failureClass.rawValue) \(f.failure)  \(f.endpoint)  hits \(f.hits)  (\(f.source.rawValue))")
-                out.append("    " + f.example.curl)
+                out.append("  [\(f.signature)] \(f.failureClass.rawValue) \(f.failure)  \(f.endpoint)  hits \(f.hits)  (\(f.source.rawValue))" + triageText(f))
+                if let minimal = f.minimal {
+                    out.append("    minimal: " + minimal.curl)
+                } else {
+                    out.append("    " + f.example.curl)
+                }
+                if let file = f.crashFile { out.append("    crash record \(f.crashStatus ?? "saved"): \(file)") }
             }
             if r.findings.count > maxFindings { out.append("  … \(r.findings.count - maxFindings) more in the report") }
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `  confirmed, minimized` / `  flaky 67%` / `  not reproduced` after triage; empty before.
+    static func triageText(_ f: Finding) -> String {
+        guard let confirmed = f.confirmed else { return "" }
+        guard confirmed else { return "  not reproduced" }
+        let rate = f.reproduceRate ?? 1
+        var text = rate >= 1 ? "  confirmed" : "  flaky \(Int((rate * 100).rounded()))%"
+        if f.minimized { text += ", minimized" }
+        if let merged = f.rawSignatures, merged.count > 1 { text += ", \(merged.count) signatures merged" }
+        return text
     }
 
     /// A number with one decimal, for tables and progress lines.
