@@ -4,7 +4,7 @@ import StampedeCore
 ///
 /// They pull a failing mutant back toward its parent: send cookies again, use the parent's
 /// method or the simplest one (`GET`), restore the recorded path or one of its segments, drop a
-/// path segment, shorten a segment. A failure that survives them is described by the fewest
+/// path segment, shorten a segment, move a numeric query value toward 0. A failure that survives them is described by the fewest
 /// differences from the recording, which is what lets two mutants of different parents that hit
 /// the same bug end up as the same minimal request.
 enum ShrinkerRequestMoves {
@@ -57,7 +57,20 @@ enum ShrinkerRequestMoves {
                 add { $0.path = join(parts) }
             }
         }
+        // Numeric query values move toward 0, as JSON numbers do (`limit=-2147483648` → `-1`).
+        for (i, item) in m.request.query.enumerated() {
+            guard let value = item.value, isNumber(value) else { continue }
+            for simpler in StructuralMoves.simplerNumbers(JSONNumber(text: value)) where simpler != value {
+                add { $0.query[i].value = simpler }
+            }
+        }
         return out
+    }
+
+    /// A plain decimal number (`-12`, `3.5`, `1e3`), not a placeholder or a word.
+    static func isNumber(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }), Double(s) != nil else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E || $0 | 0x20 == 0x65 }
     }
 
     static func segments(_ path: String) -> [String] {

@@ -23,6 +23,8 @@ public final class Replay: Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let startDate: Mutex<Date> = Mutex(Date())
     private let regressionResults = Mutex<[RegressionResult]>([])
+    /// Crash records that still fail, by signature: findings with these signatures are known bugs.
+    private let stillFailing = Mutex<[String: Session]>([:])
 
     /// - Throws: `EngineError` when the HTTP engine cannot start.
     public init(options: ReplayOptions, sessions: [Session], engine: HTTPEngine? = nil) throws {
@@ -65,6 +67,9 @@ public final class Replay: Sendable {
             for r in results where r.status == .stillFailing { try? store.markSeen(signature: r.signature, at: now) }
         }
         regressionResults.withLock { $0 += results }
+        stillFailing.withLock { known in
+            for (r, entry) in zip(results, crashes) where r.status == .stillFailing { known[r.signature] = entry.session }
+        }
         return results
     }
 
@@ -169,7 +174,8 @@ public final class Replay: Sendable {
             options: options, plan: plan, renderer: renderer, engine: engine, mutator: mutator,
             isStopped: { [self] in stopRequested.load(ordering: .relaxed) })
         let before = report.findings.count
-        report.findings = await triage.run(findings: report.findings, seeds: ctx.findings.seeds())
+        report.findings = await triage.run(
+            findings: report.findings, seeds: ctx.findings.seeds(), known: stillFailing.withLock { $0 })
         let seconds = Double((ContinuousClock.now - began) / .milliseconds(1)) / 1000
         let confirmed = report.findings.filter { $0.confirmed == true }.count
         let message = "triage: \(before) signature(s) seen → \(report.findings.count) finding(s), \(confirmed) confirmed, in \(ReportSummary.format(seconds)) s"

@@ -52,14 +52,46 @@ final class Triage: Sendable {
     /// Triages findings (at most `parallelism` at a time) and merges those whose final
     /// signatures coincide. Findings triage does not handle (expectation failures, or without
     /// an input to re-send) are returned as they are.
-    func run(findings: [Finding], seeds: [String: TriageSeed]) async -> [Finding] {
-        let triaged = await forEachLimited(findings) { finding in
+    func run(findings: [Finding], seeds: [String: TriageSeed], known: [String: Session] = [:]) async -> [Finding] {
+        // Hangs first: each of their probes takes a whole request timeout, so they set the pace.
+        let order = findings.indices.sorted { a, b in
+            let ta = findings[a].failureClass == .timeout, tb = findings[b].failureClass == .timeout
+            return ta != tb ? ta : a < b
+        }
+        let triaged = await forEachLimited(order.map { findings[$0] }) { finding in
             guard !self.isStopped() else { return finding }
-            var done = await self.triage(finding, seed: seeds[finding.signature])
+            var done: Finding
+            if let record = known[finding.signature] {
+                done = Self.known(finding, record: record)
+            } else {
+                done = await self.triage(finding, seed: seeds[finding.signature])
+            }
             self.save(&done)
             return done
         }
-        return Self.merge(triaged)
+        var restored = [Finding?](repeating: nil, count: findings.count)
+        for (i, f) in zip(order, triaged) { restored[i] = f }
+        return Self.merge(restored.compactMap { $0 })
+    }
+
+    /// A finding whose signature is a crash record that still fails this run: it is that bug,
+    /// already confirmed and minimized, so it is not triaged again (its hits go to the record).
+    static func known(_ finding: Finding, record: Session) -> Finding {
+        var finding = finding
+        guard let crash = record.crash, let last = record.steps.last else { return finding }
+        finding.rawSignatures = [finding.signature]
+        finding.confirmed = true
+        finding.reproduceRate = crash.reproduceRate
+        finding.minimized = crash.minimized
+        finding.minimal = FindingExample(
+            session: crash.parentSession, step: crash.parentStep, seed: crash.seed, operations: [], request: last.request,
+            url: "", curl: crash.curl, status: Int(crash.failure) ?? 0, responseExcerpt: "")
+        var updated = record
+        updated.crash?.hits = finding.hits
+        updated.crash?.firstSeen = finding.firstSeen
+        updated.crash?.lastSeen = finding.lastSeen
+        finding.crashRecord = updated
+        return finding
     }
 
     /// Problems met while saving crash records, for the report's notes.
@@ -89,7 +121,9 @@ final class Triage: Sendable {
         let session = plan.corpusSessions[seed.sessionIndex]
         let parent = session.steps[seed.stepIndex].request
         let isTimeout = finding.failureClass == .timeout
-        let attempts = isTimeout ? min(2, options.triage.confirmations) : options.triage.confirmations
+        // Every reproduction of a hang costs a whole request timeout: one confirmation, and the
+        // shrink's last accepted probe stands for the minimal request's.
+        let attempts = isTimeout ? 1 : options.triage.confirmations
         var target = TriageTarget(
             failureClass: finding.failureClass, failure: finding.failure, fingerprint: finding.fingerprint,
             route: routes.route(of: renderer.rewrite(path: seed.request.request.path)), routes: routes)
@@ -115,6 +149,7 @@ final class Triage: Sendable {
         let budget = isTimeout ? options.triage.timeoutBudget : options.triage.budget
         let shrinker = Shrinker(budget: budget, normalizeRequestLine: true)
         let useIdentity = withIdentity
+        var lastAccepted: (request: MutatedRequest, observed: TriageObservation)?
         let result: ShrinkResult
         if seed.operations.isEmpty {
             result = await shrinker.shrink(seed.request, reference: parent) { candidate in
@@ -124,6 +159,7 @@ final class Triage: Sendable {
                     candidate: candidate)
                 guard target.matches(observed) else { return false }
                 target.accept(observed, routes: self.routes)
+                lastAccepted = (candidate, observed)
                 return true
             }
         } else {
@@ -134,6 +170,7 @@ final class Triage: Sendable {
                     candidate: candidate)
                 guard target.matches(observed) else { return false }
                 target.accept(observed, routes: self.routes)
+                lastAccepted = (candidate, observed)
                 return true
             }
         }
@@ -141,8 +178,21 @@ final class Triage: Sendable {
         // Confirm the minimal request; a shrink that only reproduced by chance falls back to the input.
         var minimal = result.request
         var minimalContext = context(for: seed, request: minimal, withIdentity: useIdentity && !minimal.dropCookies)
-        var final = await probe(context: minimalContext, candidate: minimal, times: attempts, target: target)
-        var rate = Double(final.count) / Double(attempts)
+        var final: [TriageObservation]
+        var rate: Double
+        if isTimeout {
+            if let lastAccepted, lastAccepted.request == minimal {
+                final = [lastAccepted.observed]
+            } else if minimal == seed.request {
+                final = confirmation
+            } else {
+                final = await probe(context: minimalContext, candidate: minimal, times: 1, target: target)
+            }
+            rate = Double(confirmation.count) / Double(attempts)
+        } else {
+            final = await probe(context: minimalContext, candidate: minimal, times: attempts, target: target)
+            rate = Double(final.count) / Double(attempts)
+        }
         var minimized = true
         var operations = result.operations
         if final.isEmpty {
@@ -284,11 +334,7 @@ final class Triage: Sendable {
                 password: load.userPassword),
             seed: options.seed)
         _ = await client.run(context: context)
-        let o = await client.send(candidate, routes: routes)
-        if ProcessInfo.processInfo.environment["TRIAGE_DEBUG"] != nil {
-            FileHandle.standardError.write(Data("PROBE \(o.method) \(String(o.request.url.prefix(120))) h=\(candidate.request.headers.count) b=\(candidate.request.body?.text?.count ?? -1) -> \(o.failure) \(o.route) fp=\(o.fingerprint) ctx=\(context.count)\n".utf8))
-        }
-        return o
+        return await client.send(candidate, routes: routes)
     }
 
     /// `times` probes; the observations that match `target`.
