@@ -60,10 +60,28 @@ enum ShrinkerRequestMoves {
         // Numeric query values move toward 0, as JSON numbers do (`limit=-2147483648` → `-1`).
         for (i, item) in m.request.query.enumerated() {
             guard let value = item.value, isNumber(value) else { continue }
-            for simpler in StructuralMoves.simplerNumbers(JSONNumber(text: value)) where simpler != value {
+            for simpler in simplerNumbers(value) where simpler != value {
                 add { $0.query[i].value = simpler }
             }
         }
+        return out
+    }
+
+    /// Values closer to 0, smallest first: `0`, then `v/2`, `3v/4`, … `v∓1` (a binary search
+    /// toward the boundary, so `limit=1953` reaches `1001` in a few dozen probes, not a thousand);
+    /// non-integers try `0` and their integer part.
+    static func simplerNumbers(_ text: String) -> [String] {
+        guard let v = Int(text) else { return StructuralMoves.simplerNumbers(JSONNumber(text: text)) }
+        guard v != 0 else { return text == "0" ? [] : ["0"] }
+        var out = ["0"]
+        var gap = v / 2
+        while gap != 0 {
+            let candidate = String(v - gap)
+            if !out.contains(candidate) { out.append(candidate) }
+            gap /= 2
+        }
+        let step = String(v > 0 ? v - 1 : v + 1)
+        if !out.contains(step) { out.append(step) }
         return out
     }
 

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import StampedeCore
 
-/// `stampede corpus show|stats|validate PATH`.
+/// `stampede corpus show|stats|validate PATH`, `corpus minimize DIR`, `corpus merge SRC... --into DIR`.
 struct CorpusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
         abstract: "Inspect and check corpus files.",
-        subcommands: [Show.self, Stats.self, Validate.self]
+        subcommands: [Show.self, Stats.self, Validate.self, CorpusMinimize.self, CorpusMerge.self]
     )
 
     /// A corpus file, or a corpus directory (its baseline plus every crash file).

@@ -92,7 +92,7 @@ public final class CrashStore: Sendable {
     }
 
     /// Drops redundant crash records, like `afl-cmin`: one record per signature, and of the
-    /// records covering the same endpoint and failure (class and status or CURLcode) only the one
+    /// records covering the same endpoint and failure (class, and the status of a server error) only the one
     /// with the smallest failing request. Hits of the dropped records are added to the kept one.
     ///
     /// Kept records are written first (atomically), redundant files deleted after, so an
@@ -106,7 +106,9 @@ public final class CrashStore: Sendable {
             var byCoverage: [String: Session] = [:]
             for record in all {
                 guard let crash = record.crash else { continue }
-                let key = crash.endpoint + "\u{1F}" + crash.failureClass + "\u{1F}" + crash.failure
+                // A dropped connection's CURLcode depends on timing; the class is the coverage.
+                let failure = crash.failureClass == FailureClass.transport.rawValue ? "" : crash.failure
+                let key = crash.endpoint + "\u{1F}" + crash.failureClass + "\u{1F}" + failure
                 if let existing = byCoverage[key] {
                     byCoverage[key] = Self.combine(existing, record)
                 } else {
