@@ -79,3 +79,38 @@ import Testing
         #expect(result.rawSignatures == ["raw"])
     }
 }
+
+extension TriageTests {
+    @Test func contextHoldsIdentityAndTheStepsBindingTheRequestsVariables() throws {
+        let setup = try Self.setup("http://127.0.0.1:1")
+        defer { setup.engine.shutdown() }
+        let (s, k) = try Self.location(setup.sessions, method: "GET", path: "/api/v1/executions/{{execution_id}}/events")
+        let request = MutatedRequest(request: setup.sessions[s].steps[k].request)
+        let seed = TriageSeed(sessionIndex: s, stepIndex: k, mutantSeed: nil, operations: [], request: request)
+        let context = setup.triage.context(for: seed, request: request, withIdentity: true)
+        #expect(context.map(\.request.method) == ["POST", "POST", "POST"])
+        #expect(context.map(\.request.path) == ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/execute"])
+        // Without the variable, only the identity steps; without identity, only the binder.
+        var plain = request
+        plain.request.path = "/api/v1/executions/x/events"
+        #expect(setup.triage.context(for: seed, request: plain, withIdentity: true).count == 2)
+        #expect(setup.triage.context(for: seed, request: request, withIdentity: false).map(\.request.path) == ["/api/v1/execute"])
+    }
+
+    @Test func aRequestThatDoesNotFailIsNotConfirmed() async throws {
+        let server = try await DemoServer.start(DemoServerOptions(defects: false))
+        let setup = try Self.setup(server.baseURL)
+        let (s, k) = try Self.location(setup.sessions, method: "GET", path: "/api/v1/notifications")
+        var request = setup.sessions[s].steps[k].request
+        request.query = [QueryItem("limit", "-5")]
+        let seed = TriageSeed(sessionIndex: s, stepIndex: k, mutantSeed: 3, operations: [], request: MutatedRequest(request: request))
+        let raw = Self.finding(.serverError, failure: "500", fingerprint: "Internal Server Error", method: "GET", endpoint: "GET /api/v1/notifications")
+        let result = await setup.triage.triage(raw, seed: seed)
+        setup.engine.shutdown()
+        await server.stop()
+        #expect(result.confirmed == false)
+        #expect(result.reproduceRate == 0)
+        #expect(result.crashRecord == nil && result.minimal == nil)
+        #expect(result.signature == "raw")
+    }
+}
