@@ -33,7 +33,8 @@ public final class Replay: Sendable {
         self.plan = plan
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
         let http = try engine ?? HTTPEngine(
-            configuration: EngineConfiguration(workers: workers, verifyTLS: options.load.verifyTLS))
+            configuration: EngineConfiguration(
+                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
         self.engine = http
