@@ -36,7 +36,8 @@ public final class Replay: Sendable {
         self.plan = plan
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
         let http = try engine ?? HTTPEngine(
-            configuration: EngineConfiguration(workers: workers, verifyTLS: options.load.verifyTLS))
+            configuration: EngineConfiguration(
+                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
         self.engine = http
@@ -182,6 +183,9 @@ public final class Replay: Sendable {
         note(message)
         report.notes.append(message + " (after the load; not in the metrics)")
         report.notes += triage.saveProblems
+        if triage.timedOut {
+            report.notes.append("triage reached its time limit (\(ReportSummary.format(options.triage.timeLimitSeconds)) s); findings not reached are reported as seen, shrinks cut short keep what they reached")
+        }
         if stopRequested.load(ordering: .relaxed) { report.notes.append("triage was interrupted; findings not reached are reported as seen") }
         report.finishedAt = ISO8601.string(from: Date())
     }

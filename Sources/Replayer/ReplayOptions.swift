@@ -24,14 +24,21 @@ public struct ReplayOptions: Sendable {
     public var workers: Int
     /// How long to wait for requests still in flight when the run ends before cutting them.
     public var stopGraceMs: Int
+    /// A CA bundle for verifying a private CA (`--cacert`); `nil` = the system store.
+    public var caCertPath: String?
+    /// Offer HTTP/2 (`--http2`); HTTP/1.1 otherwise.
+    public var http2: Bool
     /// Confirmation and minimization of findings after the load.
     public var triage: TriageOptions
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,
-        slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500, triage: TriageOptions = TriageOptions()
+        slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500,
+        caCertPath: String? = nil, http2: Bool = false, triage: TriageOptions = TriageOptions()
     ) {
+        self.caCertPath = caCertPath
+        self.http2 = http2
         self.load = load
         self.corpusPath = corpusPath
         self.seed = seed

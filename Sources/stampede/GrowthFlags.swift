@@ -15,9 +15,12 @@ struct GrowthFlags: ParsableArguments {
     var crashes: String?
     @Flag(help: "Do not replay the crash corpus before the load.")
     var noRegressions = false
+    @Option(help: "Stop triage after this long: seconds, or 30s / 5m.")
+    var triageTime = "120"
 
     func validate() throws {
         guard minimizeBudget >= 1 else { throw ValidationError("--minimize-budget must be at least 1") }
+        guard LoadConfig.parseDuration(triageTime) != nil else { throw ValidationError("--triage-time: expected seconds, or 30s / 5m") }
     }
 
     /// Where crash records live: `--crashes`, else `crashes/` beside the corpus; `nil` when the
@@ -35,7 +38,8 @@ struct GrowthFlags: ParsableArguments {
     func triageOptions(corpusPath: String, concurrency: Int) -> TriageOptions {
         TriageOptions(
             enabled: !noTriage, budget: minimizeBudget, parallelism: max(1, min(4, concurrency)),
-            crashDirectory: noSaveCrashes || noTriage ? nil : crashDirectory(corpusPath: corpusPath))
+            crashDirectory: noSaveCrashes || noTriage ? nil : crashDirectory(corpusPath: corpusPath),
+            timeLimitSeconds: LoadConfig.parseDuration(triageTime) ?? 120)
     }
 
     /// Replays the crash corpus before the load and prints one line per record.

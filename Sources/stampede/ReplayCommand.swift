@@ -48,6 +48,9 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
     @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
     @Option(help: "Engine worker threads (default: one per core).") var workers = 0
+    @Option(help: "Verify TLS certificates: true or false (LOAD_VERIFY_TLS, default false).") var verifyTls: String?
+    @Option(help: "CA bundle (PEM) to verify a private CA; implies --verify-tls true.") var cacert: String?
+    @Flag(help: "Offer HTTP/2 (default HTTP/1.1).") var http2 = false
     @Flag(help: "Exit 0 even when findings or user-flow failures occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
@@ -59,6 +62,9 @@ struct ReplayFlags: ParsableArguments {
         guard Self.milliseconds(sseWindow) != nil else { throw ValidationError("--sse-window: expected seconds") }
         if let slowMs, slowMs <= 0 { throw ValidationError("--slow-ms must be positive") }
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
+        if let cacert, !FileManager.default.isReadableFile(atPath: cacert) {
+            throw ValidationError("--cacert: cannot read \(cacert)")
+        }
     }
 
     /// `10`, `10s`, `500ms`, `2m` → milliseconds.
@@ -89,6 +95,7 @@ struct ReplayFlags: ParsableArguments {
         let pairs: [(LoadSetting, String?)] = [
             (.baseURL, baseURL), (.apiPrefix, apiPrefix), (.mode, mode), (.clients, clients),
             (.concurrency, concurrency), (.duration, duration), (.output, output),
+            (.verifyTLS, verifyTls ?? (cacert == nil ? nil : "true")),
         ]
         for (setting, value) in pairs { if let value { given[setting] = value } }
         return try LoadConfig.resolve(flags: given, environment: ProcessInfo.processInfo.environment)
@@ -111,6 +118,7 @@ struct ReplayFlags: ParsableArguments {
             runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
             monkeyShare: monkeyShare, requestTimeoutMs: Self.milliseconds(requestTimeout) ?? 10_000,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
+            caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
         let replay: Replay
         do {

@@ -21,9 +21,13 @@ final class Triage: Sendable {
     let mutator: Mutator
     let routes: RouteTable
     let store: CrashStore?
-    /// True once the run is asked to stop (Ctrl-C): no new finding or probe starts.
-    let isStopped: @Sendable () -> Bool
+    /// True once the run is asked to stop (Ctrl-C).
+    let stopRequested: @Sendable () -> Bool
+    /// No probe starts after this (`TriageOptions.timeLimitSeconds`).
+    let deadline: ContinuousClock.Instant
     private let clients = Atomic<Int>(0)
+    /// Set once the time limit stopped a probe.
+    private let expired = Atomic<Bool>(false)
     private let problems = Mutex<[String]>([])
 
     /// Fresh clients' indexes start here, far from the load's virtual clients.
@@ -33,7 +37,8 @@ final class Triage: Sendable {
         options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine, mutator: Mutator?,
         isStopped: @escaping @Sendable () -> Bool = { false }
     ) {
-        self.isStopped = isStopped
+        stopRequested = isStopped
+        deadline = ContinuousClock.now + .milliseconds(Int64(options.triage.timeLimitSeconds * 1000))
         store = options.triage.crashDirectory.map { CrashStore(directory: $0) }
         self.options = options
         self.plan = plan
@@ -93,6 +98,17 @@ final class Triage: Sendable {
         finding.crashRecord = updated
         return finding
     }
+
+    /// True once the run is asked to stop or the time limit passed: no new finding or probe starts.
+    func isStopped() -> Bool {
+        if stopRequested() { return true }
+        guard ContinuousClock.now >= deadline else { return false }
+        expired.store(true, ordering: .relaxed)
+        return true
+    }
+
+    /// Whether the time limit cut triage short.
+    var timedOut: Bool { expired.load(ordering: .relaxed) }
 
     /// Problems met while saving crash records, for the report's notes.
     var saveProblems: [String] { problems.withLock { $0 } }

@@ -12,6 +12,9 @@ public struct TriageOptions: Sendable {
     public var confirmations: Int
     /// Findings triaged at the same time (each finding's shrink is sequential).
     public var parallelism: Int
+    /// Triage stops starting probes after this many seconds (findings not reached are reported
+    /// as seen): a target that hangs on everything would otherwise cost a request timeout per probe.
+    public var timeLimitSeconds: Double
     /// The `crashes/` directory confirmed findings are written to as each finishes triage (and
     /// regressions that still fail are marked seen in); `nil` saves nothing.
     public var crashDirectory: String?
@@ -21,7 +24,7 @@ public struct TriageOptions: Sendable {
     ///   - timeoutBudget: predicate calls per timeout finding; default `max(8, budget / 8)`.
     public init(
         enabled: Bool = true, budget: Int = 200, timeoutBudget: Int? = nil, confirmations: Int = 3, parallelism: Int = 4,
-        crashDirectory: String? = nil
+        crashDirectory: String? = nil, timeLimitSeconds: Double = 120
     ) {
         self.enabled = enabled
         self.budget = max(1, budget)
@@ -29,5 +32,6 @@ public struct TriageOptions: Sendable {
         self.confirmations = max(1, confirmations)
         self.parallelism = max(1, parallelism)
         self.crashDirectory = crashDirectory
+        self.timeLimitSeconds = max(0, timeLimitSeconds)
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// `stampede mutate` and `stampede corpus` on the shipped demo corpus, as a user runs them.
+@Suite struct CorpusToolsEndToEndTests {
+    static let demoCorpus = ReplayEndToEndTests.repoRoot.appendingPathComponent("corpora/demo").path
+
+    @Test func mutateIsReproducibleFromItsSeed() async throws {
+        let args = ["mutate", "--corpus", Self.demoCorpus, "--count", "50", "--seed", "1234"]
+        let first = try await CLIProcess.run(args, timeout: .seconds(20))
+        let second = try await CLIProcess.run(args, timeout: .seconds(20))
+        let other = try await CLIProcess.run(["mutate", "--corpus", Self.demoCorpus, "--count", "50", "--seed", "1235"], timeout: .seconds(20))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.split(separator: "\n").count == 50)
+        #expect(first.stdout == second.stdout)
+        #expect(first.stdout != other.stdout)
+    }
+
+    @Test func mutateCanPrintCurlCommands() async throws {
+        let result = try await CLIProcess.run(
+            ["mutate", "--corpus", Self.demoCorpus, "--count", "10", "--seed", "7", "--format", "curl", "--base-url", "http://127.0.0.1:8000"],
+            timeout: .seconds(20))
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines.count >= 10)
+        #expect(lines.allSatisfy { $0.hasPrefix("curl ") && $0.contains("http://127.0.0.1:8000/") })
+    }
+
+    @Test func shippedCorpusValidatesAndShowsItsVariables() async throws {
+        let validate = try await CLIProcess.run(["corpus", "validate", Self.demoCorpus], timeout: .seconds(20))
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("valid"))
+        let show = try await CLIProcess.run(["corpus", "show", Self.demoCorpus], timeout: .seconds(20))
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("{{cookie.csrf_token}}"))
+        #expect(show.stdout.contains("(extracted)"))
+        #expect(show.stdout.contains("[register]"))
+    }
+}
