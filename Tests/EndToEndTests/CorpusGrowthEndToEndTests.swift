@@ -146,7 +146,7 @@ import Testing
         let hits1 = try files1.map { try Corpus.load(path: $0).sessions.first?.crash?.hits ?? 0 }
 
         // Run 2: every crash record still fails; nothing is duplicated.
-        let second = try await CLIProcess.run(Self.replay(ws, defects.baseURL, duration: 8, seed: 9), timeout: .seconds(60))
+        let second = try await CLIProcess.run(Self.replay(ws, defects.baseURL, duration: 5, seed: 9), timeout: .seconds(60))
         await defects.stop()
         #expect(second.status == 1, "stderr: \(second.stderr)")
         let report2 = try Self.latestReport(ws.out)
@@ -161,7 +161,7 @@ import Testing
 
         // Run 3, sound target: every record is fixed, nothing is found, exit 0.
         let sound = try await DemoServer.start(DemoServerOptions(defects: false))
-        let third = try await CLIProcess.run(Self.replay(ws, sound.baseURL, duration: 5, seed: 10), timeout: .seconds(40))
+        let third = try await CLIProcess.run(Self.replay(ws, sound.baseURL, duration: 4, seed: 10), timeout: .seconds(40))
         await sound.stop()
         #expect(third.status == 0, "stdout: \(third.stdout.suffix(2000)) stderr: \(third.stderr)")
         let report3 = try Self.latestReport(ws.out)
@@ -201,7 +201,7 @@ import Testing
     @Test func noFindingAgainstTheSoundTarget() async throws {
         let ws = try Self.workspace()
         let server = try await DemoServer.start(DemoServerOptions(defects: false))
-        let result = try await CLIProcess.run(Self.replay(ws, server.baseURL, duration: 8, seed: 4), timeout: .seconds(40))
+        let result = try await CLIProcess.run(Self.replay(ws, server.baseURL, duration: 6, seed: 4), timeout: .seconds(40))
         await server.stop()
         #expect(result.status == 0, "stdout: \(result.stdout.suffix(2000))")
         let report = try Self.latestReport(ws.out)

@@ -22,13 +22,13 @@ import Testing
         let engine: HTTPEngine
     }
 
-    static func setup(_ baseURL: String, budget: Int = 200, crashDirectory: String? = nil) throws -> Setup {
+    static func setup(_ baseURL: String, budget: Int = 200, crashDirectory: String? = nil, timeLimit: Double = 120) throws -> Setup {
         let sessions = try demoSessions()
         let load = try LoadConfig.resolve(flags: [.baseURL: baseURL, .mode: "monkey"], environment: [:])
         let options = ReplayOptions(
             load: load, corpusPath: "test", seed: 5, runID: "tri\(UInt32.random(in: 0...UInt32.max))",
             requestTimeoutMs: 2_000, workers: 1,
-            triage: TriageOptions(budget: budget, crashDirectory: crashDirectory))
+            triage: TriageOptions(budget: budget, crashDirectory: crashDirectory, timeLimitSeconds: timeLimit))
         let renderer = RequestRenderer(baseURL: baseURL, runID: options.runID, requestTimeoutMs: 2_000)
         let plan = ReplayPlan(sessions: sessions, autoRegister: true, renderer: renderer)
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
@@ -112,5 +112,21 @@ extension TriageTests {
         #expect(result.reproduceRate == 0)
         #expect(result.crashRecord == nil && result.minimal == nil)
         #expect(result.signature == "raw")
+    }
+}
+
+extension TriageTests {
+    @Test func pastTheTimeLimitFindingsAreReportedAsSeen() async throws {
+        let setup = try Self.setup("http://127.0.0.1:1", timeLimit: 0)
+        defer { setup.engine.shutdown() }
+        let (s, k) = try Self.location(setup.sessions, method: "GET", path: "/api/v1/notifications")
+        let seed = TriageSeed(
+            sessionIndex: s, stepIndex: k, mutantSeed: 1, operations: [],
+            request: MutatedRequest(request: setup.sessions[s].steps[k].request))
+        let raw = Self.finding(.serverError, failure: "500", fingerprint: "x", method: "GET", endpoint: "GET /api/v1/notifications")
+        let result = await setup.triage.run(findings: [raw], seeds: ["raw": seed])
+        #expect(result.count == 1)
+        #expect(result.first?.confirmed == nil && result.first?.minimized == false)
+        #expect(setup.triage.timedOut)
     }
 }
