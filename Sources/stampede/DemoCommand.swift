@@ -10,7 +10,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Start the demo target on a free loopback port and replay corpora/demo against it (both modes, 20 s).",
         discussion: """
-            Flags override the demo's defaults (--duration 20, --mode both, --clients 20, --concurrency 8).
+            Flags override the demo's defaults (--duration 20, --mode both, --clients 20, --concurrency 8, --request-timeout 3s).
             Prints the summary and the findings (the demo target has planted defects; --no-defects turns them off),
             writes the report to --output (default out/), then stops the target.
             """
@@ -45,7 +45,10 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             code = try await flags.execute(
                 corpusPath: corpusPath, sessions: sessions, baseURLOverride: server.baseURL,
-                overrides: [.duration: "20", .mode: "both", .clients: "20", .concurrency: "8", .apiPrefix: "/api/v1"])
+                overrides: [.duration: "20", .mode: "both", .clients: "20", .concurrency: "8", .apiPrefix: "/api/v1"],
+                // The demo target answers in milliseconds; 3 s still catches its 15 s hang, and
+                // keeps triage of that hang (one timeout per probe) short.
+                defaultRequestTimeoutMs: 3_000)
         } catch {
             await server.stop()
             throw error

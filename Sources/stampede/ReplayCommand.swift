@@ -44,7 +44,7 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Seed for every random choice (default: random, printed and recorded).") var seed: UInt64?
     @Option(help: "Open model: request sends per second across all clients (default: closed model).") var rate: Double?
     @Option(help: "Share of clients that are monkeys in both mode.") var monkeyShare: Double = 0.5
-    @Option(help: "Whole-request timeout: seconds, or 500ms / 10s.") var requestTimeout = "10"
+    @Option(help: "Whole-request timeout: seconds, or 500ms / 10s (default 10 s; 3 s for demo).") var requestTimeout: String?
     @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
     @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
     @Option(help: "Engine worker threads (default: one per core).") var workers = 0
@@ -58,7 +58,7 @@ struct ReplayFlags: ParsableArguments {
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
-        guard Self.milliseconds(requestTimeout) != nil else { throw ValidationError("--request-timeout: expected seconds or a number with ms/s/m") }
+        guard requestTimeout.map({ Self.milliseconds($0) != nil }) ?? true else { throw ValidationError("--request-timeout: expected seconds or a number with ms/s/m") }
         guard Self.milliseconds(sseWindow) != nil else { throw ValidationError("--sse-window: expected seconds") }
         if let slowMs, slowMs <= 0 { throw ValidationError("--slow-ms must be positive") }
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more") }
@@ -104,7 +104,7 @@ struct ReplayFlags: ParsableArguments {
     /// Runs a replay with live progress; writes the report; returns the exit status.
     func execute(
         corpusPath: String, sessions: [Session], baseURLOverride: String?,
-        overrides: [LoadSetting: String] = [:]
+        overrides: [LoadSetting: String] = [:], defaultRequestTimeoutMs: Int = 10_000
     ) async throws -> Int32 {
         var defaults = overrides
         if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
@@ -116,7 +116,7 @@ struct ReplayFlags: ParsableArguments {
         let options = ReplayOptions(
             load: load, corpusPath: corpusPath, seed: runSeed,
             runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
-            monkeyShare: monkeyShare, requestTimeoutMs: Self.milliseconds(requestTimeout) ?? 10_000,
+            monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
