@@ -96,6 +96,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Shared by test targets only: a small demo-API corpus shaped like a recording.
+        .target(
+            name: "StampedeTestSupport",
+            dependencies: ["StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "stampede",
             dependencies: [
@@ -144,12 +150,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator"],
+            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "StampedeCore"],
+            dependencies: ["DemoTarget", "StampedeCore", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

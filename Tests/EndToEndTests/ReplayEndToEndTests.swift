@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// The `stampede` CLI as a process against the demo target on loopback.

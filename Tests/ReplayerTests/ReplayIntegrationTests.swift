@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeTestSupport
 import StampedeEngine
 import Testing
 

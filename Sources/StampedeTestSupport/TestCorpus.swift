@@ -1,12 +1,12 @@
-import StampedeCore
+public import StampedeCore
 
 /// A small corpus of the demo API, shaped like a recording: identity steps with roles, extract
 /// rules, a poll step, an SSE step, CSRF from the cookie.
-enum TestCorpus {
+public enum TestCorpus {
     static let json = "application/json"
     static let form = "application/x-www-form-urlencoded"
 
-    static func step(
+    public static func step(
         _ method: String, _ path: String, query: [QueryItem] = [], json body: String? = nil, expect: Int,
         extract: [ExtractRule] = [], stream: StreamOptions? = nil, poll: PollOptions? = nil, role: StepRole? = nil
     ) -> Step {
@@ -21,14 +21,14 @@ enum TestCorpus {
             expect: Expectation(status: expect), extract: extract, stream: stream, poll: poll, role: role)
     }
 
-    static var register: Step {
+    public static var register: Step {
         step(
             "POST", "/api/v1/auth/register",
             json: #"{"username":"{{vu.username}}","email":"{{vu.email}}","password":"{{vu.password}}"}"#, expect: 201,
             role: .register)
     }
 
-    static var login: Step {
+    public static var login: Step {
         Step(
             request: RequestTemplate(
                 method: "POST", path: "/api/v1/auth/login", headers: [HTTPHeader("Content-Type", form)],
@@ -36,13 +36,13 @@ enum TestCorpus {
             expect: Expectation(status: 200), role: .login)
     }
 
-    static var execute: Step {
+    public static var execute: Step {
         step(
             "POST", "/api/v1/execute", json: #"{"script":"print(1)","lang":"python","lang_version":"3.11"}"#, expect: 200,
             extract: [ExtractRule(variable: "execution_id", source: .json, expression: "/execution_id")])
     }
 
-    static var sessions: [Session] {
+    public static var sessions: [Session] {
         [
             Session(id: "account", steps: [register, login, step("GET", "/api/v1/auth/me", expect: 200)]),
             Session(
