@@ -25,36 +25,14 @@ while [ $# -gt 0 ]; do
 done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-NGINX="${NGINX:-/usr/sbin/nginx}"
-for tool in "$NGINX" wrk hey; do
-    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && swift build -c release --product stampede >&2)
-fi
-STAMPEDE="$(cd "$ROOT" && swift build -c release --show-bin-path)/stampede"
-
-PREFIX="$(mktemp -d /tmp/stampede-bench.XXXXXX)"
-NGINX_PID=""
-cleanup() {
-    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
-        kill "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-    fi
-    rm -rf "$PREFIX"
-}
-trap cleanup EXIT INT TERM
+. "$ROOT/bench/lib.sh"
+require_tools "$NGINX" wrk hey
+build_stampede
+make_prefix stampede-bench
 
 sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
-"$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -e "$PREFIX/error.log" &
-NGINX_PID=$!
 URL="http://127.0.0.1:$PORT/"
-for _ in $(seq 1 50); do
-    curl -sf -o /dev/null "$URL" && break
-    sleep 0.1
-done
-curl -sf -o /dev/null "$URL" || { echo "nginx did not come up; see $PREFIX/error.log" >&2; cat "$PREFIX/error.log" >&2; exit 1; }
+start_nginx "$PREFIX/nginx.conf" "$URL"
 
 # CPU time (user + sys, µs) of every waited-for child of this shell so far; a tool's CPU is the
 # difference around its run (works for wrk and hey, which report none themselves).

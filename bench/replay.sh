@@ -35,26 +35,10 @@ while [ $# -gt 0 ]; do
 done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-NGINX="${NGINX:-/usr/sbin/nginx}"
-for tool in "$NGINX" wrk python3 gzip /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
-done
-
-if [ "$BUILD" = 1 ]; then
-    (cd "$ROOT" && swift build -c release --product stampede >&2)
-fi
-STAMPEDE="$(cd "$ROOT" && swift build -c release --show-bin-path)/stampede"
-
-PREFIX="$(mktemp -d /tmp/stampede-replay-bench.XXXXXX)"
-NGINX_PID=""
-cleanup() {
-    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
-        kill "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-    fi
-    rm -rf "$PREFIX"
-}
-trap cleanup EXIT INT TERM
+. "$ROOT/bench/lib.sh"
+require_tools "$NGINX" wrk python3 gzip /usr/bin/time
+build_stampede
+make_prefix stampede-replay-bench
 
 # The engine benchmark's nginx, with room for the memory run's 1,000 connections.
 sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" \
@@ -62,14 +46,8 @@ sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" \
     -e "s#^worker_processes 1;#worker_processes 1;\nworker_rlimit_nofile 16384;#" \
     "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
 ulimit -n 16384 2>/dev/null || true
-"$NGINX" -p "$PREFIX" -c "$PREFIX/nginx.conf" -e "$PREFIX/error.log" &
-NGINX_PID=$!
 URL="http://127.0.0.1:$PORT"
-for _ in $(seq 1 50); do
-    curl -sf -o /dev/null "$URL/" && break
-    sleep 0.1
-done
-curl -sf -o /dev/null "$URL/" || { echo "nginx did not come up" >&2; cat "$PREFIX/error.log" >&2; exit 1; }
+start_nginx "$PREFIX/nginx.conf" "$URL/"
 
 # A one-step corpus: a gzip stream of JSON lines (header, then one session with GET /).
 mkdir -p "$PREFIX/corpus" "$PREFIX/out"

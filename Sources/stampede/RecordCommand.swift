@@ -141,7 +141,7 @@ struct RecordCommand: AsyncParsableCommand {
             throw CLIError.failure("cannot listen on \(listen): \(error)")
         }
         say("recording proxy listening on \(proxy.baseURL) → \(target); writing \(out); Ctrl-C to stop")
-        await Self.waitForInterrupt()
+        await Signals.waitForInterrupt()
         // Write first, then stop: nothing recorded is lost even if stopping hangs.
         let flushed = try recorder.flushAll()
         say("stopping: \(flushed.count) open session\(flushed.count == 1 ? "" : "s") written")
@@ -183,20 +183,4 @@ struct RecordCommand: AsyncParsableCommand {
     }
 
     private func say(_ line: String) { Self.say(line) }
-
-    /// Suspends until SIGINT or SIGTERM arrives.
-    static func waitForInterrupt() async {
-        let signals = [SIGINT, SIGTERM]
-        for number in signals { signal(number, SIG_IGN) }
-        let queue = DispatchQueue(label: "stampede.record.signals")
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = signals.map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        for await _ in stream { break }
-        for source in sources { source.cancel() }
-    }
 }

@@ -40,7 +40,7 @@ struct ServeDemoCommand: AsyncParsableCommand {
             }
         }
         Self.say("press Ctrl-C to stop")
-        await Self.waitForInterrupt()
+        await Signals.waitForInterrupt()
         Self.say("stopping")
         await server.stop()
     }
@@ -48,21 +48,5 @@ struct ServeDemoCommand: AsyncParsableCommand {
     /// Writes a line to standard output unbuffered, so a parent process waiting for "listening" sees it at once.
     private static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Suspends until SIGINT or SIGTERM arrives.
-    private static func waitForInterrupt() async {
-        let signals = [SIGINT, SIGTERM]
-        for number in signals { signal(number, SIG_IGN) }
-        let queue = DispatchQueue(label: "stampede.serve-demo.signals")
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = signals.map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        for await _ in stream { break }
-        for source in sources { source.cancel() }
     }
 }
