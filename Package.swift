@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "StampedeEngineTests",
             dependencies: ["StampedeEngine", "StampedeCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,84 @@
+import Foundation
+import StampedeCore
+import StampedeEngine
+import Testing
+
+/// TLS verification on and off, and `--cacert`, against a real TLS server on loopback
+/// (`openssl s_server` with the self-signed certificate in `Fixtures/`).
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") && FileManager.default.isExecutableFile(atPath: "/usr/bin/stdbuf")))
+struct TLSTests {
+    /// An `openssl s_server -www` on an ephemeral loopback port.
+    final class TLSServer {
+        let directory: String
+        let process = Process()
+        let port: Int
+
+        init() throws {
+            // A self-signed certificate for 127.0.0.1 (valid for 100 years), kept with the tests.
+            directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+            let output = Pipe()
+            // stdbuf: s_server's stdout is a pipe here, and its "ACCEPT" line must not sit in a buffer.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/stdbuf")
+            process.arguments = [
+                "-oL", "/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", directory + "/localhost-cert.pem", "-key", directory + "/localhost-key.pem", "-www",
+            ]
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens: read until then.
+            var text = ""
+            var port = 0
+            while port == 0 {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT ") }),
+                    let colon = line.lastIndex(of: ":"), let p = Int(line[line.index(after: colon)...])
+                {
+                    port = p
+                }
+            }
+            self.port = port
+        }
+
+        var certificate: String { directory + "/localhost-cert.pem" }
+
+        func stop() {
+            process.terminate()
+        }
+    }
+
+    func fetch(_ server: TLSServer, verify: Bool, caCert: String? = nil) async throws -> HTTPResponse {
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verify, caCertPath: caCert))
+        defer { engine.shutdown() }
+        return await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
+    }
+
+    @Test func verificationOffAcceptsASelfSignedCertificate() async throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let response = try await fetch(server, verify: false)
+        #expect(response.failure == nil, "\(String(describing: response.failure))")
+        #expect(response.status == 200)
+        #expect(response.timings.tlsUs > 0)
+    }
+
+    @Test func verificationOnRejectsItWithTheCurlName() async throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let response = try await fetch(server, verify: true)
+        #expect(response.status == 0)
+        #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
+    }
+
+    @Test func caCertMakesVerificationPass() async throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let response = try await fetch(server, verify: true, caCert: server.certificate)
+        #expect(response.failure == nil, "\(String(describing: response.failure))")
+        #expect(response.status == 200)
+    }
+}
