@@ -2,6 +2,9 @@ import Foundation
 import StampedeCore
 import StampedeEngine
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// TLS verification on and off, and `--cacert`, against a real TLS server on loopback
 /// (`openssl s_server` with the self-signed certificate in `Fixtures/`).
@@ -21,6 +24,7 @@ struct TLSTests {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/stdbuf")
             process.arguments = [
                 "-oL", "/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", directory + "/localhost-cert.pem", "-key", directory + "/localhost-key.pem", "-www",
+                "-naccept", "1",  // each test makes one connection; the server then exits by itself
             ]
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -43,8 +47,9 @@ struct TLSTests {
 
         var certificate: String { directory + "/localhost-cert.pem" }
 
+        /// s_server ignores SIGTERM; SIGKILL ends it if the test did not connect.
         func stop() {
-            process.terminate()
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
     }
 
