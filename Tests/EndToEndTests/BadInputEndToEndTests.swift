@@ -74,4 +74,20 @@ import Glibc
         #expect(result.status == 1)
         #expect(result.stderr.contains("corrupt data at byte offset 0"), "\(result.stderr)")
     }
+
+    @Test(arguments: [
+        (["--base-url", "localhost:8000"], [String: String](), "--base-url"),
+        (["--base-url", "http://127.0.0.1:1"], ["LOAD_DURATION": "abc"], "LOAD_DURATION"),
+        (["--base-url", "http://127.0.0.1:1"], ["LOAD_CLIENTS": "0"], "LOAD_CLIENTS"),
+        (["--base-url", "http://127.0.0.1:1", "--clients", "0"], [:], "--clients"),
+    ])
+    func badSettingsNameTheirSource(arguments: [String], environment: [String: String], source: String) async throws {
+        let ws = try ReplayEndToEndTests.workspace()
+        let result = try await CLIProcess.run(
+            ["replay", "--corpus", ws.corpus, "--output", ws.out] + arguments, environment: environment, timeout: .seconds(20))
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("stampede: error: invalid value"), "\(result.stderr)")
+        #expect(result.stderr.contains(source))
+    }
 }
