@@ -129,7 +129,7 @@ public struct SessionRunner: Sendable {
             if let text = bodyTemplate.text {
                 let media = (bodyTemplate.contentType ?? template.header("content-type") ?? "").lowercased()
                 let encode: (String) -> String =
-                    media.contains("json") ? Self.jsonEscaped
+                    media.contains("json") ? JSONValue.escapedStringContent
                     : media.contains("x-www-form-urlencoded") ? { PercentEncoding.encode($0) } : { $0 }
                 body = Array(render(text, encode: encode).utf8)
             } else {
@@ -196,26 +196,5 @@ public struct SessionRunner: Sendable {
         guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { return nil }
         if match.count > 1, let capture = match[1].substring { return String(capture) }
         return String(match.0)
-    }
-
-    /// Escapes a value for the inside of a JSON string (numbers pass unchanged).
-    static func jsonEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 }

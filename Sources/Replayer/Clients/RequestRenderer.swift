@@ -68,7 +68,7 @@ public struct RequestRenderer: Sendable {
             let type = (body.contentType ?? template.header("content-type") ?? "").lowercased()
             body.text = Template.render(text) { name in
                 guard let v = value(name) else { return nil }
-                if type.contains("json") { return Self.jsonEscaped(v) }
+                if type.contains("json") { return JSONValue.escapedStringContent(v) }
                 if type.contains("x-www-form-urlencoded") { return PercentEncoding.encode(v) }
                 return v
             }
@@ -180,11 +180,4 @@ public struct RequestRenderer: Sendable {
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
     }
 
-    static func jsonEscaped(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return s }
-        var out: [UInt8] = []
-        JSONValue.writeString(s, to: &out)
-        // writeString adds the surrounding quotes; the template already has its own.
-        return String(decoding: out.dropFirst().dropLast(), as: UTF8.self)
-    }
 }

@@ -167,28 +167,21 @@ final class Triage: Sendable {
         let useIdentity = withIdentity
         var lastAccepted: (request: MutatedRequest, observed: TriageObservation)?
         let result: ShrinkResult
+        /// Still fails the same way (the shrinker's predicate).
+        func stillFails(_ candidate: MutatedRequest) async -> Bool {
+            guard !isStopped() else { return false }
+            let observed = await probe(
+                context: context(for: seed, request: candidate, withIdentity: useIdentity && !candidate.dropCookies),
+                candidate: candidate)
+            guard target.matches(observed) else { return false }
+            target.accept(observed, routes: routes)
+            lastAccepted = (candidate, observed)
+            return true
+        }
         if seed.operations.isEmpty {
-            result = await shrinker.shrink(seed.request, reference: parent) { candidate in
-                guard !self.isStopped() else { return false }
-                let observed = await self.probe(
-                    context: self.context(for: seed, request: candidate, withIdentity: useIdentity && !candidate.dropCookies),
-                    candidate: candidate)
-                guard target.matches(observed) else { return false }
-                target.accept(observed, routes: self.routes)
-                lastAccepted = (candidate, observed)
-                return true
-            }
+            result = await shrinker.shrink(seed.request, reference: parent) { await stillFails($0) }
         } else {
-            result = await shrinker.shrink(parent: parent, operations: seed.operations, using: mutator) { candidate in
-                guard !self.isStopped() else { return false }
-                let observed = await self.probe(
-                    context: self.context(for: seed, request: candidate, withIdentity: useIdentity && !candidate.dropCookies),
-                    candidate: candidate)
-                guard target.matches(observed) else { return false }
-                target.accept(observed, routes: self.routes)
-                lastAccepted = (candidate, observed)
-                return true
-            }
+            result = await shrinker.shrink(parent: parent, operations: seed.operations, using: mutator) { await stillFails($0) }
         }
 
         // Confirm the minimal request; a shrink that only reproduced by chance falls back to the input.

@@ -44,6 +44,15 @@ extension JSONValue {
         }
     }
 
+    /// Escapes a string for the inside of a JSON string literal (no surrounding quotes), e.g. to
+    /// substitute a variable into a templated JSON body.
+    public static func escapedStringContent(_ string: String) -> String {
+        guard string.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return string }
+        var out: [UInt8] = []
+        writeString(string, to: &out)
+        return String(decoding: out.dropFirst().dropLast(), as: UTF8.self)
+    }
+
     /// Appends a quoted, escaped JSON string.
     public static func writeString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
