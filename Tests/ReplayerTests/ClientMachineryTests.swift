@@ -90,7 +90,7 @@ final class Log: Sendable {
         jar.store(setCookie: "csrf_token=tok123; Path=/", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
         jar.store(setCookie: "access_token=secret; Path=/; HttpOnly", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
         var rng = SeededGenerator(seed: 1)
-        let identity = ClientIdentity(index: 3, prefix: "loaduser", runID: "ab12", domain: "example.com", password: "pw")
+        let identity = ClientIdentity(index: 3, runID: "ab12", prefix: "loaduser", domain: "example.com", password: "pw")
         let template = RequestTemplate(
             method: "PUT", path: "/api/v1/scripts/{{script_id}}", query: [QueryItem("who", "{{vu.username}}")],
             headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Cookie", "stale=1"), HTTPHeader("X-Run", "{{run.id}}")],
@@ -117,7 +117,7 @@ final class Log: Sendable {
     @Test func unknownVariablesStayVisibleAndPathsAreSendable() {
         let renderer = RequestRenderer(baseURL: "http://h", runID: "r", requestTimeoutMs: 0)
         var rng = SeededGenerator(seed: 2)
-        let identity = ClientIdentity(index: 0, prefix: "u", runID: "r", domain: "d", password: "p")
+        let identity = ClientIdentity(index: 0, runID: "r", prefix: "u", domain: "d", password: "p")
         let (request, _) = renderer.render(
             RequestTemplate(method: "GET", path: "/api/v1/x/{{missing}}/ y#"), identity: identity, variables: [:],
             jar: CookieJar(), rng: &rng)
@@ -128,8 +128,9 @@ final class Log: Sendable {
     @Test func generatedValuesFollowTheSeed() {
         var a = SeededGenerator(seed: 7)
         var b = SeededGenerator(seed: 7)
-        let u1 = RequestRenderer.uuid(&a)
-        #expect(u1 == RequestRenderer.uuid(&b))
+        let identity = ClientIdentity(index: 0, runID: "r")
+        let u1 = BuiltinVariables.value(of: "random.uuid", identity: identity, cookie: { _ in nil }, random: &a) ?? ""
+        #expect(u1 == BuiltinVariables.value(of: "random.uuid", identity: identity, cookie: { _ in nil }, random: &b))
         #expect(u1.count == 36 && Array(u1)[14] == "4")
     }
 

@@ -146,38 +146,7 @@ public struct RequestRenderer: Sendable {
     }
 
     func lookup(_ name: Substring, identity: ClientIdentity, variables: [String: String], jar: CookieJar, rng: inout SeededGenerator) -> String? {
-        switch name {
-        case "vu.index": return String(identity.index)
-        case "vu.username": return identity.username
-        case "vu.email": return identity.email
-        case "vu.password": return identity.password
-        case "run.id": return runID
-        case "random.uuid": return Self.uuid(&rng)
-        case "random.int": return String(rng.next(below: 1_000_000_000))
-        case "random.hex": return Self.hex(rng.next())
-        case "now.ms": return String(Int64(Date().timeIntervalSince1970 * 1000))
-        case "now.s": return String(Int64(Date().timeIntervalSince1970))
-        case "now.iso": return ISO8601.string(from: Date())
-        default:
-            if name.hasPrefix("cookie.") { return jar.value(named: String(name.dropFirst("cookie.".count))) }
-            return variables[String(name)]
-        }
+        BuiltinVariables.value(of: name, identity: identity, cookie: { jar.value(named: $0) }, random: &rng)
+            ?? variables[String(name)]
     }
-
-    static func hex(_ value: UInt64) -> String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
-
-    /// A version-4 UUID drawn from the client's seeded generator (reproducible with `--seed`).
-    static func uuid(_ rng: inout SeededGenerator) -> String {
-        var a = rng.next()
-        var b = rng.next()
-        a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let h = hex(a) + hex(b)
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-    }
-
 }

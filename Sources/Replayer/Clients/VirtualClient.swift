@@ -64,7 +64,7 @@ final class VirtualClient: PermitWaiter {
         self.context = context
         let load = context.options.load
         identity = ClientIdentity(
-            index: index, prefix: load.userPrefix, runID: context.options.runID, domain: load.userDomain,
+            index: index, runID: context.options.runID, prefix: load.userPrefix, domain: load.userDomain,
             password: load.userPassword)
         shard = index
         self.loggedIn = loggedIn

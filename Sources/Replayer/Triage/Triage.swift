@@ -339,7 +339,7 @@ final class Triage: Sendable {
         var client = FreshClient(
             renderer: renderer, engine: engine,
             identity: ClientIdentity(
-                index: index, prefix: load.userPrefix, runID: options.runID, domain: load.userDomain,
+                index: index, runID: options.runID, prefix: load.userPrefix, domain: load.userDomain,
                 password: load.userPassword),
             seed: options.seed)
         _ = await client.run(context: context)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Variables that every replay provides without an extract rule.
 ///
 /// - `vu.index`, `vu.username`, `vu.email`, `vu.password`: the virtual client's identity
@@ -10,6 +12,50 @@
 public enum BuiltinVariables {
     public static let clientNames = ["vu.index", "vu.username", "vu.email", "vu.password"]
     public static let generatorNames = ["random.uuid", "random.int", "random.hex", "now.ms", "now.s", "now.iso"]
+
+    /// The value of a built-in for one client, or nil when `name` is not a built-in this function
+    /// resolves (`secret.NAME` is the caller's: only it knows the secrets).
+    ///
+    /// - Parameters:
+    ///   - cookie: the value of a cookie in the client's jar, by name.
+    ///   - random: the source for `random.*` (a client's seeded generator makes them reproducible).
+    public static func value(
+        of name: some StringProtocol,
+        identity: ClientIdentity,
+        cookie: (String) -> String?,
+        random: inout some RandomNumberGenerator
+    ) -> String? {
+        switch name {
+        case "vu.index": return String(identity.index)
+        case "vu.username": return identity.username
+        case "vu.email": return identity.email
+        case "vu.password": return identity.password
+        case "run.id": return identity.runID
+        case "random.uuid": return uuid(&random)
+        case "random.int": return String(random.next() % 1_000_000_000)
+        case "random.hex": return hex(random.next())
+        case "now.ms": return String(Int64(Date().timeIntervalSince1970 * 1000))
+        case "now.s": return String(Int64(Date().timeIntervalSince1970))
+        case "now.iso": return ISO8601.string(from: Date())
+        default:
+            guard name.hasPrefix("cookie.") else { return nil }
+            return cookie(String(name.dropFirst("cookie.".count)))
+        }
+    }
+
+    /// 16 lowercase hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// A version-4 UUID drawn from `random`.
+    static func uuid(_ random: inout some RandomNumberGenerator) -> String {
+        let a = (random.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
+        let b = (random.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let c = Array(hex(a) + hex(b))
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
 
     /// Whether `name` is provided by the replayer itself.
     public static func isBuiltin(_ name: some StringProtocol) -> Bool {
