@@ -154,32 +154,29 @@ public struct SessionRunner: Sendable {
         }
     }
 
-    /// The value an extract rule binds from a response, or nil when it is not there.
+    /// The value an extract rule binds from a response, or nil when it is not there (cookies from
+    /// the response's own Set-Cookie headers).
     public static func extract(_ rule: ExtractRule, from response: HTTPResponse) -> String? {
-        let raw: String?
-        switch rule.source {
-        case .json:
-            raw = (try? JSONParser().parse(response.body))?[pointer: rule.expression]?.scalarText
-        case .header:
-            raw = response.header(rule.expression)
-        case .cookie:
-            raw = response.setCookies.lazy.compactMap { header -> String? in
-                let first = header.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-                guard let pair = CookieText.pairs(first).first, pair.name == rule.expression else { return nil }
-                return pair.value
-            }.first
-        case .regex:
-            raw = firstMatch(rule.expression, in: response.bodyText)
-        }
-        guard let raw else { return nil }
-        if let pattern = rule.pattern, rule.source != .regex { return firstMatch(pattern, in: raw) }
-        return raw
+        var view = view(of: response)
+        return view.value(of: rule)
     }
 
     /// Whether a polled step's response holds a terminal value.
     public static func pollFinished(_ poll: PollOptions, response: HTTPResponse) -> Bool {
-        guard let value = (try? JSONParser().parse(response.body))?[pointer: poll.pointer]?.scalarText else { return false }
-        return poll.until.contains(value)
+        var view = view(of: response)
+        return view.finishes(poll)
+    }
+
+    static func view(of response: HTTPResponse) -> ResponseView {
+        ResponseView(
+            body: response.body, header: { response.header($0) },
+            cookie: { name in
+                response.setCookies.lazy.compactMap { header -> String? in
+                    let first = header.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+                    guard let pair = CookieText.pairs(first).first, pair.name == name else { return nil }
+                    return pair.value
+                }.first
+            })
     }
 
     /// Judges a response against the step's recorded expectation.
@@ -190,11 +187,5 @@ public struct SessionRunner: Sendable {
             return .statusDiffers(expected: expect.statusClass, got: response.status)
         }
         return .matched
-    }
-
-    static func firstMatch(_ pattern: String, in text: String) -> String? {
-        guard let regex = try? Regex(pattern), let match = try? regex.firstMatch(in: text) else { return nil }
-        if match.count > 1, let capture = match[1].substring { return String(capture) }
-        return String(match.0)
     }
 }
