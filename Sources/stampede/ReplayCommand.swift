@@ -134,7 +134,7 @@ struct ReplayFlags: ParsableArguments {
             "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
                 + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)")
 
-        let signals = Self.trapInterrupts { replay.stop() }
+        let signals = Signals.trapInterrupts { replay.stop() }
         await growth.replayRegressions(replay, corpusPath: corpusPath)
         let terminal = isatty(STDERR_FILENO) == 1
         let quiet = self.quiet
@@ -167,28 +167,4 @@ struct ReplayFlags: ParsableArguments {
         }
         return 0
     }
-
-    /// First SIGINT/SIGTERM stops the run (the report is still written); a second one exits.
-    static func trapInterrupts(_ stop: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        let queue = DispatchQueue(label: "stampede.replay.signals")
-        let count = SignalCount()
-        return [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                if count.increment() > 1 { Foundation.exit(130) }
-                Console.note("\nstopping (Ctrl-C again to quit without a report)")
-                stop()
-            }
-            source.resume()
-            return source
-        }
-    }
-}
-
-/// Counts interrupts; only touched on the signal queue (serial), so the lock is never contended.
-final class SignalCount: Sendable {
-    private let value = Mutex(0)
-
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 }
