@@ -1,11 +1,9 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Mutator
 import Replayer
 import StampedeCore
 import StampedeEngine
-import Synchronization
 
 /// `stampede replay`: user and monkey clients against a target, then a JSON report.
 struct ReplayCommand: AsyncParsableCommand {
