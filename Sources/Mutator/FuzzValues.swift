@@ -30,7 +30,9 @@ enum FuzzValues {
         "DEBUG", "TRACK", "LINK", "SEARCH", "QUERY",
     ]
 
-    static let standardMethods: [String] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"]
+    /// Not `CONNECT`: sent to an origin server it turns many HTTP/1.1 connections into a tunnel that
+    /// never answers, a hang of the protocol rather than of the application under test.
+    static let standardMethods: [String] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
 
     static let unknownKeys: [String] = [
         "admin", "is_admin", "role", "id", "user_id", "__proto__", "constructor", "extra", "", " ",

@@ -85,12 +85,7 @@ final class RunContext: Sendable {
         methodTimeouts.withLock { $0[method, default: 0] += 1 }
     }
 
-    /// `CONNECT` in origin form turns many HTTP/1.1 servers' connection into a tunnel that never
-    /// answers: every such mutant would be a hang of the protocol, not of the application.
-    static let skippedMethods: Set<String> = ["CONNECT"]
-
     func isQuarantined(method: String) -> Bool {
-        if Self.skippedMethods.contains(method.uppercased()) { return true }
         return methodTimeouts.withLock { ($0[method] ?? 0) >= Self.quarantineAfterTimeouts }
     }
 
