@@ -96,7 +96,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Shared by test targets only: a small demo-API corpus shaped like a recording.
+        // Shared by test targets only: small demo-API corpora shaped like recordings.
         .target(
             name: "StampedeTestSupport",
             dependencies: ["StampedeCore"],
@@ -130,12 +130,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MutatorTests",
-            dependencies: ["Mutator", "StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Mutator", "StampedeCore", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "Mutator"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,7 +3,7 @@
 #
 #   bench/mutator.sh [CORPUS] [SECONDS]
 #
-# Without CORPUS (or when it does not exist) the built-in demo-like corpus is used. Both wall-clock
+# CORPUS defaults to the shipped corpora/demo/baseline.corpus. Both wall-clock
 # and thread-CPU rates are printed: on a busy machine the CPU rate is the one that measures the
 # mutator rather than the scheduler.
 set -euo pipefail
@@ -15,10 +15,6 @@ if ! swift build -c release --product stampede >/dev/null 2>&1; then
     exit 1
 fi
 bin="$(swift build -c release --show-bin-path)/stampede"
-if [[ -f "$corpus" ]]; then
-    echo "corpus: $corpus"
-    "$bin" mutate --corpus "$corpus" --bench "$seconds"
-else
-    echo "corpus: built-in demo-like corpus (no $corpus)"
-    "$bin" mutate --demo --bench "$seconds"
-fi
+[[ -f "$corpus" ]] || { echo "no corpus at $corpus" >&2; exit 1; }
+echo "corpus: $corpus"
+"$bin" mutate --corpus "$corpus" --bench "$seconds"

@@ -18,22 +18,15 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var flags: ReplayFlags
 
-    @Option(help: "Corpus directory; the built-in demo corpus is used when it has no baseline.corpus.")
+    @Option(help: "Corpus directory (run from the repository root, or point it at corpora/demo).")
     var corpus = "corpora/demo"
 
     @Flag(name: .customLong("no-defects"), help: "Turn the demo target's planted defects off.")
     var noDefects = false
 
     func run() async throws {
-        let sessions: [Session]
-        var corpusPath = corpus
-        if FileManager.default.fileExists(atPath: CorpusDirectory(corpus).baselinePath) {
-            sessions = try ReplayFlags.loadSessions(corpus)
-        } else {
-            Console.note("note: no \(CorpusDirectory(corpus).baselinePath); using the built-in demo corpus")
-            sessions = DemoCorpus.sessions
-            corpusPath = "(built-in demo corpus)"
-        }
+        let sessions = try ReplayFlags.loadSessions(corpus)
+        let corpusPath = corpus
         let server: DemoServer
         do {
             server = try await DemoServer.start(DemoServerOptions(port: 0, defects: !noDefects))

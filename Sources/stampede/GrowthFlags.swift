@@ -24,7 +24,7 @@ struct GrowthFlags: ParsableArguments {
     }
 
     /// Where crash records live: `--crashes`, else `crashes/` beside the corpus; `nil` when the
-    /// corpus is not a directory on disk (the built-in demo corpus).
+    /// corpus's directory does not exist.
     func crashDirectory(corpusPath: String) -> String? {
         if let crashes { return crashes }
         let directory = CorpusDirectory(corpusPath)

@@ -22,12 +22,11 @@ struct MutateCommand: AsyncParsableCommand {
     @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
     @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
     var bench: Double?
-    @Flag(help: ArgumentHelp("Use the built-in demo-like corpus.", visibility: .hidden)) var demo = false
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
         guard maxStack >= 1 else { throw ValidationError("--max-stack must be ≥ 1") }
-        guard corpus != nil || demo else { throw ValidationError("--corpus is required") }
+        guard corpus != nil else { throw ValidationError("--corpus is required") }
     }
 
     func run() async throws {
@@ -62,7 +61,7 @@ struct MutateCommand: AsyncParsableCommand {
     }
 
     func loadSessions() throws -> ([Session], String?) {
-        guard let corpus else { return (DemoCorpus.sessions, nil) }
+        guard let corpus else { throw CLIError.usage("--corpus is required") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory) else {
             throw CLIError.usage("\(corpus): no such corpus file or directory")

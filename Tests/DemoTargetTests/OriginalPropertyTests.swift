@@ -3,6 +3,7 @@ import Foundation
 import Mutator
 import StampedeCore
 import StampedeEngine
+import StampedeTestSupport
 import Synchronization
 import Testing
 

@@ -168,8 +168,8 @@ import Testing
 
     @Test func demoCommandRunsTheEmbeddedTarget() async throws {
         let ws = try Self.workspace()
-        let p = try CLIProcess(["demo", "--duration", "4", "--output", ws.out, "--quiet", "--seed", "11"])
-        // From a directory without corpora/demo the built-in demo corpus is used.
+        let p = try CLIProcess(["demo", "--corpus", ws.corpus, "--duration", "4", "--output", ws.out, "--quiet", "--seed", "11"])
+        // Run in the scratch directory: the repository's corpora/demo is never written by tests.
         p.process.currentDirectoryURL = URL(fileURLWithPath: ws.root)
         try p.start()
         let result = await p.finish(timeout: .seconds(40))

@@ -1,6 +1,7 @@
 import Mutator
 import PropertyBased
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// The bytes a request would put on the wire before variable rendering, in a fixed layout.

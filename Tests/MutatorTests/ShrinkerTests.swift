@@ -1,6 +1,7 @@
 import Mutator
 import PropertyBased
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// Whether some object member named `key` anywhere in the JSON body holds a string longer than `limit`.
