@@ -111,6 +111,9 @@ public struct Step: Codable, Hashable, Sendable {
     public var role: StepRole?
     /// Endpoint template key (`POST /api/v1/scripts/{id}`), filled by the recorder.
     public var endpoint: String?
+    /// Names of the cookies the recorded response set (names only, never values), so a replay can
+    /// tell which earlier step a `{{cookie.NAME}}` or a sent cookie depends on.
+    public var setsCookies: [String]
 
     public init(
         request: RequestTemplate,
@@ -119,7 +122,8 @@ public struct Step: Codable, Hashable, Sendable {
         stream: StreamOptions? = nil,
         poll: PollOptions? = nil,
         role: StepRole? = nil,
-        endpoint: String? = nil
+        endpoint: String? = nil,
+        setsCookies: [String] = []
     ) {
         self.request = request
         self.expect = expect
@@ -128,6 +132,7 @@ public struct Step: Codable, Hashable, Sendable {
         self.poll = poll
         self.role = role
         self.endpoint = endpoint
+        self.setsCookies = setsCookies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -139,6 +144,7 @@ public struct Step: Codable, Hashable, Sendable {
         poll = try c.decodeIfPresent(PollOptions.self, forKey: .poll)
         role = try c.decodeIfPresent(StepRole.self, forKey: .role)
         endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
+        setsCookies = try c.decodeIfPresent([String].self, forKey: .setsCookies) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -150,9 +156,11 @@ public struct Step: Codable, Hashable, Sendable {
         try c.encodeIfPresent(poll, forKey: .poll)
         try c.encodeIfPresent(role, forKey: .role)
         try c.encodeIfPresent(endpoint, forKey: .endpoint)
+        if !setsCookies.isEmpty { try c.encode(setsCookies, forKey: .setsCookies) }
     }
 
     enum CodingKeys: String, CodingKey {
         case request, expect, extract, stream, poll, role, endpoint
+        case setsCookies = "sets_cookies"
     }
 }
