@@ -85,6 +85,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Reading a finished run: thresholds, HTML and JUnit rendering, run comparison.
+        .target(
+            name: "Reports",
+            dependencies: ["Replayer", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DemoTarget",
             dependencies: [
@@ -110,6 +116,7 @@ let package = Package(
                 "Mutator",
                 "Recorder",
                 "Replayer",
+                "Reports",
                 "DemoTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,6 +159,12 @@ let package = Package(
         .testTarget(
             name: "ReplayerTests",
             dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Replayer", "StampedeCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

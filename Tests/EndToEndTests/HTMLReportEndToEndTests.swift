@@ -1,0 +1,111 @@
+import Foundation
+import StampedeCore
+import Testing
+
+/// `stampede demo` with thresholds, `--html` and `--junit`: exit codes, the three files, and the
+/// HTML page rendered by headless Chromium at a desktop and a phone width.
+@Suite(.serialized) struct HTMLReportEndToEndTests {
+    /// Screenshots land here (kept after the test for a person to look at).
+    static let outputDirectory = ReplayEndToEndTests.repoRoot.appendingPathComponent(".build/test-output/html-report").path
+
+    static func demo(_ ws: (root: String, corpus: String, out: String), thresholds: [String]) async throws -> CLIProcess.Result {
+        var args = [
+            "demo", "--corpus", ws.corpus, "--duration", "3", "--clients", "4", "--concurrency", "4", "--seed", "7",
+            "--output", ws.out, "--html", ws.out + "/report.html", "--junit", ws.out + "/junit.xml", "--quiet",
+            "--no-triage", "--no-regressions",
+        ]
+        for t in thresholds { args += ["--threshold", t] }
+        return try await CLIProcess.run(args, timeout: .seconds(90))
+    }
+
+    @Test func failingThresholdExitsOneAndWritesAllThreeFiles() async throws {
+        let ws = try CorpusGrowthEndToEndTests.workspace()
+        let result = try await Self.demo(ws, thresholds: ["p99<60s", "requests<1"])
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("threshold(s) failed") })
+        #expect(line.hasPrefix("stampede: 1 threshold(s) failed: requests<1 (requests "))
+        #expect(result.stdout.contains("thresholds: 1 of 2 passed"))
+        #expect(result.stdout.contains("  FAIL  requests<1"))
+
+        let reportPath = try #require(ReplayEndToEndTests.reports(in: ws.out).first)
+        let report = try ReplayEndToEndTests.load(reportPath)
+        let violations = try SchemaValidator(schemaPath: ReplayEndToEndTests.schemaPath).validate(report)
+        #expect(violations.isEmpty, "\(violations.prefix(10))")
+        let thresholds = try #require(report[key: "thresholds"]?.arrayValue)
+        #expect(thresholds.map { $0[key: "passed"]?.boolValue } == [true, false])
+        let junit = try String(contentsOfFile: ws.out + "/junit.xml", encoding: .utf8)
+        #expect(junit.contains("<testcase name=\"requests&lt;1\" classname=\"stampede.thresholds\""))
+        let html = try String(contentsOfFile: ws.out + "/report.html", encoding: .utf8)
+        #expect(html.contains("failed: 1 of 2 threshold(s) not met"))
+
+        try Self.checkInChromium(html: ws.out + "/report.html", endpoints: report[key: "endpoints"]?.objectMembers?.count ?? -1,
+                                 findings: report[key: "findings"]?.arrayValue?.count ?? -1)
+    }
+
+    @Test func metThresholdsExitZeroDespiteFindingsAnd4xx() async throws {
+        let ws = try CorpusGrowthEndToEndTests.workspace()
+        let result = try await Self.demo(ws, thresholds: ["p99<60s", "user: requests>0"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("thresholds: 2 of 2 passed"))
+        let report = try ReplayEndToEndTests.load(try #require(ReplayEndToEndTests.reports(in: ws.out).first))
+        let statuses = report[key: "endpoints"]?.objectMembers?.flatMap { $0.value[key: "status"]?.objectMembers ?? [] } ?? []
+        #expect(statuses.contains { $0.key.hasPrefix("4") }, "the monkeys' garbage draws 4xx answers")
+    }
+
+    @Test func badThresholdIsAUsageError() async throws {
+        let result = try await CLIProcess.run(["demo", "--threshold", "p99<fast"], timeout: .seconds(20))
+        #expect(result.status == 2)
+        #expect(result.stderr == "stampede: error: invalid threshold 'p99<fast': expected a number after <\n")
+    }
+
+    /// Loads the page in headless Chromium at 1280 and 390 px: every endpoint row and finding is in
+    /// the DOM, the charts have a size, nothing overflows sideways, no request leaves the page.
+    static func checkInChromium(html: String, endpoints: Int, findings: Int) throws {
+        let chromium = try #require(
+            ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            "headless Chromium is needed (Debian package chromium; scripts/install-deps.sh installs it)")
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        let probe = page.replacingOccurrences(of: "</body>", with: "<pre id=\"check\"></pre><script>\(Self.probeScript)</script></body>")
+        let probePath = outputDirectory + "/probe.html"
+        try probe.write(toFile: probePath, atomically: true, encoding: .utf8)
+        for width in [1280, 390] {
+            let dom = try Self.chromium(chromium, ["--window-size=\(width),900", "--dump-dom", "file://" + probePath])
+            let json = try #require(dom.firstMatch(of: /<pre id="check">([^<]*)<\/pre>/)?.1, "no probe result at \(width) px: \(dom.prefix(500))")
+            let check = try JSONValue(parsing: String(json).replacingOccurrences(of: "&quot;", with: "\""))
+            #expect(check[key: "rows"]?.doubleValue == Double(endpoints), "\(width) px")
+            #expect(check[key: "findings"]?.doubleValue == Double(findings), "\(width) px")
+            let svgs = check[key: "svgs"]?.arrayValue ?? []
+            #expect(svgs.count == 3, "\(width) px")
+            #expect(svgs.allSatisfy { ($0.arrayValue ?? []).allSatisfy { ($0.doubleValue ?? 0) > 0 } }, "\(width) px: \(svgs)")
+            #expect(check[key: "overflow"]?.doubleValue.map { $0 <= 0 } == true, "\(width) px: page wider than the window: \(json)")
+            #expect(check[key: "resources"]?.doubleValue == 0, "\(width) px: the page loaded resources")
+            _ = try Self.chromium(chromium, ["--window-size=\(width),2400", "--screenshot=\(outputDirectory)/report-\(width).png", "file://" + html])
+            #expect(FileManager.default.fileExists(atPath: "\(outputDirectory)/report-\(width).png"))
+        }
+    }
+
+    static let probeScript = """
+        (function () { var r = {};
+          r.rows = document.querySelectorAll("tr.endpoint").length;
+          r.findings = document.querySelectorAll("article.finding").length;
+          r.svgs = Array.prototype.map.call(document.querySelectorAll("svg.chart"), function (s) {
+            var b = s.getBoundingClientRect(); return [b.width, b.height]; });
+          r.overflow = document.documentElement.scrollWidth - window.innerWidth;
+          r.resources = performance.getEntriesByType("resource").length;
+          document.getElementById("check").textContent = JSON.stringify(r); })();
+        """
+
+    static func chromium(_ binary: String, _ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--disable-extensions"] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
