@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct HTML: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a report as one self-contained HTML page.")
+        static let configuration = CommandConfiguration(commandName: "html", abstract: "Write a report as one self-contained HTML page.")
 
         @Argument(help: "A report JSON file.") var report: String
         @Option(name: .shortAndLong, help: "Output file (default: the report's name with .html).") var output: String?
@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct JUnit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a report's thresholds, findings and flows as JUnit XML.")
+        static let configuration = CommandConfiguration(commandName: "junit", abstract: "Write a report's thresholds, findings and flows as JUnit XML.")
 
         @Argument(help: "A report JSON file.") var report: String
         @Option(name: .shortAndLong, help: "Output file (default: the report's name with .xml).") var output: String?

@@ -38,8 +38,48 @@ import Testing
         let html = try String(contentsOfFile: ws.out + "/report.html", encoding: .utf8)
         #expect(html.contains("failed: 1 of 2 threshold(s) not met"))
 
+        try Self.checkTimeline(report)
         try Self.checkInChromium(html: ws.out + "/report.html", endpoints: report[key: "endpoints"]?.objectMembers?.count ?? -1,
                                  findings: report[key: "findings"]?.arrayValue?.count ?? -1)
+        try await Self.checkReportCommands(reportPath, ws.out)
+    }
+
+    /// The per-second series the charts draw: kinds add up to the total, p50 ≤ p90 ≤ p99, in flight ≤ the cap.
+    static func checkTimeline(_ report: JSONValue) throws {
+        let t = try #require(report[key: "timeline"])
+        func series(_ key: String, _ v: JSONValue? = nil) -> [Double] { ((v ?? t)[key: key]?.arrayValue ?? []).compactMap(\.doubleValue) }
+        let rps = series("rps")
+        #expect(rps.count >= 3)
+        let user = series("rps", t[key: "modes"]?[key: "user"]), monkey = series("rps", t[key: "modes"]?[key: "monkey"])
+        #expect(user.count == rps.count && monkey.count == rps.count)
+        #expect(zip(rps, zip(user, monkey)).allSatisfy { $0 == $1.0 + $1.1 })
+        let (p50, p90, p99) = (series("p50_ms"), series("p90_ms"), series("p99_ms"))
+        #expect(p50.count == rps.count && p90.count == rps.count)
+        #expect(p50.indices.allSatisfy { p50[$0] <= p90[$0] && p90[$0] <= p99[$0] })
+        let inFlight = series("in_flight")
+        #expect(inFlight.count == rps.count && inFlight.max() ?? 0 > 0)
+        #expect(inFlight.allSatisfy { $0 <= 4 }, "--concurrency 4")
+    }
+
+    /// `report show`, `report html`, `report junit` and `report compare` on the saved report.
+    static func checkReportCommands(_ path: String, _ out: String) async throws {
+        let show = try await CLIProcess.run(["report", "show", path, "--threshold", "requests>0"], timeout: .seconds(20))
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("thresholds: 1 of 1 passed") && show.stdout.contains("findings:"))
+        let failing = try await CLIProcess.run(["report", "show", path, "--threshold", "findings<0"], timeout: .seconds(20))
+        #expect(failing.status == 1 && failing.stderr.contains("1 threshold(s) failed: findings<0"))
+        let html = try await CLIProcess.run(["report", "html", path, "-o", out + "/again.html"], timeout: .seconds(20))
+        #expect(html.status == 0 && FileManager.default.fileExists(atPath: out + "/again.html"))
+        let junit = try await CLIProcess.run(["report", "junit", path], timeout: .seconds(20))
+        #expect(junit.status == 0 && FileManager.default.fileExists(atPath: path.replacingOccurrences(of: ".json", with: ".xml")))
+        let same = try await CLIProcess.run(["report", "compare", path, path, "--fail-on-regression"], timeout: .seconds(20))
+        #expect(same.status == 0 && same.stdout.contains("verdict: no regression"), "\(same.stderr)")
+        let md = try await CLIProcess.run(["report", "compare", path, path, "--format", "markdown"], timeout: .seconds(20))
+        #expect(md.stdout.hasPrefix("### Stampede: ✅ no regression"))
+        let missing = try await CLIProcess.run(["report", "html", out + "/nope.json"], timeout: .seconds(20))
+        #expect(missing.status == 2 && missing.stderr == "stampede: error: \(out)/nope.json: no such report file\n")
+        let bad = try await CLIProcess.run(["report", "compare", path, path, "--tolerance", "lots"], timeout: .seconds(20))
+        #expect(bad.status == 2 && bad.stderr.hasPrefix("stampede: error: --tolerance"))
     }
 
     @Test func metThresholdsExitZeroDespiteFindingsAnd4xx() async throws {

@@ -12,7 +12,7 @@ extension HTMLReport {
         section,header{min-width:0}
         .verdict{display:inline-block;font-weight:600;padding:4px 10px;border-radius:4px;margin:4px 0 10px}
         .verdict.pass{background:#dcf3e6;color:#145c38}.verdict.fail{background:#fbe0e0;color:#8c1c1c}
-        .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:4px 16px;margin:0}
+        .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:4px 16px;margin:0}
         .facts div{min-width:0}.facts dt{font-size:.78em;color:#5b6473;text-transform:uppercase;letter-spacing:.03em}
         .facts dd{margin:0;overflow-wrap:anywhere}
         .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px;margin-top:12px}
@@ -50,7 +50,7 @@ extension HTMLReport {
         #endpoints .scroll{overflow:visible}#endpoints table,#endpoints tbody{display:block}#endpoints thead{display:none}
         #endpoints tr{display:grid;grid-template-columns:repeat(5,1fr);border-bottom:1px solid #d8dce3;padding:4px 0}
         #endpoints td{display:block;border:0;min-width:0;padding:2px 4px}#endpoints td.num{text-align:left}
-        #endpoints td.name,#endpoints td.status{grid-column:1/-1}
+        #endpoints td.name,#endpoints td.status{grid-column:1/-1}#endpoints td.wide{display:none}
         #endpoints td.num::before{content:attr(data-label);display:block;font-size:.72em;color:#5b6473}}
         @media print{body{background:#fff}main{max-width:none}.charts,.cols{grid-template-columns:1fr 1fr}
         figure,.finding,tr{break-inside:avoid}.sortable th::after{content:""}.scroll{overflow:visible}}
