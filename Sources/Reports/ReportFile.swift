@@ -5,6 +5,7 @@ public import Replayer
 public enum ReportFile {
     /// A report that cannot be read, with a one-line reason.
     public struct ReadError: Error, CustomStringConvertible {
+        /// `PATH is not a Stampede report: missing timeline.rps`.
         public var description: String
     }
 

@@ -204,7 +204,9 @@ public struct TimelineReport: Codable, Sendable, Equatable {
 
 /// One client kind's per-second requests and errors.
 public struct TimelineModeSeries: Codable, Sendable, Equatable {
+    /// Requests finished in each second.
     public var rps: [Double]
+    /// Errors (original definition) in each second.
     public var eps: [Double]
 
     public init(rps: [Double], eps: [Double]) {

@@ -11,6 +11,7 @@ public struct ThresholdResult: Codable, Sendable, Equatable {
     public var actual: Double?
     /// `ms`, `%` or empty for counts and rates per second.
     public var unit: String
+    /// Whether the measured value met the threshold.
     public var passed: Bool
     /// Why there is no value (`no requests to this endpoint`), when `actual` is `nil`.
     public var detail: String?

@@ -10,24 +10,31 @@ public import Replayer
 public struct ReportComparison: Codable, Sendable, Equatable {
     /// One metric of one endpoint in both runs.
     public struct Change: Codable, Sendable, Equatable {
+        /// The value in the base run.
         public var base: Double
+        /// The value in the new run.
         public var new: Double
         /// Relative change, `0.25` for +25 %; `nil` when the base is zero.
         public var relative: Double?
+        /// Worse than the tolerance allows.
         public var regression: Bool
     }
 
     /// One endpoint template; `base`/`new` counts are 0 where it did not appear.
     public struct EndpointDelta: Codable, Sendable, Equatable {
+        /// The template, `GET /api/v1/scripts/{id}`.
         public var endpoint: String
         /// `both`, `new` (only in the new run) or `gone` (only in the base run).
         public var presence: String
+        /// Latency p50 and p99 in ms; `nil` when a run has no latency for it.
         public var p50Ms: Change?
         public var p99Ms: Change?
         /// Errors per 100 requests.
         public var errorRate: Change?
+        /// Requests per second over each run's time.
         public var rps: Change?
 
+        /// Whether any of its metrics regressed.
         public var regression: Bool { [p50Ms, p99Ms, errorRate, rps].contains { $0?.regression == true } }
 
         enum CodingKeys: String, CodingKey {
@@ -40,10 +47,15 @@ public struct ReportComparison: Codable, Sendable, Equatable {
 
     /// One finding signature and whether it is `new`, `fixed` or `still` present.
     public struct FindingDelta: Codable, Sendable, Equatable {
+        /// The finding's signature (how runs are matched).
         public var signature: String
+        /// `new`, `fixed` or `still`.
         public var status: String
+        /// `server_error`, `transport`, ….
         public var failureClass: String
+        /// `500`, `CURLE_RECV_ERROR`, ….
         public var failure: String
+        /// The endpoint template it was met on.
         public var endpoint: String
 
         enum CodingKeys: String, CodingKey {
@@ -52,11 +64,17 @@ public struct ReportComparison: Codable, Sendable, Equatable {
         }
     }
 
+    /// The base report's name (its path on the command line).
     public var base: String
+    /// The new report's name.
     public var new: String
+    /// Relative tolerance, `0.1` for 10 %.
     public var tolerance: Double
+    /// Every template of either run, sorted.
     public var endpoints: [EndpointDelta]
+    /// New findings, then fixed, then still present.
     public var findings: [FindingDelta]
+    /// Any endpoint regressed or any finding is new.
     public var regression: Bool
 
     enum CodingKeys: String, CodingKey {

@@ -8,6 +8,7 @@
 public struct Threshold: Sendable, Equatable {
     /// What the threshold looks at.
     public enum Scope: Sendable, Equatable {
+        /// Every request of the run.
         case run
         /// An endpoint template, `POST /api/v1/scripts/{id}`.
         case endpoint(String)
@@ -17,6 +18,7 @@ public struct Threshold: Sendable, Equatable {
 
     /// The comparison, longest spellings first so `<=` is not read as `<`.
     public enum Comparison: String, Sendable, CaseIterable {
+        /// `<=`; the other cases are spelled as their raw values.
         case lessOrEqual = "<="
         case greaterOrEqual = ">="
         case equal = "=="
@@ -38,8 +40,11 @@ public struct Threshold: Sendable, Equatable {
 
     /// The expression as written.
     public var expression: String
+    /// The whole run, an endpoint template or a client kind.
     public var scope: Scope
+    /// What is measured.
     public var metric: ThresholdMetric
+    /// How the measured value must relate to the limit.
     public var comparison: Comparison
     /// The limit in the metric's unit: milliseconds for latency, percent for rates.
     public var limit: Double
@@ -75,9 +80,11 @@ public enum ThresholdMetric: Sendable, Equatable {
     case failures
     /// Failures of one class: `server_error`, `transport`, `timeout`, ….
     case failureClass(String)
+    /// Requests finished.
     case requests
     /// Requests per second over the run time.
     case rps
+    /// Findings in scope.
     case findings
     /// Crash records still failing.
     case regressions
@@ -107,8 +114,11 @@ public enum ThresholdMetric: Sendable, Equatable {
 
 /// An expression that is not a threshold; the message says what is wrong, in one line.
 public struct ThresholdError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The expression as given.
     public var expression: String
+    /// What is wrong with it.
     public var reason: String
 
+    /// `invalid threshold 'p99<fast': expected a number after <`.
     public var description: String { "invalid threshold '\(expression)': \(reason)" }
 }
