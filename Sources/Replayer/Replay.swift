@@ -138,6 +138,9 @@ public final class Replay: Sendable {
             try? await Task.sleep(until: wake, clock: .continuous)
         }
         let stoppedAt = ContinuousClock.now
+        // The in-flight window since the last tick belongs to the second the load stopped in.
+        runContext.metrics.recordInFlight(
+            second: runContext.metrics.second(of: stoppedAt - .milliseconds(1)), peak: runContext.gauge.takeWindowPeak())
 
         // Wind down: no new requests; give the ones in flight a grace period, then cut them.
         runContext.stopping.store(true, ordering: .relaxed)

@@ -108,3 +108,25 @@ import Testing
         #expect(ThresholdTable.failureLine([missing])?.hasPrefix("1 threshold(s) failed: DELETE /nowhere: failures==0") == true)
     }
 }
+
+@Suite struct ThresholdConfigTests {
+    @Test func configFileListsThresholds() throws {
+        let path = try Fixture.temporary(#"{"thresholds": ["p99<300ms", "user: failures==0"], "other": 1}"#, ext: "json")
+        let expressions = try ReportFile.thresholdExpressions(configFile: path)
+        #expect(expressions == ["p99<300ms", "user: failures==0"])
+        #expect(try Threshold.parseAll(expressions).map(\.scope) == [.run, .mode("user")])
+    }
+
+    @Test func badConfigFilesSayWhy() throws {
+        let notJSON = try Fixture.temporary("thresholds: p99<300ms", ext: "yaml")
+        #expect(throws: ReportFile.ReadError.self) { try ReportFile.thresholdExpressions(configFile: notJSON) }
+        let wrongType = try Fixture.temporary(#"{"thresholds": "p99<300ms"}"#, ext: "json")
+        do {
+            _ = try ReportFile.thresholdExpressions(configFile: wrongType)
+            Issue.record("a string instead of a list was accepted")
+        } catch {
+            #expect(error.description.contains("expected a JSON object such as"))
+        }
+        #expect(throws: ReportFile.ReadError.self) { try ReportFile.thresholdExpressions(configFile: "/nonexistent/config.json") }
+    }
+}
