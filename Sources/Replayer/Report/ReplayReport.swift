@@ -95,12 +95,6 @@ public struct ReplayReport: Codable, Sendable {
         case failureClasses = "failure_classes"
     }
 
-    /// Whether the run passed its gate: every threshold when it has thresholds, else no failures.
-    public var passed: Bool {
-        if let thresholds, !thresholds.isEmpty { return thresholds.allSatisfy(\.passed) }
-        return !hasFailures
-    }
-
     /// Failures that make the run fail: findings, crash records still failing, or user-flow failures.
     public var hasFailures: Bool {
         !findings.isEmpty || (modes[ClientKind.user.rawValue]?.failures ?? 0) > 0
