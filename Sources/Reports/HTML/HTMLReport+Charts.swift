@@ -28,7 +28,7 @@ extension HTMLReport {
         out += figure(SVGChart(label: "Latency per second", unit: "ms", seconds: t.seconds, series: latency), "Latency (p50, p90, p99 of each second)")
         if let inFlight = t.inFlight {
             let series = SVGChart.Series(name: "in flight (peak)", values: inFlight.map(Double.init), color: "#56606e", stacked: true)
-            out += figure(SVGChart(label: "Requests in flight", unit: "requests", seconds: t.seconds, series: [series], height: 150), "Requests in flight")
+            out += figure(SVGChart(label: "Requests in flight", unit: "requests", seconds: t.seconds, series: [series], height: 150, integral: true), "Requests in flight")
         }
         return out + "</div></section>"
     }

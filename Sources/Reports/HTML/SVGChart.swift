@@ -16,6 +16,8 @@ struct SVGChart {
     var seconds: [Int]
     var series: [Series]
     var height = 220.0
+    /// Counts (requests in flight): the axis ticks stay whole numbers.
+    var integral = false
 
     private let left = 46.0, right = 10.0, top = 10.0, bottom = 24.0
 
@@ -26,7 +28,8 @@ struct SVGChart {
         svg += "<title>\(Markup.escape(label))</title>"
         let stacks = stackedTops()
         let lineMax = series.filter { !$0.stacked }.flatMap(\.values).max() ?? 0
-        let yMax = Self.niceCeiling(max(stacks.last?.max() ?? 0, lineMax))
+        let peak = max(stacks.last?.max() ?? 0, lineMax)
+        let yMax = integral && peak <= 20 ? max(4, (peak / 4).rounded(.up) * 4) : Self.niceCeiling(peak)
         let n = max(seconds.count, 1)
         let x = { (i: Int) -> Double in left + (n > 1 ? Double(i) / Double(n - 1) * plotWidth : plotWidth / 2) }
         let y = { (v: Double) -> Double in top + plotHeight - (yMax > 0 ? v / yMax * plotHeight : 0) }
