@@ -66,7 +66,7 @@ public enum HTMLReport {
             ("requests", Markup.count(r.totalRequests)), ("rps", Markup.number(rps)),
             ("errors", Markup.count(r.totalErrors) + " (" + Markup.percent(r.totalErrors, of: r.totalRequests) + ")"),
             ("failures", Markup.count(ReplayReport.hardFailures(r.failureClasses))), ("findings", String(r.findings.count)),
-            ("p99", r.latencyMs.map { Markup.number($0.p99) + " ms" } ?? "–"),
+            ("p99", r.runLatency.map { Markup.number($0.p99) + " ms" } ?? "–"),
         ]
         out += "<div class=\"tiles\">" + tiles.map { "<div class=\"tile\"><span>\($0.0)</span><b>\(Markup.escape($0.1))</b></div>" }.joined() + "</div>"
         return out + "</header>"

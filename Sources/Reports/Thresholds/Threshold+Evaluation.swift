@@ -60,10 +60,9 @@ extension Threshold {
     private func slice(_ r: ReplayReport) -> Slice {
         switch scope {
         case .run:
-            let single = r.modes.count == 1 ? r.modes.first?.value.latencyMs : nil
             return Slice(
                 requests: r.totalRequests, errors: r.totalErrors, failureClasses: r.failureClasses,
-                latency: r.latencyMs ?? single, findings: r.findings.count,
+                latency: r.runLatency, findings: r.findings.count,
                 regressions: r.regressions.filter { $0.status == .stillFailing }.count)
         case .endpoint(let key):
             guard let e = r.endpoints[key] else { return Slice(missing: "no requests to \(key) in this run") }
