@@ -45,7 +45,7 @@ extension HTMLReport {
         .counts li span{flex:1;overflow-wrap:anywhere}.counts small{color:#5b6473;min-width:4.5em;text-align:right}
         .finding{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:10px 12px;margin:10px 0;min-width:0}
         .finding h3{margin:0 0 8px;overflow-wrap:anywhere}.label{font-size:.82em;color:#5b6473;margin:8px 0 0}
-        details summary{cursor:pointer;overflow-wrap:anywhere}details summary code{word-break:break-all}
+        .settings{margin:6px 0;font-size:.9em}details summary{cursor:pointer;overflow-wrap:anywhere}details summary code{word-break:break-all}
         @media (max-width:600px){main{padding:10px}.wide{display:none}th,td{padding:4px 5px}
         #endpoints .scroll{overflow:visible}#endpoints table,#endpoints tbody{display:block}#endpoints thead{display:none}
         #endpoints tr{display:grid;grid-template-columns:repeat(5,1fr);border-bottom:1px solid #d8dce3;padding:4px 0}

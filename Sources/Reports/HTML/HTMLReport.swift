@@ -1,4 +1,6 @@
+import Foundation
 public import Replayer
+import StampedeCore
 
 /// One self-contained HTML page for a run: inline CSS, SVG charts drawn here, a few lines of
 /// script to sort tables. No network request leaves the page; it prints to PDF.
@@ -62,6 +64,7 @@ public enum HTMLReport {
             ("corpus", c.corpus), ("stampede", r.version),
         ]
         out += "<dl class=\"facts\">" + facts.map { "<div><dt>\($0.0)</dt><dd>\(Markup.escape($0.1))</dd></div>" }.joined() + "</dl>"
+        out += settings(c)
         let tiles: [(String, String)] = [
             ("requests", Markup.count(r.totalRequests)), ("rps", Markup.number(rps)),
             ("errors", Markup.count(r.totalErrors) + " (" + Markup.percent(r.totalErrors, of: r.totalRequests) + ")"),
@@ -70,6 +73,18 @@ public enum HTMLReport {
         ]
         out += "<div class=\"tiles\">" + tiles.map { "<div class=\"tile\"><span>\($0.0)</span><b>\(Markup.escape($0.1))</b></div>" }.joined() + "</div>"
         return out + "</header>"
+    }
+
+    /// Every setting of the run (`config` in the report), collapsed.
+    static func settings(_ c: ReportConfig) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(c), let members = (try? JSONValue(parsing: Array(data)))?.objectMembers else { return "" }
+        let rows = members.map { member -> String in
+            let value = member.value == .null ? "–" : member.value.stringValue ?? member.value.serialized()
+            return "<div><dt>\(Markup.escape(member.key))</dt><dd>\(Markup.escape(value))</dd></div>"
+        }
+        return "<details class=\"settings\"><summary>all settings</summary><dl class=\"facts\">\(rows.joined())</dl></details>"
     }
 
     static func thresholds(_ r: ReplayReport) -> String {
