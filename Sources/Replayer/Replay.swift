@@ -111,6 +111,8 @@ public final class Replay: Sendable {
         var failures: [FailureClass: Int] = [:]
         var nextTick = start + .seconds(1)
         var interrupted = false
+        // The second the in-flight window that started at the last tick belongs to.
+        var windowSecond = 0
         while true {
             let now = ContinuousClock.now
             if stopRequested.load(ordering: .relaxed) {
@@ -120,7 +122,8 @@ public final class Replay: Sendable {
             if now >= runContext.deadline { break }
             if now >= nextTick {
                 let second = runContext.metrics.second(of: now)
-                runContext.metrics.recordInFlight(second: second - 1, peak: runContext.gauge.takeWindowPeak())
+                runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
+                windowSecond = second
                 let points = runContext.metrics.closeSeconds(before: second)
                 for p in points {
                     for c in FailureClass.allCases where p.failures[c.index] > 0 { failures[c, default: 0] += p.failures[c.index] }
@@ -138,9 +141,7 @@ public final class Replay: Sendable {
             try? await Task.sleep(until: wake, clock: .continuous)
         }
         let stoppedAt = ContinuousClock.now
-        // The in-flight window since the last tick belongs to the second the load stopped in.
-        runContext.metrics.recordInFlight(
-            second: runContext.metrics.second(of: stoppedAt - .milliseconds(1)), peak: runContext.gauge.takeWindowPeak())
+        runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
 
         // Wind down: no new requests; give the ones in flight a grace period, then cut them.
         runContext.stopping.store(true, ordering: .relaxed)
