@@ -62,9 +62,17 @@ let package = Package(
             dependencies: ["StampedeCore"],
             swiftSettings: swiftSettings
         ),
+        // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
+        .target(
+            name: "Correlation",
+            dependencies: ["StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The recording proxy, corpus appending, the demo flow and verification (I/O around Correlation).
         .target(
             name: "Recorder",
             dependencies: [
+                "Correlation",
                 "StampedeCore",
                 "StampedeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,6 +116,7 @@ let package = Package(
                 "StampedeCore",
                 "StampedeEngine",
                 "Mutator",
+                "Correlation",
                 "Recorder",
                 "Replayer",
                 "DemoTarget",
@@ -139,9 +148,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CorrelationTests",
+            dependencies: ["Correlation", "StampedeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

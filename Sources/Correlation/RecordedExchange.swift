@@ -85,9 +85,9 @@ public struct RecordedExchange: Sendable, Hashable {
 }
 
 /// Small parsers for cookie and content-type header text.
-enum CookieText {
+package enum CookieText {
     /// `a=1; b=2` → `[(a, 1), (b, 2)]`; values keep their bytes (quotes included).
-    static func pairs(_ text: String) -> [(name: String, value: String)] {
+    package static func pairs(_ text: String) -> [(name: String, value: String)] {
         text.split(separator: ";").compactMap { pair -> (String, String)? in
             let trimmed = pair.trimmingSpaces()
             guard let eq = trimmed.firstIndex(of: "=") else { return nil }
@@ -96,7 +96,7 @@ enum CookieText {
     }
 
     /// `application/json; charset=utf-8` → `application/json`.
-    static func mediaType(_ contentType: String) -> String {
+    package static func mediaType(_ contentType: String) -> String {
         (contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces() } ?? "").lowercased()
     }
 }

@@ -14,17 +14,17 @@ public enum HARImporter {
     ///   - data: the HAR file's bytes.
     ///   - baseURL: keep entries whose URL starts with it; `nil` takes the origin of the first entry.
     ///   - connection: the client identity used for grouping (`har:<file>`).
-    /// - Throws: ``RecorderError/invalidHAR(_:)`` when the document is not HAR.
+    /// - Throws: ``HARImportError`` when the document is not HAR.
     public static func exchanges(fromHAR data: [UInt8], baseURL: String?, connection: String = "har") throws -> (baseURL: String, exchanges: [RecordedExchange]) {
         let document: HARDocument
         do {
             document = try JSONDecoder().decode(HARDocument.self, from: Data(data))
         } catch {
-            throw RecorderError.invalidHAR("\(error)")
+            throw HARImportError("\(error)")
         }
         var base = baseURL ?? document.log.entries.first.flatMap { origin(of: $0.request.url) } ?? ""
         while base.hasSuffix("/") { base.removeLast() }
-        guard !base.isEmpty else { throw RecorderError.invalidHAR("no entries and no --base-url") }
+        guard !base.isEmpty else { throw HARImportError("no entries and no --base-url") }
         var out: [RecordedExchange] = []
         for entry in document.log.entries {
             guard entry.request.url.hasPrefix(base), !isStatic(entry) else { continue }
@@ -94,6 +94,18 @@ public enum HARImporter {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
     }
+}
+
+/// A file that is not a HAR 1.2 document.
+public struct HARImportError: Error, CustomStringConvertible {
+    /// What was wrong with it.
+    public var reason: String
+
+    init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { "not a HAR 1.2 file: \(reason)" }
 }
 
 /// The subset of HAR 1.2 the importer reads.
