@@ -12,16 +12,24 @@ extension CorrelationPass {
         var short: Bool
     }
 
-    mutating func correlateResponses() {
-        var produced: [String: Produced] = [:]
-        var names: Set<String> = Set(variables.map(\.name))
-        var clientValues: Set<String> = []
-        let cookieValues = Set(drafts.flatMap { $0.exchange.requestCookies.map(\.value) + $0.exchange.responseCookies.map(\.value) })
-        let identityLiterals = Set(identity.map(\.literal))
+    /// Values responses produced so far, keyed by their literal; names are given at first use, so
+    /// unused candidates do not take a name.
+    struct ProducedTable {
+        var entries: [String: Produced] = [:]
+        var names: Set<String>
+        /// Literals of 8 characters or more, longest first: replaced inside longer values.
+        var longLiterals: [String] = []
 
-        /// Names are given at first use, so unused candidates do not take a name.
-        func variable(for literal: String) -> String {
-            guard var p = produced[literal] else { return literal }
+        mutating func add(_ literal: String, _ produced: Produced) {
+            entries[literal] = produced
+            if !produced.short, literal.count >= 8 {
+                longLiterals.append(literal)
+                longLiterals.sort { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+            }
+        }
+
+        mutating func variable(for literal: String) -> String {
+            guard var p = entries[literal] else { return literal }
             if let name = p.variable { return name }
             var name = p.baseName
             if names.contains(name) {
@@ -32,60 +40,83 @@ extension CorrelationPass {
             names.insert(name)
             p.variable = name
             p.rule.variable = name
-            produced[literal] = p
+            entries[literal] = p
             return name
         }
+    }
 
+    mutating func correlateResponses() {
+        var table = ProducedTable(names: Set(variables.map(\.name)))
+        var clientValues: Set<String> = []
+        let cookieValues = Set(drafts.flatMap { $0.exchange.requestCookies.map(\.value) + $0.exchange.responseCookies.map(\.value) })
+        let excluded = cookieValues.union(identity.map(\.literal)).union(constantSegments())
         for i in drafts.indices {
             // 1. template this request with values produced earlier
-            var usedHere: [String] = []
-            if !produced.isEmpty {
-                let table = produced
-                drafts[i].rewrite { slot in
-                    guard !slot.value.contains("{{") || slot.kind == .header || slot.kind == .text else { return nil }
-                    if let p = table[slot.value] {
-                        if p.short && !(slot.kind == .pathSegment || (slot.kind == .jsonLeaf && Self.isIDKey(slot.key)) || (slot.kind == .query && Self.isIDKey(slot.key))) {
-                            return nil
-                        }
-                        usedHere.append(slot.value)
-                        return "{{\(variable(for: slot.value))}}"
-                    }
-                    guard slot.kind == .header || slot.kind == .text || slot.kind == .query else { return nil }
-                    var value = slot.value
-                    for (literal, p) in table where !p.short && literal.count >= 8 && value.contains(literal) {
-                        value = value.replacingOutsidePlaceholders(literal, with: "{{\(variable(for: literal))}}")
-                        usedHere.append(literal)
-                    }
-                    return value == slot.value ? nil : value
-                }
-            }
-            for literal in usedHere {
-                guard var p = produced[literal], let name = p.variable else { continue }
-                if !p.used {
-                    p.used = true
-                    drafts[p.step].step.extract.append(p.rule)
-                    define(name, .extracted, p.origin)
-                }
-                produced[literal] = p
-            }
+            if !table.entries.isEmpty { templateRequest(i, with: &table) }
             // 2. remember what the client sent itself: an echo of it is not a server-made value
-            var scratch = drafts[i]
-            scratch.rewrite { slot in
-                clientValues.insert(slot.value)
-                return nil
-            }
+            for slot in drafts[i].slotValues() { clientValues.insert(slot.value) }
             // 3. values this response produces
             for candidate in Self.candidates(in: drafts[i].exchange) {
                 let value = candidate.value
-                guard produced[value] == nil, !clientValues.contains(value), !cookieValues.contains(value),
-                    !identityLiterals.contains(value), Self.isCorrelatable(value, key: candidate.key, isNumber: candidate.isNumber)
+                guard table.entries[value] == nil, !clientValues.contains(value), !excluded.contains(value),
+                    Self.isCorrelatable(value, key: candidate.key, isNumber: candidate.isNumber)
                 else { continue }
                 let name = Self.variableName(key: candidate.key, exchange: drafts[i].exchange)
                 let rule = candidate.rule
                 let origin = "step \(i + 1) response \(rule.source == .json ? rule.expression : rule.expression + (rule.pattern.map { " ~ \($0)" } ?? ""))"
-                produced[value] = Produced(baseName: name, step: i, rule: rule, origin: origin, short: value.count < 6)
+                table.add(value, Produced(baseName: name, step: i, rule: rule, origin: origin, short: value.count < 6))
             }
         }
+    }
+
+    /// Path segments every request shares at its start (`api`, `v2`): constants of the target,
+    /// never IDs, even when a redirect (`GET /` → `302 Location: /v2/`) showed them first.
+    func constantSegments() -> Set<String> {
+        let paths = drafts.map { $0.exchange.path.split(separator: "/").map(String.init) }.filter { !$0.isEmpty }
+        guard var prefix = paths.first else { return [] }
+        for path in paths.dropFirst() {
+            prefix = Array(zip(prefix, path).prefix { $0 == $1 }.map(\.0))
+        }
+        return Set(prefix)
+    }
+
+    /// Templates request `i` with the values `table` holds and adds the extract rules they need.
+    mutating func templateRequest(_ i: Int, with table: inout ProducedTable) {
+        var used: [String] = []
+        drafts[i].rewrite { slot in Self.template(slot, table: &table, used: &used) }
+        for literal in used {
+            guard var p = table.entries[literal], let name = p.variable, !p.used else { continue }
+            p.used = true
+            table.entries[literal] = p
+            drafts[p.step].step.extract.append(p.rule)
+            define(name, .extracted, p.origin)
+        }
+    }
+
+    /// One request value with produced values templated: a whole value (short ones only where an ID
+    /// is expected), path segments inside a path-like value (a batch body's `"path"`, a
+    /// `Destination` header, a URL in a query), and long values inside any string.
+    static func template(_ slot: ValueSlot, table: inout ProducedTable, used: inout [String]) -> String? {
+        if !slot.value.contains("{{"), let p = table.entries[slot.value] {
+            let idPlace = slot.kind == .pathSegment || (slot.kind != .header && slot.kind != .text && isIDKey(slot.key))
+            guard !p.short || idPlace else { return nil }
+            used.append(slot.value)
+            return "{{\(table.variable(for: slot.value))}}"
+        }
+        guard !slot.isNumber, slot.kind != .pathSegment else { return nil }
+        var value = slot.value
+        if value.contains("/") {
+            value = value.replacingPathSegments { segment in
+                guard table.entries[segment] != nil else { return nil }
+                used.append(segment)
+                return "{{\(table.variable(for: segment))}}"
+            }
+        }
+        for literal in table.longLiterals where value.contains(literal) {
+            value = value.replacingOutsidePlaceholders(literal, with: "{{\(table.variable(for: literal))}}")
+            used.append(literal)
+        }
+        return value == slot.value ? nil : value
     }
 
     struct Candidate {
@@ -108,16 +139,25 @@ extension CorrelationPass {
             let name = header.name.lowercased()
             if name == "location" {
                 let path = header.value.split(separator: "?", maxSplits: 1).first.map(String.init) ?? header.value
-                if let last = path.split(separator: "/").last, last.count < path.count {
+                if let last = path.split(separator: "/").last, last.count < path.count, !isNavigation(exchange, to: last) {
                     out.append(Candidate(value: String(last), key: "location", isNumber: false,
                         rule: ExtractRule(variable: "", source: .header, expression: header.name, pattern: "([^/?#]+)(?:[?#].*)?$")))
                 }
                 out.append(Candidate(value: header.value, key: "location", isNumber: false, rule: ExtractRule(variable: "", source: .header, expression: header.name)))
-            } else if name == "etag" || (name.hasPrefix("x-") && !name.hasPrefix("x-ratelimit") && name != "x-powered-by") {
+            } else if name == "etag" || name == "authorization" || name.contains("token")
+                || (name.hasPrefix("x-") && !name.hasPrefix("x-ratelimit") && name != "x-powered-by")
+            {
                 out.append(Candidate(value: header.value, key: name, isNumber: false, rule: ExtractRule(variable: "", source: .header, expression: header.name)))
             }
         }
         return out
+    }
+
+    /// A redirect answering a `GET` to a path whose last segment is a word (`/` → `/v2/`,
+    /// `/login` → `/dashboard`): navigation, not a created resource.
+    static func isNavigation(_ exchange: RecordedExchange, to segment: Substring) -> Bool {
+        let method = exchange.method.uppercased()
+        return (method == "GET" || method == "HEAD") && (300..<400).contains(exchange.status) && !EndpointTemplate.isIdentifier(segment)
     }
 
     static func walk(_ value: JSONValue, pointer: String, key: String, _ visit: (String, String, String, Bool) -> Void) {
@@ -137,6 +177,7 @@ extension CorrelationPass {
     static func isIDKey(_ key: String) -> Bool {
         let k = key.lowercased()
         return k == "id" || k.hasSuffix("_id") || key.hasSuffix("Id") || key.hasSuffix("ID")
+            || k == "ids" || k.hasSuffix("_ids") || key.hasSuffix("Ids") || key.hasSuffix("IDs")
             || k.hasSuffix("uuid") || k.hasSuffix("token") || k == "location" || k == "etag"
     }
 

@@ -26,6 +26,7 @@ extension CorrelationPass {
                 step.expect = exchange.status == 304 ? Expectation(status: nil, statusClass: 2) : Expectation(status: exchange.status)
             }
             step.endpoint = EndpointTemplate.key(method: step.request.method, path: step.request.path)
+            step.setsCookies = Self.cookieNames(setBy: exchange)
             if exchange.responseMediaType == "text/event-stream" { step.stream = StreamOptions() }
             if let run = pollRuns.first(where: { $0.start == index }) {
                 let polled = Array(drafts[run.start...run.end])
@@ -45,6 +46,13 @@ extension CorrelationPass {
             steps.append(step)
         }
         return steps
+    }
+
+    /// Names of the cookies a response set (never values); a cookie being deleted (empty value) is not set.
+    static func cookieNames(setBy exchange: RecordedExchange) -> [String] {
+        var names: [String] = []
+        for (name, value) in exchange.responseCookies where !value.isEmpty && !names.contains(name) { names.append(name) }
+        return names
     }
 
     func isPoll(_ run: [StepDraft]) -> Bool {

@@ -3,16 +3,22 @@ public import StampedeCore
 /// Turns the exchanges of one recorded session into a replayable ``Session``.
 ///
 /// What it infers, in this order (each phase sees what the earlier ones templated):
-/// 1. identity: `username`, `email`, `password` in register/login bodies become `vu.username`,
+/// 1. roles: register, login, logout, by path word or by a password in the body;
+/// 2. identity: `username`, `email`, `password` in register/login bodies (or the account a
+///    register `PUT` creates, or the sign-up behind a Basic credential) become `vu.username`,
 ///    `vu.email`, `vu.password` everywhere in the session, so each replaying client is its own user;
-/// 2. cookie echoes: a request value equal to a cookie the client sent (the double-submit CSRF
-///    header) becomes `{{cookie.NAME}}`;
-/// 3. correlation: a value that first appears in a response (JSON field, `Location`, `ETag`,
-///    `X-…` header) and later in a request becomes a variable with an extract rule on the
-///    producing step;
-/// 4. volatile values: timestamps and one-off UUIDs/nonces become generators (`now.ms`, `random.uuid`);
-/// 5. redaction (unless `keepSecrets`): remaining `Authorization` values, passwords and tokens;
-/// 6. step metadata: role, expectation, endpoint key, SSE stream, polling (repeated GETs collapsed).
+///    that Basic credential becomes `Basic {{vu.basic}}`;
+/// 3. cookie echoes: a request value equal to a cookie the client sent (the double-submit CSRF
+///    header, an `_xsrf` form field) becomes `{{cookie.NAME}}`;
+/// 4. correlation: a value that first appears in a response (JSON field, `Location`, `ETag`,
+///    token or `X-…` header) and later in a request (path, query, header, JSON or form body, or a
+///    path inside one of them) becomes a variable with an extract rule on the producing step;
+///    path segments every request starts with are constants, never IDs;
+/// 5. client-chosen names: a name a creating request introduced and later requests reuse becomes
+///    `name-{{vu.tag}}`, so concurrent clients never share it;
+/// 6. volatile values: timestamps and one-off UUIDs/nonces become generators (`now.ms`, `random.uuid`);
+/// 7. redaction (unless `keepSecrets`): remaining credentials, one `secret.NAME` per scheme and value;
+/// 8. step metadata: expectation, endpoint key, cookies set, SSE stream, polling (repeated GETs collapsed).
 public struct Correlator: Sendable {
     public var options: RecordingOptions
 
@@ -27,6 +33,7 @@ public struct Correlator: Sendable {
         pass.templateIdentity()
         pass.templateCookieEchoes()
         pass.correlateResponses()
+        pass.templateClientNames()
         pass.templateVolatileValues()
         if !options.keepSecrets { pass.redactSecrets() }
         let steps = pass.finishSteps()

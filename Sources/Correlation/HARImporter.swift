@@ -38,11 +38,11 @@ public enum HARImporter {
             }
             if path.isEmpty { path = "/" }
             var requestHeaders = entry.request.headers.map { HTTPHeader($0.name, $0.value) }
-            if !requestHeaders.contains(where: { $0.name.lowercased() == "cookie" }), let cookies = entry.request.cookies, !cookies.isEmpty {
+            if !requestHeaders.contains(named: "Cookie"), let cookies = entry.request.cookies, !cookies.isEmpty {
                 requestHeaders.append(HTTPHeader("Cookie", cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")))
             }
             var responseHeaders = entry.response.headers.map { HTTPHeader($0.name, $0.value) }
-            if !responseHeaders.contains(where: { $0.name.lowercased() == "set-cookie" }), let cookies = entry.response.cookies {
+            if !responseHeaders.contains(named: "Set-Cookie"), let cookies = entry.response.cookies {
                 responseHeaders += cookies.map { HTTPHeader("Set-Cookie", "\($0.name)=\($0.value)") }
             }
             var requestBody: [UInt8] = []
@@ -52,7 +52,7 @@ public enum HARImporter {
                 } else if let params = post.params {
                     requestBody = Array(QueryItem.encode(params.map { QueryItem($0.name, $0.value ?? "") }).utf8)
                 }
-                if !requestHeaders.contains(where: { $0.name.lowercased() == "content-type" }), let mime = post.mimeType, !mime.isEmpty {
+                if !requestHeaders.contains(named: "Content-Type"), let mime = post.mimeType, !mime.isEmpty {
                     requestHeaders.append(HTTPHeader("Content-Type", mime))
                 }
             }

@@ -44,7 +44,7 @@ struct CorrelatorTests {
         #expect(session.steps[0].request.body?.text == #"{"email":"{{vu.email}}","password":"{{vu.password}}"}"#)
         #expect(session.steps[0].extract.map(\.expression) == ["/access_token"])
         #expect(session.steps[1].request.header("Authorization") == "Bearer {{access_token}}")
-        #expect(session.steps[2].request.header("Authorization") == "{{secret.authorization}}")
+        #expect(session.steps[2].request.header("Authorization") == "Basic {{secret.authorization_basic}}")
         #expect(session.steps[2].request.header("X-Api-Key") == "{{secret.x_api_key}}")
         let encoded = String(decoding: try CorpusWriter.encode(session), as: UTF8.self)
         #expect(encoded.contains("{{vu.password}}"))
