@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

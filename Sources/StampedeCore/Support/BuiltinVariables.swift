@@ -85,6 +85,23 @@ extension Session {
     }
 }
 
+extension Session {
+    /// The secrets the session's steps reference: NAME of each `{{secret.NAME}}` (first use
+    /// first) with the 0-based indexes of the steps that use it.
+    public func secretReferences() -> [(name: String, steps: [Int])] {
+        var order: [String] = []
+        var steps: [String: [Int]] = [:]
+        for (index, step) in self.steps.enumerated() {
+            for variable in step.referencedVariables() {
+                guard let name = SecretName.name(ofVariable: variable) else { continue }
+                if steps[name] == nil { order.append(name) }
+                if steps[name]?.last != index { steps[name, default: []].append(index) }
+            }
+        }
+        return order.map { ($0, steps[$0] ?? []) }
+    }
+}
+
 extension Step {
     /// Every `{{name}}` in the request: path, query, headers and text body.
     public func referencedVariables() -> [Substring] {
