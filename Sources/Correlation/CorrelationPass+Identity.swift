@@ -17,7 +17,7 @@ extension CorrelationPass {
 
     /// The role of a request: logout by its last path word; register or login by its last path word
     /// (`/auth/register`, `/_matrix/client/v3/login`, `/oauth/token`), or by a password in the body
-    /// (`PUT /accounts/alice`, `POST /accounts` → register; any other POST → form login).
+    /// (`POST /accounts`, `PUT /accounts/alice` → register; any other POST → form login).
     static func role(method: String, path: String, hasPassword: Bool) -> StepRole? {
         let words = path.lowercased().split(separator: "/").map(String.init)
         let last = words.last ?? ""
@@ -27,8 +27,9 @@ extension CorrelationPass {
         if registerWords.contains(last) || (last == "users" && words.contains("auth")) { return .register }
         if loginWords.contains(last) && method == "POST" { return .login }
         guard hasPassword else { return nil }
-        let account = words.last { accountWords.contains($0) }
-        if account != nil { return .register }
+        // `POST /accounts`, `PUT /accounts/alice`: the account collection, or one account in it.
+        let collection = method == "POST" ? last : (words.count >= 2 ? words[words.count - 2] : "")
+        if accountWords.contains(collection) { return .register }
         return method == "POST" ? .login : nil
     }
 

@@ -226,6 +226,7 @@ struct RealAPICorrelationTests {
         let session = Correlator().session(id: "s", exchanges: [
             Self.exchange("POST", "/me/password", headers: Self.form, body: "current_password=a&new_password=b"),
             Self.exchange("PUT", "/settings/theme", headers: Self.form, body: "theme=dark", at: 10),
+            Self.exchange("PUT", "/users/42/credentials", headers: Self.form, body: "password=x", at: 20),
         ])
         #expect(session.steps.allSatisfy { $0.role == nil })
     }

@@ -67,10 +67,8 @@ struct AccountsUpstream {
         var projects: Set<String> = []
     }
 
-    let baseURL: String
+    let server: LoopbackServer
     let store: SharedStore
-    let group: ServiceGroup
-    let task: Task<Void, Never>
 
     static func start() async throws -> AccountsUpstream {
         let store = SharedStore()
@@ -97,25 +95,12 @@ struct AccountsUpstream {
             let name = context.parameters.get("name") ?? ""
             return Response(status: store.value.withLock { $0.projects.contains(name) } ? .ok : .notFound)
         }
-        let logger = Logger(label: "test.accounts", factory: { _ in SwiftLogNoOpLogHandler() })
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { _ = try? await group.run() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
-        return AccountsUpstream(baseURL: "http://127.0.0.1:\(port)", store: store, group: group, task: task)
+        return AccountsUpstream(server: await LoopbackServer.start(router, label: "test.accounts"), store: store)
     }
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        await task.value
-    }
+    var baseURL: String { server.baseURL }
+
+    func stop() async { await server.stop() }
 }
 
 /// The upstream's state, shared by its handlers.
