@@ -6,7 +6,7 @@ import StampedeCore
 enum ClientNames {
     /// Body fields whose value names what the request creates or renames.
     static let nameKeys: Set<String> = [
-        "id", "name", "slug", "key", "filename", "file_name", "fileName", "title", "new_name", "newName", "newname",
+        "id", "name", "slug", "key", "path", "filename", "file_name", "fileName", "title", "new_name", "newName", "newname",
         "destination", "target", "label", "handle", "collection", "bucket", "project", "folder", "directory",
     ]
 

@@ -57,6 +57,12 @@ extension CorrelationPass {
         for (index, draft) in drafts.enumerated() where draft.step.role == .register || draft.step.role == .login {
             Self.collectIdentity(in: draft, step: index, into: &found)
         }
+        // Without a sign-up in the session the account exists on the target: its name stays as
+        // recorded (every client logs in to it), only the password is the configured one.
+        if !drafts.contains(where: { $0.step.role == .register }) {
+            found.username = nil
+            found.email = nil
+        }
         // Longest first, so an email is replaced before the username it contains.
         if let password = found.password { identity.append((password, "vu.password")) }
         if let email = found.email { identity.append((email, "vu.email")) }

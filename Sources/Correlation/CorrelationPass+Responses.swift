@@ -141,7 +141,7 @@ extension CorrelationPass {
                 let path = header.value.split(separator: "?", maxSplits: 1).first.map(String.init) ?? header.value
                 if let last = path.split(separator: "/").last, last.count < path.count, !isNavigation(exchange, to: last) {
                     out.append(Candidate(value: String(last), key: "location", isNumber: false,
-                        rule: ExtractRule(variable: "", source: .header, expression: header.name, pattern: "([^/?#]+)(?:[?#].*)?$")))
+                        rule: ExtractRule(variable: "", source: .header, expression: header.name, pattern: "([^/?#]+)/?(?:[?#].*)?$")))
                 }
                 out.append(Candidate(value: header.value, key: "location", isNumber: false, rule: ExtractRule(variable: "", source: .header, expression: header.name)))
             } else if name == "etag" || name == "authorization" || name.contains("token")
