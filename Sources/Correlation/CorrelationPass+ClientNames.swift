@@ -1,3 +1,4 @@
+import Foundation
 import StampedeCore
 
 /// Names a client chose itself (`PUT /projects/alpha`, `POST /projects {"id":"alpha"}`, a rename to
@@ -14,6 +15,19 @@ enum ClientNames {
     static func isNameShaped(_ value: String) -> Bool {
         guard (1...64).contains(value.utf8.count), value.contains(where: \.isLetter), value != ".", value != ".." else { return false }
         return value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+    }
+
+    /// Whether `text` holds `word` with no name character (letter, digit, `.`, `_`, `-`) on either side.
+    static func containsWord(_ text: String, _ word: String) -> Bool {
+        let isNameCharacter = { (c: Character) in c.isLetter || c.isNumber || c == "." || c == "_" || c == "-" }
+        var rest = text[...]
+        while let range = rest.range(of: word) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+            if !(before.map(isNameCharacter) ?? false) && !(after.map(isNameCharacter) ?? false) { return true }
+            rest = text[range.upperBound...]
+        }
+        return false
     }
 
     /// `alpha` → `alpha-{{vu.tag}}`; `report.txt` → `report-{{vu.tag}}.txt` (an extension of 1–5
@@ -88,11 +102,13 @@ extension CorrelationPass {
         return out
     }
 
-    /// Whether a response before step `i` carried `name` (in its kept body or a header).
+    /// Whether a response before step `i` carried `name` as a whole word (in its kept body or a header):
+    /// `notes` in `"/buckets/notes"` counts, in `"release-notes"` or `"footnotes"` it does not.
     func respondedBefore(_ i: Int, _ name: String) -> Bool {
         drafts[..<i].contains { draft in
             let exchange = draft.exchange
-            return String(decoding: exchange.responseBody, as: UTF8.self).contains(name) || exchange.responseHeaders.contains { $0.value.contains(name) }
+            return ClientNames.containsWord(String(decoding: exchange.responseBody, as: UTF8.self), name)
+                || exchange.responseHeaders.contains { ClientNames.containsWord($0.value, name) }
         }
     }
 }

@@ -101,7 +101,7 @@ struct RealAPICorrelationTests {
     @Test("names the client chose and reused become name-{{vu.tag}}; two clients render different, path-safe names")
     func clientChosenNames() throws {
         let session = Correlator().session(id: "s", exchanges: [
-            Self.exchange("GET", "/projects", response: #"{"projects":[]}"#),
+            Self.exchange("GET", "/projects", response: #"{"projects":["gamma"],"help":"see /docs/alpha-release and alphabet"}"#),
             Self.exchange("POST", "/projects", headers: Self.json, body: #"{"id":"alpha","title":"Alpha"}"#, status: 201,
                 response: #"{"id":"alpha","created":true}"#, at: 10),
             Self.exchange("PUT", "/projects/alpha/files/draft.txt", body: "hello", status: 201, at: 20),
@@ -110,6 +110,8 @@ struct RealAPICorrelationTests {
             Self.exchange("GET", "/projects/alpha/files/report.txt", at: 40),
             Self.exchange("PUT", "/projects/alpha/settings/theme", headers: Self.json, body: #"{"theme":"dark"}"#, at: 50),
             Self.exchange("GET", "/projects/alpha/settings/theme", at: 60),
+            Self.exchange("PUT", "/projects/gamma", status: 201, at: 70),
+            Self.exchange("GET", "/projects/gamma", at: 80),
         ])
         let paths = session.steps.map(\.request.path)
         #expect(paths[1] == "/projects")
@@ -119,6 +121,8 @@ struct RealAPICorrelationTests {
         #expect(paths[4] == "/projects/alpha-{{vu.tag}}/files/report-{{vu.tag}}.txt")
         // `theme` was updated (200), not created: it stays the target's word.
         #expect(paths[6] == "/projects/alpha-{{vu.tag}}/settings/theme")
+        // `gamma` came from the server's list before the PUT: not the client's own name.
+        #expect(paths[8] == "/projects/gamma")
         #expect(session.variables.contains { $0.name == "vu.tag" && $0.kind == .client })
         #expect(session.unresolvedVariables().isEmpty)
 
