@@ -20,8 +20,10 @@ public import StampedeCore
 /// 7. redaction (unless `keepSecrets`): remaining credentials, one `secret.NAME` per scheme and value;
 /// 8. step metadata: expectation, endpoint key, cookies set, SSE stream, polling (repeated GETs collapsed).
 public struct Correlator: Sendable {
+    /// What to template and redact.
     public var options: RecordingOptions
 
+    /// A correlator with these options.
     public init(options: RecordingOptions = .init()) {
         self.options = options
     }

@@ -105,6 +105,7 @@ public struct HARImportError: Error, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// One line for people.
     public var description: String { "not a HAR 1.2 file: \(reason)" }
 }
 

@@ -13,22 +13,27 @@ public struct RecordedExchange: Sendable, Hashable {
     public var startedAtMs: Int64
     /// Milliseconds since the Unix epoch when the response ended (or the recording gave up on it).
     public var endedAtMs: Int64
+    /// Request method as sent.
     public var method: String
     /// Path relative to the target's base URL, starting with `/`, without the query.
     public var path: String
+    /// Query items, decoded, in order.
     public var query: [QueryItem]
     /// Request headers as sent by the client, `Cookie` included (it is read for grouping and
     /// correlation, never stored in a corpus).
     public var requestHeaders: [HTTPHeader]
+    /// Request body bytes as sent.
     public var requestBody: [UInt8]
     /// Status code; 0 when the target did not answer.
     public var status: Int
+    /// Response headers as received, `Set-Cookie` included (names are read, values never stored).
     public var responseHeaders: [HTTPHeader]
     /// At most the recorder's body prefix limit of the response body (for correlation).
     public var responseBody: [UInt8]
     /// The response body's full size in bytes, including what was not kept.
     public var responseBytes: Int
 
+    /// An exchange; `responseBytes` defaults to the kept body's size.
     public init(
         connection: String, startedAtMs: Int64, endedAtMs: Int64, method: String, path: String,
         query: [QueryItem] = [], requestHeaders: [HTTPHeader] = [], requestBody: [UInt8] = [],

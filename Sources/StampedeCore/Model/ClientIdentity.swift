@@ -4,18 +4,22 @@
 /// `LOAD_USER_PASSWORD`), so a username is `loaduser_3_k2x9f` and each client registers its own
 /// user. Username and email are built once, since every rendered request may read them.
 public struct ClientIdentity: Sendable, Hashable {
+    /// The client's index in the run.
     public let index: Int
+    /// The run's short id.
     public let runID: String
     /// `{prefix}_{index}_{runid}`.
     public let username: String
     /// `{username}@{domain}`.
     public let email: String
+    /// `LOAD_USER_PASSWORD` (the same for every client).
     public let password: String
     /// Short, unique per client and run, lowercase `[a-z0-9]` only: the run id's letters and digits
     /// followed by the client index (`k2x9f3ab3`). Safe in paths, JSON, file names and DNS labels;
     /// names a recorded flow chose itself become `alpha-{{vu.tag}}` so clients never share them.
     public let tag: String
 
+    /// The identity of client `index` in run `runID`.
     public init(
         index: Int, runID: String, prefix: String = "loaduser", domain: String = "example.com",
         password: String = "testpass123!"

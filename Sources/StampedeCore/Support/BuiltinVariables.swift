@@ -13,7 +13,9 @@ import Foundation
 /// - `cookie.NAME`: the value of cookie NAME in the client's jar (e.g. `cookie.csrf_token`);
 /// - `secret.NAME`: a redacted credential, supplied at replay time (`STAMPEDE_SECRET_NAME`).
 public enum BuiltinVariables {
+    /// Built-ins fixed per client.
     public static let clientNames = ["vu.index", "vu.username", "vu.email", "vu.password", "vu.tag", "vu.basic"]
+    /// Built-ins fresh at each use.
     public static let generatorNames = ["random.uuid", "random.int", "random.hex", "now.ms", "now.s", "now.iso"]
 
     /// The value of a built-in for one client, or nil when `name` is not a built-in this function
