@@ -64,10 +64,10 @@ extension CorrelationPass {
         return statuses.dropLast().contains { status in status.map { !options.terminalStatuses.contains($0.lowercased()) } ?? false }
     }
 
+    /// The last plain word of each templated path (never a recorded name, ID or credential).
     func suggestedName() -> String {
         let words = drafts.compactMap { draft -> String? in
-            let parts = draft.exchange.path.split(separator: "/").filter { !EndpointTemplate.isIdentifier($0) }
-            return parts.last.map(String.init)
+            draft.segments.last { !$0.isEmpty && !$0.contains("{{") && !EndpointTemplate.isIdentifier($0[...]) }
         }
         var seen: [String] = []
         for w in words where !seen.contains(w) { seen.append(w) }
