@@ -153,11 +153,12 @@ extension CorrelationPass {
         return out
     }
 
-    /// A redirect answering a `GET` to a path whose last segment is a word (`/` → `/v2/`,
-    /// `/login` → `/dashboard`): navigation, not a created resource.
+    /// A redirect to a page, not to a created resource: answering a `GET` with a segment that is
+    /// not identifier-shaped (`/` → `/v2/`), or any request with a plain word (`POST /login` → `/home`).
     static func isNavigation(_ exchange: RecordedExchange, to segment: Substring) -> Bool {
+        guard (300..<400).contains(exchange.status), !EndpointTemplate.isIdentifier(segment) else { return false }
         let method = exchange.method.uppercased()
-        return (method == "GET" || method == "HEAD") && (300..<400).contains(exchange.status) && !EndpointTemplate.isIdentifier(segment)
+        return method == "GET" || method == "HEAD" || !segment.contains(where: \.isNumber)
     }
 
     static func walk(_ value: JSONValue, pointer: String, key: String, _ visit: (String, String, String, Bool) -> Void) {
