@@ -41,10 +41,15 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // The one header type and its case-insensitive lookup, shared by the engine and the model.
+        .target(
+            name: "StampedeHTTP",
+            swiftSettings: swiftSettings
+        ),
         // Shared model: HTTP exchange, corpus format, templates, config, seeded RNG.
         .target(
             name: "StampedeCore",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         // libcurl multi engine, cookie jar, SSE parser.
@@ -52,20 +57,20 @@ let package = Package(
             name: "StampedeEngine",
             dependencies: [
                 "CCurl",
-                "StampedeCore",
+                "StampedeHTTP",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Mutator",
-            dependencies: ["StampedeCore"],
+            dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
         .target(
             name: "Correlation",
-            dependencies: ["StampedeCore"],
+            dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         // The recording proxy, corpus appending, the demo flow and verification (I/O around Correlation).
@@ -74,6 +79,7 @@ let package = Package(
             dependencies: [
                 "Correlation",
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +93,7 @@ let package = Package(
             name: "Replayer",
             dependencies: [
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -107,13 +114,14 @@ let package = Package(
         // Shared by test targets only: small demo-API corpora shaped like recordings.
         .target(
             name: "StampedeTestSupport",
-            dependencies: ["StampedeCore"],
+            dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "stampede",
             dependencies: [
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 "Mutator",
                 "Correlation",
@@ -128,34 +136,34 @@ let package = Package(
 
         .testTarget(
             name: "StampedeCoreTests",
-            dependencies: ["StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["StampedeCore", "StampedeHTTP", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StampedeEngineTests",
-            dependencies: ["StampedeEngine", "StampedeCore"],
+            dependencies: ["StampedeEngine", "StampedeCore", "StampedeHTTP"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MutatorTests",
-            dependencies: ["Mutator", "StampedeCore", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Mutator", "StampedeCore", "StampedeHTTP", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CorrelationTests",
-            dependencies: ["Correlation", "StampedeCore"],
+            dependencies: ["Correlation", "StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,12 +174,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "StampedeCore", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// Names a client chose itself (`PUT /projects/alpha`, `POST /projects {"id":"alpha"}`, a rename to
 /// `report.txt`): recorded once, they would be shared by every replaying client, which then

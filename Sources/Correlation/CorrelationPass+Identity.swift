@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 // Roles (register/login/logout), identity (vu.*) and cookie echoes.
 extension CorrelationPass {

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 // Volatile values (generators) and redaction of credentials.
 extension CorrelationPass {

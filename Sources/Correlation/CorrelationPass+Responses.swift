@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 // Response → request correlation: values a response produced that a later request uses.
 extension CorrelationPass {

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 // Step metadata: expectation, endpoint, stream, polling, session name.
 extension CorrelationPass {

@@ -2,6 +2,7 @@ import Correlation
 import Foundation
 public import StampedeCore
 public import StampedeEngine
+import StampedeHTTP
 
 /// Replays a recorded session as one client over `HTTPEngine`.
 ///

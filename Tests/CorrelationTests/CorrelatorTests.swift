@@ -1,5 +1,6 @@
 import Correlation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// Hand-made exchanges: inference rules one at a time.

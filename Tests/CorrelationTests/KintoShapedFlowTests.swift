@@ -1,5 +1,6 @@
 import Correlation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// The whole Kinto flow the third-party tests record (accounts plugin, HTTP Basic), as exchanges:

@@ -1,6 +1,7 @@
 import Correlation
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// The recorder-side defects found on third-party servers (issue #11): constants taken for IDs,

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// `corpus show` names the environment variable of every secret a session needs and lacks.

@@ -7,6 +7,7 @@ import NIOCore
 import Recorder
 import ServiceLifecycle
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 import Synchronization
 import Testing
