@@ -1,0 +1,52 @@
+import StampedeCore
+
+/// Jupyter Server (password form login with `_xsrf`, contents API): configuration and what its
+/// recording must hold.
+enum JupyterConfig {
+    /// The server's password (not created by the flow: replay gets it from `LOAD_USER_PASSWORD`).
+    static let password = "jupyter-tests-pw-7Q"
+    /// The name the flow renames its file to.
+    static let fileName = "report.txt"
+    /// Requests the flow script sends.
+    static let flowRequests = 10
+
+    static func python(port: Int, rootDirectory: String, password: String) -> String {
+        """
+        from jupyter_server.auth import passwd
+        c.ServerApp.ip = "127.0.0.1"
+        c.ServerApp.port = \(port)
+        c.ServerApp.port_retries = 0
+        c.ServerApp.open_browser = False
+        c.ServerApp.allow_root = True
+        c.ServerApp.root_dir = "\(rootDirectory)"
+        c.ServerApp.log_level = "WARN"
+        c.IdentityProvider.token = ""
+        c.PasswordIdentityProvider.hashed_password = passwd("\(password)")
+        c.FileContentsManager.delete_to_trash = False
+
+        """
+    }
+
+    /// #11 for this flow: `GET /login` marks `_xsrf` in `sets_cookies`, the login form and the API
+    /// calls echo `{{cookie._xsrf}}`, the server-chosen `untitled….txt` is a variable, the client-chosen
+    /// `report.txt` becomes `report-{{vu.tag}}.txt`.
+    static func corpusProblems(_ steps: [Step]) -> [String] {
+        var problems = RecordedSteps.commonProblems(
+            steps, expectedCount: flowRequests, secrets: ThirdPartyServer.jupyter.secrets)
+        problems += RecordedSteps.sharedName("report", in: steps)
+        problems += RecordedSteps.literals(/untitled[0-9]*\.txt/, in: steps, what: "server-chosen file name")
+        for (index, step) in steps.enumerated() {
+            let request = step.request
+            if request.method == "GET", request.path == "/login", !step.setsCookies.contains("_xsrf") {
+                problems.append("step \(index + 1) GET /login: sets_cookies \(step.setsCookies) lacks _xsrf")
+            }
+            if request.method == "POST", request.path == "/login", request.body?.text?.contains("_xsrf={{cookie._xsrf}}") != true {
+                problems.append("step \(index + 1) POST /login: the form's _xsrf is not {{cookie._xsrf}}")
+            }
+            if request.path.hasPrefix("/api/"), request.headers.value(named: "X-XSRFToken") != "{{cookie._xsrf}}" {
+                problems.append("step \(index + 1): X-XSRFToken is \(request.headers.value(named: "X-XSRFToken") ?? "missing"), expected {{cookie._xsrf}}")
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,86 @@
+import StampedeCore
+
+/// Kinto (accounts plugin, HTTP Basic, memory backend): its configuration and what its recording must hold.
+enum KintoConfig {
+    /// The account the recorded flow signs up, its password, and the bucket name it chooses.
+    static let user = "quokka"
+    static let password = "correct-horse-battery-staple"
+    static let bucket = "shelf"
+    /// Requests the flow script sends.
+    static let flowRequests = 12
+
+    static func ini(port: Int) -> String {
+        """
+        [app:main]
+        use = egg:kinto
+        kinto.storage_backend = kinto.core.storage.memory
+        kinto.storage_url =
+        kinto.cache_backend = kinto.core.cache.memory
+        kinto.cache_url =
+        kinto.permission_backend = kinto.core.permission.memory
+        kinto.permission_url =
+        kinto.includes = kinto.plugins.accounts
+        multiauth.policies = account
+        multiauth.policy.account.use = kinto.plugins.accounts.AccountsPolicy
+        kinto.account_create_principals = system.Everyone
+        kinto.bucket_create_principals = system.Authenticated
+        kinto.userid_hmac_secret = stampede-third-party-tests
+
+        [server:main]
+        use = egg:waitress#main
+        host = 127.0.0.1
+        port = \(port)
+        threads = 8
+
+        [loggers]
+        keys = root
+
+        [handlers]
+        keys = console
+
+        [formatters]
+        keys = generic
+
+        [logger_root]
+        level = WARNING
+        handlers = console
+
+        [handler_console]
+        class = StreamHandler
+        args = (sys.stderr,)
+        level = NOTSET
+        formatter = generic
+
+        [formatter_generic]
+        format = %(levelname)-5.5s %(message)s
+
+        """
+    }
+
+    /// #11 for this flow: `/v1/` stays constant, the sign-up's name becomes `{{vu.username}}` and its
+    /// Basic credential `{{vu.basic}}`, the bucket `shelf-{{vu.tag}}`, the record ID a variable in the
+    /// path, the query and the batch body, the ETag a variable in `If-Match`.
+    static func corpusProblems(_ steps: [Step]) -> [String] {
+        var problems = RecordedSteps.commonProblems(
+            steps, expectedCount: flowRequests, secrets: ThirdPartyServer.kinto.secrets)
+        problems += RecordedSteps.sharedName(bucket, in: steps)
+        problems += RecordedSteps.literals(
+            /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, in: steps, what: "record ID")
+        for (index, step) in steps.enumerated() {
+            let text = RecordedSteps.text(step)
+            if text.contains(user) { problems.append("step \(index + 1) uses the signed-up account name '\(user)' literally") }
+            if step.request.method == "PUT", step.request.path.hasPrefix("/v1/accounts/"),
+                step.request.path != "/v1/accounts/{{vu.username}}"
+            {
+                problems.append("step \(index + 1): sign-up path \(step.request.path), expected /v1/accounts/{{vu.username}}")
+            }
+            if let auth = step.request.headers.value(named: "Authorization"), auth != "Basic {{vu.basic}}" {
+                problems.append("step \(index + 1): Authorization \(auth), expected Basic {{vu.basic}} (identity the flow created)")
+            }
+            if let ifMatch = step.request.headers.value(named: "If-Match"), !ifMatch.contains("{{") {
+                problems.append("step \(index + 1): If-Match \(ifMatch) is not correlated with the ETag")
+            }
+        }
+        return problems
+    }
+}
