@@ -16,7 +16,16 @@ fi
 command -v python3 >/dev/null || { echo "install-test-servers: python3 is missing" >&2; exit 1; }
 started=$(date +%s)
 rm -rf "$venv"
-python3 -m venv "$venv"
+if ! python3 -m venv "$venv"; then
+    # Debian's python3 ships venv separately.
+    rm -rf "$venv"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "install-test-servers: installing python3-venv" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+    python3 -m venv "$venv"
+fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check "${pins[@]}"
 "$venv/bin/kinto" --help >/dev/null
 "$venv/bin/jupyter-server" --version >/dev/null

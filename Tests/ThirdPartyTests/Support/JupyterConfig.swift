@@ -35,17 +35,17 @@ enum JupyterConfig {
             steps, expectedCount: flowRequests, secrets: ThirdPartyServer.jupyter.secrets)
         problems += RecordedSteps.sharedName("report", in: steps)
         problems += RecordedSteps.literals(/untitled[0-9]*\.txt/, in: steps, what: "server-chosen file name")
-        for (index, step) in steps.enumerated() {
-            let request = step.request
-            if request.method == "GET", request.path == "/login", !step.setsCookies.contains("_xsrf") {
-                problems.append("step \(index + 1) GET /login: sets_cookies \(step.setsCookies) lacks _xsrf")
-            }
-            if request.method == "POST", request.path == "/login", request.body?.text?.contains("_xsrf={{cookie._xsrf}}") != true {
-                problems.append("step \(index + 1) POST /login: the form's _xsrf is not {{cookie._xsrf}}")
-            }
-            if request.path.hasPrefix("/api/"), request.headers.value(named: "X-XSRFToken") != "{{cookie._xsrf}}" {
-                problems.append("step \(index + 1): X-XSRFToken is \(request.headers.value(named: "X-XSRFToken") ?? "missing"), expected {{cookie._xsrf}}")
-            }
+        problems += RecordedSteps.check(steps, "#11.2 GET /login does not list _xsrf in sets_cookies") { step in
+            step.request.method == "GET" && step.request.path == "/login" && !step.setsCookies.contains("_xsrf")
+                ? "sets_cookies \(step.setsCookies)" : nil
+        }
+        problems += RecordedSteps.check(steps, "the login form's _xsrf is not {{cookie._xsrf}}") { step in
+            step.request.method == "POST" && step.request.path == "/login"
+                && step.request.body?.text?.contains("_xsrf={{cookie._xsrf}}") != true ? step.request.body?.text ?? "no body" : nil
+        }
+        problems += RecordedSteps.check(steps, "X-XSRFToken is not {{cookie._xsrf}}") { step in
+            let token = step.request.headers.value(named: "X-XSRFToken")
+            return step.request.path.hasPrefix("/api/") && token != "{{cookie._xsrf}}" ? token ?? "missing" : nil
         }
         return problems
     }

@@ -66,20 +66,14 @@ enum KintoConfig {
         problems += RecordedSteps.sharedName(bucket, in: steps)
         problems += RecordedSteps.literals(
             /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, in: steps, what: "record ID")
-        for (index, step) in steps.enumerated() {
-            let text = RecordedSteps.text(step)
-            if text.contains(user) { problems.append("step \(index + 1) uses the signed-up account name '\(user)' literally") }
-            if step.request.method == "PUT", step.request.path.hasPrefix("/v1/accounts/"),
-                step.request.path != "/v1/accounts/{{vu.username}}"
-            {
-                problems.append("step \(index + 1): sign-up path \(step.request.path), expected /v1/accounts/{{vu.username}}")
-            }
-            if let auth = step.request.headers.value(named: "Authorization"), auth != "Basic {{vu.basic}}" {
-                problems.append("step \(index + 1): Authorization \(auth), expected Basic {{vu.basic}} (identity the flow created)")
-            }
-            if let ifMatch = step.request.headers.value(named: "If-Match"), !ifMatch.contains("{{") {
-                problems.append("step \(index + 1): If-Match \(ifMatch) is not correlated with the ETag")
-            }
+        problems += RecordedSteps.check(steps, "the signed-up account name '\(user)' is sent literally, not {{vu.username}}") { step in
+            RecordedSteps.text(step).contains(user) ? "\(step.request.method) \(step.request.path)" : nil
+        }
+        problems += RecordedSteps.check(steps, "Authorization is not the identity the flow created (Basic {{vu.basic}})") { step in
+            step.request.headers.value(named: "Authorization").flatMap { $0 == "Basic {{vu.basic}}" ? nil : $0 }
+        }
+        problems += RecordedSteps.check(steps, "If-Match is not correlated with the ETag") { step in
+            step.request.headers.value(named: "If-Match").flatMap { $0.contains("{{") ? nil : $0 }
         }
         return problems
     }

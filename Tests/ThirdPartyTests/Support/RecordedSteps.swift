@@ -1,7 +1,8 @@
 import Foundation
 import StampedeCore
 
-/// Text views of recorded steps that the corpus checks search.
+/// Text views of recorded steps, and the checks #11 asks of every recording.
+/// Each check returns at most one line, naming the 1-based steps it found.
 enum RecordedSteps {
     /// Method, path, raw query, headers and body of a step's request, one per line.
     static func text(_ step: Step) -> String {
@@ -13,43 +14,50 @@ enum RecordedSteps {
         return lines.joined(separator: "\n")
     }
 
-    /// Problems every recording of a flow that starts with `GET /` must avoid: a path made of a variable
-    /// where the recording had a constant, and secrets stored in clear.
+    /// One line `problem (steps 2, 3)` for the steps where `found` gives a detail, or none.
+    static func check(_ steps: [Step], _ problem: String, _ found: (Step) -> String?) -> [String] {
+        var numbers: [Int] = []
+        var example: String?
+        for (index, step) in steps.enumerated() {
+            guard let detail = found(step) else { continue }
+            numbers.append(index + 1)
+            example = example ?? detail
+        }
+        guard let example else { return [] }
+        return ["\(problem) (step\(numbers.count == 1 ? "" : "s") \(numbers.map(String.init).joined(separator: ", "))): \(example)"]
+    }
+
+    /// What every recording of a flow that starts with `GET /` must get right: the step count, the
+    /// unrelated first step, constant path segments, and no credential in clear.
     static func commonProblems(_ steps: [Step], expectedCount: Int, secrets: [String]) -> [String] {
         var problems: [String] = []
         if steps.count != expectedCount { problems.append("\(steps.count) steps recorded, the flow sent \(expectedCount)") }
         if let first = steps.first, first.request.method != "GET" || first.request.path != "/" {
             problems.append("step 1 is \(first.request.method) \(first.request.path), the flow began with GET /")
         }
-        for (index, step) in steps.enumerated() {
-            if step.request.path.hasPrefix("/{{") {
-                problems.append("step \(index + 1): constant first segment made a variable: \(step.request.path) (#11.4)")
-            }
-            let text = text(step)
-            for secret in secrets where text.contains(secret) {
-                problems.append("step \(index + 1) stores a credential in clear")
-            }
+        problems += check(steps, "#11.4 a constant path segment became a variable") { step in
+            step.request.path.hasPrefix("/{{") ? step.request.path : nil
+        }
+        problems += check(steps, "a credential is stored in clear") { step in
+            secrets.contains { text(step).contains($0) } ? "\(step.request.method) \(step.request.path)" : nil
         }
         return problems
     }
 
-    /// Steps whose text holds `name` anywhere except as `name-{{vu.tag}}` (a client-chosen name that
-    /// concurrent clients would share, #11.5).
+    /// A client-chosen `name` used anywhere except as `name-{{vu.tag}}`: concurrent clients would share it (#11.5).
     static func sharedName(_ name: String, in steps: [Step]) -> [String] {
-        steps.enumerated().compactMap { index, step in
+        check(steps, "#11.5 the client-chosen name '\(name)' is not made unique with {{vu.tag}}") { step in
             let text = text(step)
             let total = text.components(separatedBy: name).count - 1
             let tagged = text.components(separatedBy: name + "-{{vu.tag}}").count - 1
-            return total > tagged ? "step \(index + 1) uses the client-chosen name '\(name)' without {{vu.tag}} (#11.5)" : nil
+            return total > tagged ? "\(step.request.method) \(step.request.path)" : nil
         }
     }
 
-    /// Steps whose text holds a literal value that matches `pattern` (a recorded ID the recorder should
-    /// have correlated, #11.6).
+    /// A recorded value matching `pattern` sent literally: an ID the recorder should have correlated (#11.6).
     static func literals(_ pattern: Regex<Substring>, in steps: [Step], what: String) -> [String] {
-        steps.enumerated().compactMap { index, step in
-            guard let match = text(step).firstMatch(of: pattern) else { return nil }
-            return "step \(index + 1) sends the recorded \(what) \(match.output) literally (#11.6)"
+        check(steps, "#11.6 a recorded \(what) is sent literally") { step in
+            text(step).firstMatch(of: pattern).map { "\(step.request.method) \(step.request.path): \($0.output)" }
         }
     }
 }
