@@ -75,6 +75,7 @@ final class ThirdPartyAcceptanceTests {
             [
                 "replay", "--corpus", recording.corpusDirectory, "--base-url", server.baseURL, "--mode", "user",
                 "--clients", "8", "--concurrency", "8", "--duration", "20", "--output", out, "--seed", "11",
+                "--request-timeout", ThirdPartyServer.requestTimeout,
                 "--triage-time", "30", "--no-save-crashes", "--quiet",
             ], environment: kind.credentials, timeout: .seconds(150))
         #expect(replay.exitStatus == 0, "\(replay.tail(60))")
@@ -99,6 +100,7 @@ final class ThirdPartyAcceptanceTests {
             [
                 "replay", "--corpus", recording.corpusDirectory, "--base-url", server.baseURL, "--mode", "both",
                 "--clients", "8", "--concurrency", "8", "--duration", "20", "--output", out, "--seed", "5",
+                "--request-timeout", ThirdPartyServer.requestTimeout,
                 "--triage-time", "60", "--minimize-budget", "120", "--no-fail", "--quiet",
             ], environment: kind.credentials, timeout: .seconds(200))
         #expect(replay.exitStatus == 0, "\(replay.tail(60))")

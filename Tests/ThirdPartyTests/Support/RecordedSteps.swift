@@ -47,10 +47,9 @@ enum RecordedSteps {
     /// A client-chosen `name` used anywhere except as `name-{{vu.tag}}`: concurrent clients would share it (#11.5).
     static func sharedName(_ name: String, in steps: [Step]) -> [String] {
         check(steps, "#11.5 the client-chosen name '\(name)' is not made unique with {{vu.tag}}") { step in
-            let text = text(step)
-            let total = text.components(separatedBy: name).count - 1
-            let tagged = text.components(separatedBy: name + "-{{vu.tag}}").count - 1
-            return total > tagged ? "\(step.request.method) \(step.request.path)" : nil
+            // Tagged uses and variable names (`{{desk_id}}`) do not count.
+            let untagged = text(step).replacing(name + "-{{vu.tag}}", with: "").replacing(/\{\{[^}]*\}\}/, with: "")
+            return untagged.contains(name) ? "\(step.request.method) \(step.request.path)" : nil
         }
     }
 

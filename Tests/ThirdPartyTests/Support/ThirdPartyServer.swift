@@ -50,7 +50,7 @@ enum ThirdPartyServer: String, CaseIterable, Sendable, CustomStringConvertible {
     var flowEnvironment: [String: String] {
         switch self {
         case .kinto: ["FLOW_USER": KintoConfig.user, "FLOW_PASSWORD": KintoConfig.password, "FLOW_BUCKET": KintoConfig.bucket]
-        case .jupyter: ["FLOW_PASSWORD": JupyterConfig.password, "FLOW_NAME": JupyterConfig.fileName]
+        case .jupyter: ["FLOW_PASSWORD": JupyterConfig.password, "FLOW_DIR": JupyterConfig.directory, "FLOW_NAME": JupyterConfig.fileName]
         }
     }
 
@@ -90,4 +90,12 @@ extension ThirdPartyServer {
         case .jupyter: JupyterConfig.flowRequests
         }
     }
+}
+
+extension ThirdPartyServer {
+    /// Replay's whole-request timeout. Kinto hashes each sign-up's password with bcrypt (cost 12,
+    /// not configurable) and checks it again on a client's first authenticated request: eight of
+    /// those at once on a loaded 2-core machine took up to 10 s, which the default would count as
+    /// timeouts. A hang is still caught.
+    static let requestTimeout = "30"
 }
