@@ -171,7 +171,7 @@ let package = Package(
         // scripts/install-test-servers.sh; skipped with a message when they are not installed.
         .testTarget(
             name: "ThirdPartyTests",
-            dependencies: ["StampedeCore", "StampedeEngine", "StampedeTestSupport"],
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
             exclude: ["Flows"],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// Jupyter Server (password form login with `_xsrf`, contents API): configuration and what its
 /// recording must hold.

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// Kinto (accounts plugin, HTTP Basic, memory backend): its configuration and what its recording must hold.
 enum KintoConfig {

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// Text views of recorded steps, and the checks #11 asks of every recording.
 /// Each check returns at most one line, naming the 1-based steps it found.

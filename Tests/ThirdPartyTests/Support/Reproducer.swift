@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 
 /// Runs a finding's `crashes/<signature>.sh` alone, and probes its minimal request without a login.
