@@ -195,5 +195,13 @@ let package = Package(
             dependencies: ["DemoTarget", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // Record and replay servers nobody here wrote (Kinto, Jupyter Server), installed by
+        // scripts/install-test-servers.sh; skipped with a message when they are not installed.
+        .testTarget(
+            name: "ThirdPartyTests",
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
+            exclude: ["Flows"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
