@@ -57,6 +57,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one client core: renders a step for a client, sends it, absorbs and judges the answer.
+        .target(
+            name: "StampedeClient",
+            dependencies: ["StampedeCore", "StampedeEngine"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Mutator",
             dependencies: ["StampedeCore"],
@@ -80,6 +86,7 @@ let package = Package(
             dependencies: [
                 "StampedeCore",
                 "StampedeEngine",
+                "StampedeClient",
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -107,6 +114,7 @@ let package = Package(
             dependencies: [
                 "StampedeCore",
                 "StampedeEngine",
+                "StampedeClient",
                 "Mutator",
                 "Recorder",
                 "Replayer",

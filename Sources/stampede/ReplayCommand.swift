@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mutator
 import Replayer
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -52,6 +53,7 @@ struct ReplayFlags: ParsableArguments {
     @Flag(help: "Exit 0 even when findings or user-flow failures occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
+    @OptionGroup var secrets: SecretFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -117,7 +119,7 @@ struct ReplayFlags: ParsableArguments {
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
-            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)

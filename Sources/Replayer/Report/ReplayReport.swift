@@ -40,6 +40,9 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Requests not sent because a `{{variable}}` was unresolved, by variable name (nil in
+    /// reports written before it existed).
+    public var unresolved: [String: Int]?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -73,11 +76,12 @@ public struct ReplayReport: Codable, Sendable {
         self.findings = findings
         self.sse = sse
         self.regressions = regressions
+        self.unresolved = [:]
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions
+        case clients, modes, findings, sse, regressions, unresolved
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
         case totalErrors = "total_errors"
