@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore",
+                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -159,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            dependencies: [
+                "Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeClient", "Mutator", "StampedeTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Recorder
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import Testing
@@ -29,7 +30,9 @@ struct CorrelatorTests {
         #expect(session.steps[1].endpoint == "GET /api/orders/{id}")
         // The rule really extracts the value from such a response.
         let response = HTTPResponse(status: 201, headers: [HTTPHeader("Location", "/api/orders/abc123def456")])
-        #expect(SessionRunner.extract(rule, from: response) == "abc123def456")
+        var state = ClientState(identity: ClientIdentity(index: 1, runID: "r"))
+        StepRenderer.absorb(response, extract: [rule], requestURL: "http://127.0.0.1/api/orders", into: &state)
+        #expect(state.variables[rule.variable] == "abc123def456")
     }
 
     @Test("a token from a login response used as a bearer token becomes a variable; other Authorization values are redacted")

@@ -1,5 +1,6 @@
 import Foundation
 import Recorder
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
