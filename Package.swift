@@ -162,6 +162,9 @@ let package = Package(
             dependencies: [
                 "Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeClient", "Mutator", "StampedeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -318,13 +318,14 @@ final class VirtualClient: PermitWaiter {
                 seed = m.seed
                 operations = m.operations.map(\.description)
             }
-            let curl = CurlCommand.render(
-                method: pending.request.method, url: pending.request.url, headers: pending.request.headers,
-                body: pending.request.body)
+            // Secrets never leave the client: the example shows them as $STAMPEDE_SECRET_NAME.
+            let sent = context.renderer.secrets.redact(pending.request)
+            let curl = CurlCommand.render(method: sent.method, url: sent.url, headers: sent.headers, body: sent.body)
             return FindingExample(
                 session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
-                url: pending.request.url, curl: curl, status: response.status,
-                responseExcerpt: response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
+                url: sent.url, curl: curl, status: response.status,
+                responseExcerpt: context.renderer.secrets.redact(
+                    response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)))
         } seed: {
             switch pending.origin {
             case .identity(let i):

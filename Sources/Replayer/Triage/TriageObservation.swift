@@ -53,7 +53,7 @@ struct TriageObservation: Sendable {
         fingerprint = FailureSignature.fingerprint(response.body)
         request = rendered.redactedRequest
         self.rendered = rendered.template
-        excerpt = response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+        excerpt = rendered.secrets.redact(response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
     }
 }
 
