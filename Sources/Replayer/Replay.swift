@@ -156,12 +156,7 @@ public final class Replay: Sendable {
             runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
             cutInFlight: cut, stoppedAt: stoppedAt)
         report.regressions = regressionResults.withLock { $0 }
-        for variable in runContext.unresolved {
-            report.unresolved?[variable.name] = variable.count
-            let line = "{{\(variable.name)}} unresolved: \(variable.reason) (\(variable.count) request(s) not sent)"
-            report.notes.append(line)
-            note("stampede: warning: " + line)
-        }
+        Self.reportUnresolved(runContext, into: &report, note: note)
         if options.triage.enabled && !interrupted {
             await triage(&report, runContext, note: note)
         } else if options.triage.enabled && !report.findings.isEmpty {
@@ -169,6 +164,16 @@ public final class Replay: Sendable {
         }
         runContext.engine.shutdown()
         return report
+    }
+
+    /// Counts requests left unsent per variable; one note and one warning line per variable.
+    private static func reportUnresolved(_ ctx: RunContext, into report: inout ReplayReport, note: @Sendable (String) -> Void) {
+        for variable in ctx.unresolved {
+            report.unresolved?[variable.name] = variable.count
+            let line = "{{\(variable.name)}} unresolved: \(variable.reason) (\(variable.count) request(s) not sent)"
+            report.notes.append(line)
+            note("stampede: warning: " + line)
+        }
     }
 
     /// Confirms, minimizes and merges the report's findings, saving crash records as they finish.
