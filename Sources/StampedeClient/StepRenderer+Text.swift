@@ -15,7 +15,7 @@ extension StepRenderer {
     static func unresolved(in t: RequestTemplate) -> [String] {
         var names: [String] = []
         func add(_ found: [Substring]) {
-            for name in found where !names.contains(String(name)) { names.append(String(name)) }
+            for name in found where isVariableName(name) && !names.contains(String(name)) { names.append(String(name)) }
         }
         add(Template.variables(in: t.path))
         var rest = t.path[...]
@@ -30,6 +30,16 @@ extension StepRenderer {
         for header in t.headers { add(Template.variables(in: header.value)) }
         if let text = t.body?.text { add(Template.variables(in: text)) }
         return names
+    }
+
+    /// Whether `{{name}}` names a variable (letters, digits, `_`, `.`, `-`, not starting with a digit
+    /// or a dot): literal template text of the target's own (`{{ $labels.job }}`) is sent as it is.
+    static func isVariableName(_ name: Substring) -> Bool {
+        guard let first = name.utf8.first, first != UInt8(ascii: "."), !(0x30...0x39).contains(first) else { return false }
+        return name.utf8.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+        }
     }
 
     static func hasBraces(_ text: String) -> Bool {

@@ -122,6 +122,8 @@ final class Log: Sendable {
         #expect(rendered.request.url == "http://h/api/v1/x/%7B%7Bmissing%7D%7D/%20y%23")
         let encoded = renderer.render(RequestTemplate(method: "GET", path: "/c/%7b%7Bcontent_id%7D%7d/x"), state: &state)
         #expect(encoded.unresolved == ["content_id"])
+        let literal = RequestTemplate(method: "POST", path: "/alerts", body: BodyTemplate(text: "{{ $labels.job }} is down", contentType: "text/plain"))
+        #expect(renderer.render(literal, state: &state).isSendable)
         #expect(StepRenderer.sendable("/a/%2e%2e/b;c") == "/a/%2e%2e/b;c")
     }
 
