@@ -1,4 +1,5 @@
 public import StampedeCore
+import StampedeHTTP
 
 /// Why a step that was recorded as a success may now be refused: the credential variables its
 /// request carries, and what to set. Verification prints it under a differing step.

@@ -1,5 +1,6 @@
 import Foundation
-public import StampedeCore
+import StampedeCore
+import StampedeHTTP
 public import StampedeEngine
 
 /// The credentials a replay supplies for `{{secret.NAME}}`, keyed by NAME, and the one place that

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 extension StepRenderer {
     /// Whether a rendered template still holds `{{` anywhere (or `%7B%7B` in its path): the cheap

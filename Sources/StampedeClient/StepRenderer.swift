@@ -1,4 +1,5 @@
 public import StampedeCore
+import StampedeHTTP
 public import StampedeEngine
 
 /// Turns a corpus request template into an engine request for one client: variables and

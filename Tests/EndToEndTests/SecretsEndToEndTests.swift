@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// `--secret`, `--secrets-file` and `STAMPEDE_SECRET_*` through the `stampede` CLI: the value is

@@ -2,6 +2,7 @@ import Recorder
 import StampedeClient
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 /// Hand-made exchanges: inference rules one at a time.

@@ -2,6 +2,7 @@ import Foundation
 import Mutator
 import StampedeClient
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 import Testing
 

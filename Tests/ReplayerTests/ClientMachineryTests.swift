@@ -1,6 +1,7 @@
 import Foundation
 import StampedeClient
 import StampedeCore
+import StampedeHTTP
 import StampedeTestSupport
 import StampedeEngine
 import Synchronization

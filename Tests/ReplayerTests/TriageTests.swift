@@ -4,6 +4,7 @@ import Mutator
 import StampedeClient
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 @testable import Replayer

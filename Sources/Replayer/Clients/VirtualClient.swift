@@ -3,6 +3,7 @@ import Mutator
 import StampedeClient
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 
 /// One virtual client: its own cookie jar, variables, identity and random stream, driven as a

@@ -3,6 +3,7 @@ import Mutator
 import StampedeClient
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 
 /// Confirms, minimizes and merges a run's findings, and replays crash records as regressions.
