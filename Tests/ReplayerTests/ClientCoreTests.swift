@@ -137,15 +137,15 @@ import Testing
     }
 
     @Test func a403OnAStepRecordedAs2xxLogsInAgain() async throws {
-        let server = try await AuthServer.start(sessionRequests: 3)
-        let report = try await Self.replay(Self.formLoginSessions(setsCookies: false), server.baseURL)
+        let server = try await AuthServer.start(sessionRequests: 1)
+        let report = try await Self.replay(Self.formLoginSessions(setsCookies: false), server.baseURL, seconds: 2.5)
         let (logins, rejected) = (server.logins, server.rejectedLogins)
         await server.stop()
         #expect(report.clients.relogins > 0)
         #expect(logins > 2 && rejected == 0)
         // Each lost session costs one refused request, never a chain of them.
         let me = try #require(report.endpoints["GET /api/me"])
-        #expect((me.status["200"] ?? 0) > (me.status["403"] ?? 0))
+        #expect((me.status["200"] ?? 0) >= (me.status["403"] ?? 0))
     }
 
     // MARK: - Unresolved

@@ -187,10 +187,12 @@ final class VirtualClient: PermitWaiter {
 
     private func pending(for mutator: Mutator, _ s: inout State) -> Pending {
         var mutant = mutator.nextMutant(seed: s.client.rng.next())
-        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+        var rendered = context.renderer.render(mutant.request, state: &s.client, sendCookies: !mutant.dropCookies)
+        // Skip quarantined methods and mutants of steps whose variables this client has not bound.
+        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) || !rendered.isSendable {
             mutant = mutator.nextMutant(seed: s.client.rng.next())
+            rendered = context.renderer.render(mutant.request, state: &s.client, sendCookies: !mutant.dropCookies)
         }
-        let rendered = context.renderer.render(mutant.request, state: &s.client, sendCookies: !mutant.dropCookies)
         var sent = rendered.request
         sent.scheduledAt = s.scheduledAt
         s.scheduledAt = nil
