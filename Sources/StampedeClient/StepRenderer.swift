@@ -87,6 +87,15 @@ public struct StepRenderer: Sendable {
         return RenderedRequest(request: request, template: kept, unresolved: unresolved, secrets: secrets)
     }
 
+    /// Renders a monkey's mutant: a variable this client has not bound becomes `placeholder` (say
+    /// `0`, an ID that does not exist), so the request reaches its endpoint and no braces are sent.
+    public func render(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool, unboundAs placeholder: String) -> RenderedRequest {
+        let first = render(template, state: &state, sendCookies: sendCookies)
+        guard !first.isSendable else { return first }
+        let names = Set(first.unresolved)
+        return render(fill(template) { names.contains(String($0)) ? placeholder : nil }, state: &state, sendCookies: sendCookies)
+    }
+
     /// The template with each `{{name}}` that `value` resolves substituted, encoded for its place.
     func fill(_ template: RequestTemplate, _ value: (Substring) -> String?) -> RequestTemplate {
         var out = template

@@ -187,12 +187,12 @@ final class VirtualClient: PermitWaiter {
 
     private func pending(for mutator: Mutator, _ s: inout State) -> Pending {
         var mutant = mutator.nextMutant(seed: s.client.rng.next())
-        var rendered = context.renderer.render(mutant.request, state: &s.client, sendCookies: !mutant.dropCookies)
-        // Skip quarantined methods and mutants of steps whose variables this client has not bound.
-        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) || !rendered.isSendable {
+        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
             mutant = mutator.nextMutant(seed: s.client.rng.next())
-            rendered = context.renderer.render(mutant.request, state: &s.client, sendCookies: !mutant.dropCookies)
         }
+        // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
+        let rendered = context.renderer.render(
+            mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
         var sent = rendered.request
         sent.scheduledAt = s.scheduledAt
         s.scheduledAt = nil
@@ -259,6 +259,9 @@ final class VirtualClient: PermitWaiter {
         if context.isStopping { return finish() }
         context.scheduler.schedule(after: Self.unsentPause) { [self] in requestPermit() }
     }
+
+    /// What a monkey sends for a variable it has not bound.
+    static let unboundPlaceholder = "0"
 
     /// The pause after a request left unsent.
     static let unsentPause: Duration = .milliseconds(20)
