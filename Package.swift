@@ -73,9 +73,17 @@ let package = Package(
             dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
+        // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
+        .target(
+            name: "Correlation",
+            dependencies: ["StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // The recording proxy, corpus appending, the demo flow and verification (I/O around Correlation).
         .target(
             name: "Recorder",
             dependencies: [
+                "Correlation",
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
@@ -97,6 +105,12 @@ let package = Package(
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading a finished run: thresholds, HTML and JUnit rendering, run comparison.
+        .target(
+            name: "Reports",
+            dependencies: ["Replayer", "StampedeClient", "StampedeCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -124,8 +138,10 @@ let package = Package(
                 "StampedeEngine",
                 "StampedeClient",
                 "Mutator",
+                "Correlation",
                 "Recorder",
                 "Replayer",
+                "Reports",
                 "DemoTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,10 +171,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CorrelationTests",
+            dependencies: ["Correlation", "StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,6 +197,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Replayer", "StampedeCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
