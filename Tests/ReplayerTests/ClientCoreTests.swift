@@ -230,7 +230,7 @@ import Testing
         _ = await triage.probe(context: [sessions[0].steps[0]], candidate: MutatedRequest(request: template))
         engine.shutdown()
         // Replay path (VirtualClient).
-        _ = try await Self.replay(sessions, server.baseURL, secrets: secrets, seconds: 0.3)
+        _ = try await Self.replay(sessions, server.baseURL, secrets: secrets, seconds: 1.5)
         let echoes = server.echoes.filter { $0.target.hasPrefix("/echo/things") }
         await server.stop()
 
