@@ -62,6 +62,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The one client core: renders a step for a client, sends it, absorbs and judges the answer.
+        .target(
+            name: "StampedeClient",
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Mutator",
             dependencies: ["StampedeCore", "StampedeHTTP"],
@@ -95,6 +101,7 @@ let package = Package(
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
+                "StampedeClient",
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -103,7 +110,7 @@ let package = Package(
         // Reading a finished run: thresholds, HTML and JUnit rendering, run comparison.
         .target(
             name: "Reports",
-            dependencies: ["Replayer", "StampedeCore"],
+            dependencies: ["Replayer", "StampedeClient", "StampedeCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -129,6 +136,7 @@ let package = Package(
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
+                "StampedeClient",
                 "Mutator",
                 "Correlation",
                 "Recorder",
@@ -170,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,7 +189,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
+            dependencies: [
+                "Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient", "Mutator",
+                "StampedeTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mutator
 import Replayer
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -53,6 +54,7 @@ struct ReplayFlags: ParsableArguments {
     @Flag(help: "Exit 0 even when findings, user-flow failures or failed thresholds occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
+    @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
 
     func validate() throws {
@@ -119,7 +121,7 @@ struct ReplayFlags: ParsableArguments {
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
-            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)

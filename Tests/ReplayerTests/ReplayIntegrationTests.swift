@@ -1,5 +1,6 @@
 import DemoTarget
 import Foundation
+import StampedeClient
 import StampedeCore
 import StampedeTestSupport
 import StampedeEngine
