@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineBench
 import StampedeEngine
 
 /// `stampede bench-engine`: a closed-loop GET benchmark of the libcurl engine alone.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Mutator
+import PropertyCheck
 import Recorder
 import StampedeCore
 import StampedeEngine

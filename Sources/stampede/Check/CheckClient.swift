@@ -1,4 +1,4 @@
-import Mutator
+import PropertyCheck
 import Recorder
 import StampedeCore
 import StampedeEngine

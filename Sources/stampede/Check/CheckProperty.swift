@@ -1,5 +1,5 @@
 import ArgumentParser
-import Mutator
+import PropertyCheck
 import StampedeEngine
 
 /// The property `stampede check` asserts of every response to a valid input.
