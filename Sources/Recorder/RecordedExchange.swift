@@ -51,24 +51,24 @@ public struct RecordedExchange: Sendable, Hashable {
 
     /// The first request header with this name (case-insensitive).
     public func requestHeader(_ name: String) -> String? {
-        requestHeaders.first { $0.name.lowercased() == name.lowercased() }?.value
+        requestHeaders.value(named: name)
     }
 
     /// The first response header with this name (case-insensitive).
     public func responseHeader(_ name: String) -> String? {
-        responseHeaders.first { $0.name.lowercased() == name.lowercased() }?.value
+        responseHeaders.value(named: name)
     }
 
     /// Cookies the client sent, in order (`Cookie: a=1; b=2`).
     public var requestCookies: [(name: String, value: String)] {
-        requestHeaders.filter { $0.name.lowercased() == "cookie" }.flatMap { header in
+        requestHeaders.filter { HTTPHeader.namesEqual($0.name, "cookie") }.flatMap { header in
             CookieText.pairs(header.value)
         }
     }
 
     /// Cookies the response set: `(name, value)` from each `Set-Cookie` header, attributes dropped.
     public var responseCookies: [(name: String, value: String)] {
-        responseHeaders.filter { $0.name.lowercased() == "set-cookie" }.compactMap { header in
+        responseHeaders.filter { HTTPHeader.namesEqual($0.name, "set-cookie") }.compactMap { header in
             let first = header.value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
             return CookieText.pairs(first).first
         }
