@@ -38,7 +38,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
             url: url,
             connections: connections,
             duration: .milliseconds(Int(duration * 1_000)),
-            configuration: EngineConfiguration(workers: workers, http2: http2)
+            configuration: EngineConfiguration(workers: workers, verifyTLS: false, http2: http2)
         )
         let r = try await benchmark.run()
         if machine {
