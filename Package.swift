@@ -58,6 +58,14 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "StampedeHTTP",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `stampede bench-engine`: a closed-loop benchmark of the engine alone (not in any library product).
+        .target(
+            name: "EngineBench",
+            dependencies: [
+                "StampedeEngine",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
@@ -71,6 +79,12 @@ let package = Package(
         .target(
             name: "Mutator",
             dependencies: ["StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // Property-based `check`: body schemas, generation, conformance and shrinking of valid bodies.
+        .target(
+            name: "PropertyCheck",
+            dependencies: ["StampedeCore"],
             swiftSettings: swiftSettings
         ),
         // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
@@ -137,7 +151,9 @@ let package = Package(
                 "StampedeHTTP",
                 "StampedeEngine",
                 "StampedeClient",
+                "EngineBench",
                 "Mutator",
+                "PropertyCheck",
                 "Correlation",
                 "Recorder",
                 "Replayer",
@@ -166,8 +182,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PropertyCheckTests",
+            dependencies: ["PropertyCheck", "StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "PropertyCheck", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

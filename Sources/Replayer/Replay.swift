@@ -116,7 +116,8 @@ public final class Replay: Sendable {
         var windowSecond = 0
         while true {
             let now = ContinuousClock.now
-            if stopRequested.load(ordering: .relaxed) {
+            // A cancelled task ends the run like stop(): Task.sleep below would no longer wait.
+            if stopRequested.load(ordering: .relaxed) || Task.isCancelled {
                 interrupted = true
                 break
             }
@@ -141,14 +142,13 @@ public final class Replay: Sendable {
             let wake = min(nextTick, runContext.deadline, now + .milliseconds(100))
             try? await Task.sleep(until: wake, clock: .continuous)
         }
-        let stoppedAt = ContinuousClock.now
         runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
 
         // Wind down: no new requests; give the ones in flight a grace period, then cut them.
         runContext.stopping.store(true, ordering: .relaxed)
         _ = runContext.limiter.drainWaiters()
         let graceEnd = ContinuousClock.now + .milliseconds(Int64(options.stopGraceMs))
-        while runContext.gauge.value > 0 && ContinuousClock.now < graceEnd {
+        while runContext.gauge.value > 0 && ContinuousClock.now < graceEnd && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let cut = runContext.gauge.value
@@ -160,7 +160,7 @@ public final class Replay: Sendable {
 
         var report = buildReport(
             runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
-            cutInFlight: cut, stoppedAt: stoppedAt)
+            cutInFlight: cut)
         report.regressions = regressionResults.withLock { $0 }
         Self.reportUnresolved(runContext, into: &report, note: note)
         if options.triage.enabled && !interrupted {
@@ -210,7 +210,7 @@ public final class Replay: Sendable {
 
     private func buildReport(
         _ ctx: RunContext, clients: [VirtualClient], began: Date, runtime: Duration, interrupted: Bool,
-        cutInFlight: Int, stoppedAt: ContinuousClock.Instant
+        cutInFlight: Int
     ) -> ReplayReport {
         let totals = ctx.metrics.totals()
         let points = ctx.metrics.timelinePoints
@@ -267,7 +267,6 @@ public final class Replay: Sendable {
         }
         if plan.sessions.isEmpty && split.user > 0 { notes.append("the corpus has no session for user clients beyond log-in") }
         let runtimeSeconds = Double(runtime / .milliseconds(1)) / 1000
-        _ = stoppedAt
         let load = options.load
         return ReplayReport(
             runtimeSeconds: runtimeSeconds, totalRequests: totals.requests, totalErrors: totals.errors,

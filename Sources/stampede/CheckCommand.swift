@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Mutator
+import PropertyCheck
 import StampedeClient
 import StampedeCore
 import StampedeEngine
@@ -65,7 +65,7 @@ struct CheckCommand: AsyncParsableCommand {
         var target: CheckTarget
         var sessions: [Session] = []
         if let corpus {
-            let loaded = try Self.loadCorpus(corpus)
+            let loaded = try CorpusLoading.load(corpus)
             sessions = loaded.sessions
             recordedBaseURL = loaded.header?.baseURL
             target = try CheckTarget.find(endpoint, in: loaded.sessions)
@@ -136,16 +136,5 @@ struct CheckCommand: AsyncParsableCommand {
         if property != .no5xx { parts += ["--property", property.rawValue] }
         parts += ["--runs", String(runs), "--seed", String(seed)]
         return parts.joined(separator: " ")
-    }
-
-    static func loadCorpus(_ path: String) throws -> Corpus {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIError.usage("\(path): no such corpus file or directory")
-        }
-        let file = isDirectory.boolValue ? CorpusDirectory(path).baselinePath : path
-        let loaded = try Corpus.load(path: file)
-        for damage in loaded.damages { Console.error("\(file): \(damage)") }
-        return loaded
     }
 }

@@ -82,7 +82,7 @@ struct RecordCommand: AsyncParsableCommand {
         if replace { unlink(out) }
         let engine: HTTPEngine
         do {
-            engine = try HTTPEngine(configuration: EngineConfiguration(workers: 2, bodyPrefixLimit: options.bodyPrefixLimit))
+            engine = try HTTPEngine(configuration: EngineConfiguration(workers: 2, verifyTLS: false, bodyPrefixLimit: options.bodyPrefixLimit))
         } catch {
             throw CLIError.failure("cannot start the HTTP engine: \(error)")
         }

@@ -77,16 +77,11 @@ struct ReplayFlags: ParsableArguments {
         return Int(seconds * 1000)
     }
 
-    /// Loads a corpus directory's baseline sessions.
+    /// Loads a corpus's baseline sessions (a corpus file or directory).
     static func loadSessions(_ path: String) throws -> [Session] {
-        let directory = CorpusDirectory(path)
-        guard FileManager.default.fileExists(atPath: directory.baselinePath) else {
-            throw CLIError.failure("no corpus at \(directory.baselinePath)")
-        }
-        let corpus = try Corpus.load(path: directory.baselinePath)
-        for damage in corpus.damages { Console.note("warning: \(directory.baselinePath): \(damage)") }
+        let corpus = try CorpusLoading.load(path)
         guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
-            throw CLIError.failure("the corpus \(directory.baselinePath) has no steps to replay")
+            throw CLIError.failure("the corpus \(corpus.path) has no steps to replay")
         }
         return corpus.sessions
     }

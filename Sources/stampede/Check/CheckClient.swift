@@ -1,4 +1,4 @@
-import Mutator
+import PropertyCheck
 import StampedeClient
 import StampedeCore
 import StampedeEngine

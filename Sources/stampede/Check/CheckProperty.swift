@@ -1,5 +1,5 @@
 import ArgumentParser
-import Mutator
+import PropertyCheck
 import StampedeClient
 import StampedeEngine
 
