@@ -42,7 +42,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
@@ -155,6 +155,7 @@ public final class Replay: Sendable {
             runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
             cutInFlight: cut, stoppedAt: stoppedAt)
         report.regressions = regressionResults.withLock { $0 }
+        report.monkeyOutOfScope = mutator?.outOfScopeCount
         if options.triage.enabled && !interrupted {
             await triage(&report, runContext, note: note)
         } else if options.triage.enabled && !report.findings.isEmpty {

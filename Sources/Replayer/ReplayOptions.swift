@@ -1,3 +1,4 @@
+public import Mutator
 public import StampedeCore
 
 /// Everything a replay run needs besides the corpus.
@@ -30,6 +31,8 @@ public struct ReplayOptions: Sendable {
     public var http2: Bool
     /// Confirmation and minimization of findings after the load.
     public var triage: TriageOptions
+    /// Where monkeys may send requests (`--monkey-scope`).
+    public var monkeyScope: MonkeyScope = .prefix
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,

@@ -257,24 +257,28 @@ final class VirtualClient: PermitWaiter {
             var session = "", step = 0
             var seed: UInt64?
             var operations: [String] = []
+            let template: RequestTemplate
             switch pending.origin {
             case .identity(let i):
                 session = plan.identity[i].sessionID
                 step = plan.identity[i].index
+                template = plan.identity[i].step.request
             case .session(let si, let k, _):
                 session = plan.sessions[si].steps[k].sessionID
                 step = plan.sessions[si].steps[k].index
+                template = plan.sessions[si].steps[k].step.request
             case .mutant(let m):
                 session = plan.corpusSessions[m.parentSession].id
                 step = m.parentStep
                 seed = m.seed
                 operations = m.operations.map(\.description)
+                template = m.request
             }
             let curl = CurlCommand.render(
                 method: pending.request.method, url: pending.request.url, headers: pending.request.headers,
-                body: pending.request.body)
+                body: pending.request.body, template: template)
             return FindingExample(
-                session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
+                session: session, stepIndex: step, seed: seed, operations: operations, request: pending.rendered,
                 url: pending.request.url, curl: curl, status: response.status,
                 responseExcerpt: response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
         } seed: {

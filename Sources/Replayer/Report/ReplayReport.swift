@@ -40,6 +40,8 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Mutants dropped (and replaced) because their path left `--monkey-scope`; nil without monkeys.
+    public var monkeyOutOfScope: Int? = nil
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -86,6 +88,7 @@ public struct ReplayReport: Codable, Sendable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case maxInFlight = "max_in_flight"
+        case monkeyOutOfScope = "monkey_out_of_scope"
         case failureClasses = "failure_classes"
     }
 
