@@ -59,7 +59,10 @@ import Testing
         let summary = try store.minimize()
         #expect(summary == CrashStore.MinimizeSummary(records: 3, kept: 2, removedFiles: 1))
         #expect(CrashStore.corpusFiles(in: dir) == [dir + "/00000000000000a2.corpus", dir + "/00000000000000b1.corpus"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).count == 2)
+        // Each kept record with its reproducer; the dropped record's script and the stale temporary file are gone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [
+            "00000000000000a2.corpus", "00000000000000a2.sh", "00000000000000b1.corpus", "00000000000000b1.sh",
+        ])
         let kept = try #require(try Corpus.load(path: dir + "/00000000000000a2.corpus").sessions.first?.crash)
         #expect(kept.hits == 7)
         #expect(kept.firstSeen == "2026-01-01T00:00:01Z" && kept.lastSeen == "2026-01-01T00:00:09Z")
