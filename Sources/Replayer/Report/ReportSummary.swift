@@ -1,4 +1,7 @@
-/// Plain-text renderings of a run for a terminal: the progress line and the end summary.
+import StampedeCore
+
+/// Plain-text renderings of a run for a terminal: the progress line and the end summary; no
+/// line is wider than `ReportText.maxColumns`.
 public enum ReportSummary {
     /// `  12s  4210 rps  in flight 10  p99 3.1 ms  req 48211  fail 5xx:3 transport:1  findings 2`
     public static func progressLine(_ p: ReplayProgress) -> String {
@@ -32,9 +35,11 @@ public enum ReportSummary {
         let rows = r.endpoints.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
         for (key, e) in rows.prefix(40) {
             let failures = e.failures.filter { $0.key != FailureClass.slow.rawValue }.values.reduce(0, +)
+            // A long endpoint gets a line of its own (never cut mid-word), its numbers the next.
+            if key.count > 46 { out.append(ReportText.middleAbbreviated(key, limit: ReportText.maxColumns)) }
             out.append(
                 [
-                    pad(clip(key, 46), 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
+                    pad(key.count > 46 ? "" : key, 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
                     pad(String(failures), 6), pad(format(e.latencyMs?.p50 ?? 0), 9), pad(format(e.latencyMs?.p99 ?? 0), 9),
                     pad(format(e.latencyMs?.max ?? 0), 9),
                 ].joined(separator: " "))
@@ -62,7 +67,9 @@ public enum ReportSummary {
             let still = r.regressions.filter { $0.status == .stillFailing }
             out.append("regressions: \(r.regressions.count) crash record(s) replayed, \(still.count) still failing, \(r.regressions.count - still.count) fixed")
             for g in r.regressions {
-                out.append("  [\(g.signature)] \(g.status == .stillFailing ? "still failing" : "fixed        ")  \(g.endpoint)  \(g.failureClass) \(g.failure)")
+                out.append(
+                    "  [\(g.signature)] \(g.status == .stillFailing ? "still failing" : "fixed        ")  "
+                        + "\(ReportText.middleAbbreviated(g.endpoint, limit: 120))  \(g.failureClass) \(g.failure)")
             }
             out.append("")
         }
@@ -70,18 +77,28 @@ public enum ReportSummary {
             out.append("findings: none")
         } else {
             out.append("findings: \(r.findings.count)")
-            for f in r.findings.sorted(by: { $0.hits > $1.hits }).prefix(maxFindings) {
-                out.append("  [\(f.signature)] \(f.failureClass.rawValue) \(f.failure)  \(f.endpoint)  hits \(f.hits)  (\(f.source.rawValue))" + triageText(f))
-                if let minimal = f.minimal {
-                    out.append("    minimal: " + minimal.curl)
-                } else {
-                    out.append("    " + f.example.curl)
-                }
-                if let file = f.crashFile { out.append("    crash record \(f.crashStatus ?? "saved"): \(file)") }
-            }
+            for f in r.findings.sorted(by: { $0.hits > $1.hits }).prefix(maxFindings) { out += findingLines(f) }
             if r.findings.count > maxFindings { out.append("  … \(r.findings.count - maxFindings) more in the report") }
         }
-        return out.joined(separator: "\n")
+        if let dropped = r.monkeyOutOfScope, dropped > 0 {
+            out.append("monkey scope: \(dropped) mutant(s) left --monkey-scope and were replaced by others (monkey_out_of_scope)")
+        }
+        return out.map { ReportText.abbreviated($0, limit: ReportText.maxColumns) }.joined(separator: "\n")
+    }
+
+    /// A finding: one heading line, the (minimal) request as one abbreviated curl line, and
+    /// where its reproducer script and crash record are (the full request lives there).
+    static func findingLines(_ f: Finding) -> [String] {
+        let head = "  [\(f.signature)] \(f.failureClass.rawValue) \(f.failure)  "
+        let tail = "  hits \(f.hits)  (\(f.source.rawValue))" + triageText(f)
+        let room = max(40, ReportText.maxColumns - head.count - tail.count)
+        var lines = [head + ReportText.middleAbbreviated(f.endpoint, limit: room) + tail]
+        let label = f.minimal == nil ? "    request: " : "    minimal: "
+        let curl = f.minimal?.curl ?? f.example.curl
+        lines.append(label + ReportText.abbreviated(curl, limit: ReportText.maxColumns - label.count))
+        if let script = f.crashScript { lines.append("    reproduce: bash \(script) [BASE_URL]") }
+        if let file = f.crashFile { lines.append("    crash record \(f.crashStatus ?? "saved"): \(file)") }
+        return lines
     }
 
     /// `  confirmed, minimized` / `  flaky 67%` / `  not reproduced` after triage; empty before.
@@ -107,9 +124,5 @@ public enum ReportSummary {
         guard n < width else { return s }
         let fill = String(repeating: " ", count: width - n)
         return left ? s + fill : fill + s
-    }
-
-    static func clip(_ s: String, _ width: Int) -> String {
-        s.count <= width ? s : String(s.prefix(width - 1)) + "…"
     }
 }

@@ -4,11 +4,13 @@ public enum ReportText {
     /// The widest line Stampede prints.
     public static let maxColumns = 200
 
-    /// `value` when it has at most `limit` characters, else its start and `…(5,120 bytes)`.
+    /// `value` when it is one line of at most `limit` characters, else its start (up to the
+    /// first line break) and `…(5,120 bytes)`.
     public static func abbreviated(_ value: some StringProtocol, limit: Int) -> String {
-        guard value.count > limit else { return String(value) }
+        let firstLine = value.firstIndex(of: "\n").map { value[..<$0] } ?? value[...]
+        guard firstLine.count < value.count || value.count > limit else { return String(value) }
         let suffix = "…(" + grouped(value.utf8.count) + " bytes)"
-        return String(value.prefix(max(0, limit - suffix.count))) + suffix
+        return String(firstLine.prefix(max(0, limit - suffix.count))) + suffix
     }
 
     /// A name kept whole when it fits, else its start and end around `…` (never cut mid-word at
