@@ -8,8 +8,9 @@ import Foundation
 ///   with one); `-I` for a HEAD without a body.
 /// - `-H 'Content-Type:'` when a body goes out without a Content-Type (curl would add
 ///   `application/x-www-form-urlencoded`), `-H 'Expect:'` on bodies over 1 KiB (as the engine).
-/// - Never a `Cookie` header: a recorded or run's session cookie is dead by the time a person
-///   reads it (reproducer scripts log in and keep their own jar).
+/// - Never a `Cookie` header, nor (given the template) a header the client added from its
+///   session such as the CSRF token: they are dead by the time a person reads them
+///   (reproducer scripts log in and keep their own jar).
 /// - With the request's template, headers that carry a secret, a cookie value or a credential
 ///   are written from the template (`"${STAMPEDE_SECRET_AUTHORIZATION}"`, `"${v_access_token}"`),
 ///   so no live secret or token is ever printed.
@@ -34,6 +35,8 @@ public enum CurlCommand {
     ) -> String {
         let words = headers.compactMap { header -> (String, ShellWord)? in
             if HTTPHeader.namesEqual(header.name, "Cookie") { return nil }
+            // Not in the template: the client added it from its session (a CSRF token), dead by now.
+            if let template, !template.headers.contains(named: header.name) { return nil }
             return (header.name, headerValue(header, template: template))
         }
         var bodyWord: ShellWord?
