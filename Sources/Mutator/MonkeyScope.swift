@@ -89,22 +89,15 @@ struct PathScope: Sendable {
         return (segments, escaped)
     }
 
-    /// Decodes the escapes that matter for traversal: `%2e` `.`, `%2f` `/`, `%5c` `\`, `%25` `%`.
+    /// Decodes the escapes that matter for where a path lands: `%2f` `/`, `%5c` `\`, `%25` `%`
+    /// and every unreserved character (`%2e` `.`, `%61` `a`: the same path to a correct server).
     static func decodeTraversal(_ text: String) -> String {
         var out: [UInt8] = []
         let bytes = Array(text.utf8)
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count {
-                let code = String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self).lowercased()
-                let replacement: UInt8? = switch code {
-                case "2e": UInt8(ascii: ".")
-                case "2f": UInt8(ascii: "/")
-                case "5c": UInt8(ascii: "\\")
-                case "25": UInt8(ascii: "%")
-                default: nil
-                }
-                if let replacement {
+                if let replacement = escaped(bytes[i + 1], bytes[i + 2]) {
                     out.append(replacement)
                     i += 3
                     continue
@@ -114,5 +107,23 @@ struct PathScope: Sendable {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The byte `%XY` stands for, when decoding it cannot change a path's meaning.
+    static func escaped(_ x: UInt8, _ y: UInt8) -> UInt8? {
+        guard let high = hexValue(x), let low = hexValue(y) else { return nil }
+        let byte = high << 4 | low
+        let unreserved = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+        return unreserved || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") ? byte : nil
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

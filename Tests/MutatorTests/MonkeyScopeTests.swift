@@ -31,6 +31,7 @@ import Testing
         ("/dav/alice/cal/./zzz", true, true, true),
         ("/dav/alice/cal/zzz/extra", true, false, true),
         ("/dav/alice/cal/%61.ics", true, true, true),
+        ("/%64%61%76/alice/cal/zzz", true, true, true),
     ])
     func pathsAreNormalisedThenChecked(path: String, prefix: Bool, recorded: Bool, any: Bool) {
         #expect(PathScope(scope: .prefix, sessions: Self.sessions).contains(path) == prefix)
