@@ -39,7 +39,7 @@ public final class Mutator: Sendable {
 
     /// Mutants made again with another seed because their path left the scope, before the
     /// last attempt gives up and the parent is sent as recorded.
-    static let scopeAttempts: UInt64 = 8
+    static let scopeAttempts: UInt64 = 32
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.

@@ -27,24 +27,7 @@ public enum ReportSummary {
             "requests \(r.totalRequests)  (\(format(rps)) rps)  errors \(r.totalErrors)  max in flight \(r.maxInFlight)/\(r.config.concurrency)"
                 + "  clients \(r.clients.active)/\(r.config.clients) active")
         out.append("")
-        let header = [
-            pad("endpoint", 46, left: true), pad("count", 8), pad("errors", 7), pad("fail", 6), pad("p50 ms", 9),
-            pad("p99 ms", 9), pad("max ms", 9),
-        ]
-        out.append(header.joined(separator: " "))
-        let rows = r.endpoints.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
-        for (key, e) in rows.prefix(40) {
-            let failures = e.failures.filter { $0.key != FailureClass.slow.rawValue }.values.reduce(0, +)
-            // A long endpoint gets a line of its own (never cut mid-word), its numbers the next.
-            if key.count > 46 { out.append(ReportText.middleAbbreviated(key, limit: ReportText.maxColumns)) }
-            out.append(
-                [
-                    pad(key.count > 46 ? "" : key, 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
-                    pad(String(failures), 6), pad(format(e.latencyMs?.p50 ?? 0), 9), pad(format(e.latencyMs?.p99 ?? 0), 9),
-                    pad(format(e.latencyMs?.max ?? 0), 9),
-                ].joined(separator: " "))
-        }
-        if rows.count > 40 { out.append("… \(rows.count - 40) more endpoint templates in the report") }
+        out += endpointTable(r)
         out.append("")
         for kind in ClientKind.allCases {
             guard let m = r.modes[kind.rawValue] else { continue }
@@ -63,16 +46,7 @@ public enum ReportSummary {
             out.append("transport: " + r.exceptions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         out.append("")
-        if !r.regressions.isEmpty {
-            let still = r.regressions.filter { $0.status == .stillFailing }
-            out.append("regressions: \(r.regressions.count) crash record(s) replayed, \(still.count) still failing, \(r.regressions.count - still.count) fixed")
-            for g in r.regressions {
-                out.append(
-                    "  [\(g.signature)] \(g.status == .stillFailing ? "still failing" : "fixed        ")  "
-                        + "\(ReportText.middleAbbreviated(g.endpoint, limit: 120))  \(g.failureClass) \(g.failure)")
-            }
-            out.append("")
-        }
+        out += regressionLines(r)
         if r.findings.isEmpty {
             out.append("findings: none")
         } else {
@@ -84,6 +58,46 @@ public enum ReportSummary {
             out.append("monkey scope: \(dropped) mutant(s) left --monkey-scope and were replaced by others (monkey_out_of_scope)")
         }
         return out.map { ReportText.abbreviated($0, limit: ReportText.maxColumns) }.joined(separator: "\n")
+    }
+
+    /// The endpoint table: the 40 busiest templates, a long name on a line of its own.
+    static func endpointTable(_ r: ReplayReport) -> [String] {
+        var out: [String] = []
+        let header = [
+            pad("endpoint", 46, left: true), pad("count", 8), pad("errors", 7), pad("fail", 6), pad("p50 ms", 9),
+            pad("p99 ms", 9), pad("max ms", 9),
+        ]
+        out.append(header.joined(separator: " "))
+        let rows = r.endpoints.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
+        for (key, e) in rows.prefix(40) {
+            let failures = e.failures.filter { $0.key != FailureClass.slow.rawValue }.values.reduce(0, +)
+            // A long endpoint gets a line of its own (never cut mid-word), its numbers the next.
+            if key.count > 46 { out.append(ReportText.middleAbbreviated(key, limit: ReportText.maxColumns)) }
+            out.append(
+                [
+                    pad(key.count > 46 ? "" : key, 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
+                    pad(String(failures), 6), pad(format(e.latencyMs?.p50 ?? 0), 9), pad(format(e.latencyMs?.p99 ?? 0), 9),
+                    pad(format(e.latencyMs?.max ?? 0), 9),
+                ].joined(separator: " "))
+        }
+        if rows.count > 40 { out.append("… \(rows.count - 40) more endpoint templates in the report") }
+        return out
+    }
+
+    /// Crash records replayed before the load: still failing or fixed.
+    static func regressionLines(_ r: ReplayReport) -> [String] {
+        var out: [String] = []
+        if !r.regressions.isEmpty {
+            let still = r.regressions.filter { $0.status == .stillFailing }
+            out.append("regressions: \(r.regressions.count) crash record(s) replayed, \(still.count) still failing, \(r.regressions.count - still.count) fixed")
+            for g in r.regressions {
+                out.append(
+                    "  [\(g.signature)] \(g.status == .stillFailing ? "still failing" : "fixed        ")  "
+                        + "\(ReportText.middleAbbreviated(g.endpoint, limit: 120))  \(g.failureClass) \(g.failure)")
+            }
+            out.append("")
+        }
+        return out
     }
 
     /// A finding: one heading line, the (minimal) request as one abbreviated curl line, and
