@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import StampedeTestSupport
 import Testing
 

@@ -1,3 +1,5 @@
+import StampedeHTTP
+
 extension ReproducerScript {
     /// Headers the replayer never sends from a template (the jar and curl own them).
     static let managedHeaders = ["Cookie", "Content-Length", "Host", "Transfer-Encoding", "Connection"]

@@ -1,4 +1,5 @@
 import Foundation
+public import StampedeHTTP
 
 /// Renders a request as a `curl` command that sends the same bytes the request sent.
 ///
