@@ -62,7 +62,7 @@ extension ReproducerScript {
             method: request.method, path: request.path, headers: headers, body: body, bodySize: size,
             url: url(request, settings: settings), options: options)
         args.removeFirst()  // "curl": `send` runs it
-        if needsCSRF(request, settings: settings) { args.insert("${_csrf[@]+\"${_csrf[@]}\"}", at: args.count - 1) }
+        if needsCSRF(request, settings: settings) { args.append("${_csrf[@]+\"${_csrf[@]}\"}") }
         let label = "step \(index + 1): \(request.method) \(request.path)"
         lines.append("send " + args.joined(separator: " "))
         if let poll = step.poll, !isLast {

@@ -69,6 +69,8 @@ public enum CurlCommand {
         } else if method != (body == nil ? "GET" : "POST") {
             parts += ["-X", ShellWord(literal: method).quoted]
         }
+        // The URL early: an abbreviated line still shows where the request went.
+        parts.append(url.quoted)
         for (name, value) in headers {
             var word = ShellWord(literal: name)
             if value.parts.isEmpty {
@@ -90,7 +92,6 @@ public enum CurlCommand {
                 parts += ["--data-binary", at.quoted]
             }
         }
-        parts.append(url.quoted)
         return parts
     }
 
