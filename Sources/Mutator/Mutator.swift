@@ -34,6 +34,12 @@ public final class Mutator: Sendable {
     let operatorIndex: [String: Int]
     let requirements: [MutationContext.Facts]
     let state: Mutex<FeedbackState>
+    let pathScope: PathScope
+    let droppedOutOfScope = Atomic<Int>(0)
+
+    /// Mutants made again with another seed because their path left the scope, before the
+    /// last attempt gives up and the parent is sent as recorded.
+    static let scopeAttempts: UInt64 = 32
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.
@@ -70,6 +76,34 @@ public final class Mutator: Sendable {
         self.operatorIndex = index
         self.requirements = operators.map(\.requires)
         self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
+        self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
+    }
+
+    /// Mutants dropped so far because their path left `configuration.scope`.
+    public var outOfScopeCount: Int { droppedOutOfScope.load(ordering: .relaxed) }
+
+    /// Whether a mutant's path stays inside the scope (an unchanged path always does).
+    public func isInScope(_ request: RequestTemplate, parent: RequestTemplate) -> Bool {
+        request.path == parent.path || pathScope.contains(request.path)
+    }
+
+    /// `make(seed)`, again with derived seeds while the mutant leaves the scope (each drop
+    /// counted); the parent as recorded when every attempt does.
+    func scoped(_ seed: UInt64, _ make: (UInt64) -> Mutant) -> Mutant {
+        var attemptSeed = seed
+        for attempt in 0..<Self.scopeAttempts {
+            let mutant = make(attemptSeed)
+            let parent = sessions[mutant.parentSession].steps[mutant.parentStep].request
+            if isInScope(mutant.request, parent: parent) { return mutant }
+            droppedOutOfScope.add(1, ordering: .relaxed)
+            var mix = SeededGenerator(seed: seed, 0x5C0_9E, attempt + 1)
+            attemptSeed = mix.next()
+        }
+        var fallback = make(attemptSeed)
+        fallback.operations = []
+        fallback.request = sessions[fallback.parentSession].steps[fallback.parentStep].request
+        fallback.dropCookies = false
+        return fallback
     }
 
     /// Every operator the mutator knows, in catalog order.
@@ -80,8 +114,10 @@ public final class Mutator: Sendable {
     /// A pure function of the corpus, the configuration and its arguments.
     /// - Precondition: `session` and `step` index an existing step.
     public func mutant(session: Int, step: Int, seed: UInt64) -> Mutant {
-        var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
-        return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+        scoped(seed) { seed in
+            var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
+            return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+        }
     }
 
     /// A mutant of a parent chosen by energy, with operators chosen by learned weights.
@@ -90,6 +126,10 @@ public final class Mutator: Sendable {
     /// parent drawn uniformly from the seed.
     public func nextMutant(seed: UInt64) -> Mutant {
         precondition(!parents.isEmpty, "the corpus has no steps")
+        return scoped(seed) { unscopedNextMutant(seed: $0) }
+    }
+
+    func unscopedNextMutant(seed: UInt64) -> Mutant {
         var rng = SeededGenerator(seed: seed, 0x6E65_7874)
         let (cumulative, weights): ([Double], [Double]) = configuration.adaptive
             ? state.withLock { $0.snapshot() } : ([], baseWeights)

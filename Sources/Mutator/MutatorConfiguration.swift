@@ -11,14 +11,18 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// Sizes used by the "huge" and "over-long" operators, smallest first. Kept modest by default
     /// so that mutation is cheap; raise them to stress limits.
     public var hugeSizes: [Int]
+    /// Where mutated paths may point; a mutant outside is dropped and another one made.
+    public var scope: MonkeyScope
 
     /// Creates a configuration; the defaults suit fuzzing alongside load.
     public init(
         maximumStack: Int = 4,
         weights: [String: Double] = [:],
         adaptive: Bool = true,
-        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385]
+        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385],
+        scope: MonkeyScope = .prefix
     ) {
+        self.scope = scope
         self.maximumStack = max(1, maximumStack)
         self.weights = weights
         self.adaptive = adaptive

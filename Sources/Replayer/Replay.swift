@@ -43,7 +43,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
@@ -163,6 +163,7 @@ public final class Replay: Sendable {
             cutInFlight: cut)
         report.regressions = regressionResults.withLock { $0 }
         Self.reportUnresolved(runContext, into: &report, note: note)
+        report.monkeyOutOfScope = mutator?.outOfScopeCount
         if options.triage.enabled && !interrupted {
             await triage(&report, runContext, note: note)
         } else if options.triage.enabled && !report.findings.isEmpty {

@@ -42,6 +42,8 @@ import Testing
             #expect(loaded.sessions.count == 1, "\(file)")
             let crash = try #require(loaded.sessions.first?.crash, "\(file)")
             #expect(file.hasSuffix("/\(crash.signature).corpus"))
+            // Its reproducer script sits next to it.
+            #expect(FileManager.default.isExecutableFile(atPath: String(file.dropLast(".corpus".count)) + ".sh"), "\(file)")
         }
     }
 
@@ -123,6 +125,8 @@ import Testing
         let first = try await CLIProcess.run(Self.replay(ws, defects.baseURL, duration: 30, seed: 8), timeout: .seconds(75))
         #expect(first.status == 1, "stderr: \(first.stderr)")
         #expect(first.stdout.contains("minimal: curl "))
+        #expect(first.stdout.contains("reproduce: bash "))
+        for line in first.stdout.split(separator: "\n") { #expect(line.count <= 200, "\(line.prefix(100))") }
         let report1 = try Self.latestReport(ws.out)
         let violations = try SchemaValidator(schemaPath: ReplayEndToEndTests.schemaPath).validate(report1)
         #expect(violations.isEmpty, "\(violations.prefix(10))")

@@ -311,24 +311,29 @@ final class VirtualClient: PermitWaiter {
             var session = "", step = 0
             var seed: UInt64?
             var operations: [String] = []
+            let template: RequestTemplate
             switch pending.origin {
             case .identity(let i):
                 session = plan.identity[i].sessionID
                 step = plan.identity[i].index
+                template = plan.identity[i].step.request
             case .session(let si, let k, _):
                 session = plan.sessions[si].steps[k].sessionID
                 step = plan.sessions[si].steps[k].index
+                template = plan.sessions[si].steps[k].step.request
             case .mutant(let m):
                 session = plan.corpusSessions[m.parentSession].id
                 step = m.parentStep
                 seed = m.seed
                 operations = m.operations.map(\.description)
+                template = m.request
             }
             // Secrets never leave the client: the example shows them as $STAMPEDE_SECRET_NAME.
             let sent = context.renderer.secrets.redact(pending.request)
-            let curl = CurlCommand.render(method: sent.method, url: sent.url, headers: sent.headers, body: sent.body)
+            let curl = CurlCommand.render(
+                method: sent.method, url: sent.url, headers: sent.headers, body: sent.body, template: template)
             return FindingExample(
-                session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
+                session: session, stepIndex: step, seed: seed, operations: operations, request: pending.rendered,
                 url: sent.url, curl: curl, status: response.status,
                 responseExcerpt: context.renderer.secrets.redact(
                     response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)))

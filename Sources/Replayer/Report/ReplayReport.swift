@@ -43,6 +43,8 @@ public struct ReplayReport: Codable, Sendable {
     /// Requests not sent because a `{{variable}}` was unresolved, by variable name (nil in
     /// reports written before it existed).
     public var unresolved: [String: Int]?
+    /// Mutants dropped (and replaced) because their path left `--monkey-scope`; nil without monkeys.
+    public var monkeyOutOfScope: Int? = nil
     /// Latency over every request of the run; absent in reports written before it existed.
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
@@ -96,6 +98,7 @@ public struct ReplayReport: Codable, Sendable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case maxInFlight = "max_in_flight"
+        case monkeyOutOfScope = "monkey_out_of_scope"
         case failureClasses = "failure_classes"
     }
 
