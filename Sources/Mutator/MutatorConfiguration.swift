@@ -11,18 +11,30 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// Sizes used by the "huge" and "over-long" operators, smallest first. Kept modest by default
     /// so that mutation is cheap; raise them to stress limits.
     public var hugeSizes: [Int]
+    /// Largest body, in bytes, that the depth and width bombs (`json.deep-nesting`, `json.wide`) build.
+    public var maximumBodyBytes: Int
+    /// Whether `nextMutant(seed:)` also sends discovery mutants (links and well-known paths learned
+    /// through `learn(from:)`) and draws learned values.
+    public var discovery: Bool
+
+    /// 64 KiB: deep enough for any recursion limit, small enough to send thousands a second.
+    public static let defaultMaximumBody = 65_536
 
     /// Creates a configuration; the defaults suit fuzzing alongside load.
     public init(
         maximumStack: Int = 4,
         weights: [String: Double] = [:],
         adaptive: Bool = true,
-        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385]
+        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385],
+        maximumBodyBytes: Int = MutatorConfiguration.defaultMaximumBody,
+        discovery: Bool = true
     ) {
         self.maximumStack = max(1, maximumStack)
         self.weights = weights
         self.adaptive = adaptive
         self.hugeSizes = hugeSizes.isEmpty ? [65] : hugeSizes
+        self.maximumBodyBytes = max(0, maximumBodyBytes)
+        self.discovery = discovery
     }
 
     /// The weight for an operator with a given default.
