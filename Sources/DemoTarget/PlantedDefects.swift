@@ -69,8 +69,8 @@ public enum PlantedDefects {
     public static let webhookOddKey = PlantedDefect(
         id: "D10", summary: "The Grafana webhook crashes on a prototype or operator key inside a label map",
         kind: .serverError, endpoint: "POST /api/v1/alerts/grafana",
-        trigger: "a labels/annotations/groupLabels/commonLabels/commonAnnotations map with key `__proto__`, `constructor`, "
-            + "`prototype` or one starting with `$`"
+        trigger: "a labels/annotations/groupLabels/commonLabels/commonAnnotations map with the key `__proto__`, "
+            + "`constructor`, `prototype` or `$where`"
     )
     /// The update merger recurses without a limit.
     public static let scriptUpdateDepth = PlantedDefect(
@@ -159,7 +159,7 @@ public enum PlantedDefects {
         /// D10: a prototype or operator key in a string map.
         func checkMapKeys(_ keys: some Sequence<String>) throws {
             guard enabled else { return }
-            for key in keys where ["__proto__", "constructor", "prototype"].contains(key) || key.hasPrefix("$") {
+            for key in keys where ["__proto__", "constructor", "prototype", "$where"].contains(key) {
                 throw PlantedFailure(defect: webhookOddKey)
             }
         }

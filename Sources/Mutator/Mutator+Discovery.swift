@@ -38,12 +38,28 @@ extension Mutator {
 
     /// A GET to the next discovered or well-known path, or nil when none is left.
     func discoveryMutant(seed: UInt64) -> Mutant? {
-        guard let parent = discoveryParent, let target = discovery.withLock({ $0.nextTarget() }) else { return nil }
+        guard let target = discovery.withLock({ $0.nextTarget() }), let parent = discoveryParent(for: target.path) else { return nil }
         let op = MutationOperation(name: target.isLink ? "discover.link" : "discover.well-known", detail: target.path, seed: seed)
         let result = applyAll([op], to: sessions[parent.session].steps[parent.step].request)
         return Mutant(
             parentSession: parent.session, parentStep: parent.step, seed: seed, operations: [op], request: result.request,
             dropCookies: result.dropCookies)
+    }
+
+    /// The recorded plain GET (no body, no query) whose path shares the most leading segments with
+    /// `path` (the first on a tie), else the first step: its headers go along, and the replayer
+    /// counts the mutant under it.
+    func discoveryParent(for path: String) -> (session: Int, step: Int)? {
+        let target = PathOperators.segments(path)
+        var best: (session: Int, step: Int)? = nil
+        var bestScore = -1
+        for p in parents {
+            let r = sessions[p.session].steps[p.step].request
+            guard r.method == "GET", r.body == nil, r.query.isEmpty else { continue }
+            let score = zip(PathOperators.segments(r.path), target).prefix { $0 == $1 }.count
+            if score > bestScore { (best, bestScore) = (p, score) }
+        }
+        return best ?? parents.first
     }
 
     /// Appends a `learned.value` operation drawing from the run's dictionary, when it has one.

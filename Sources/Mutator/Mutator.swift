@@ -38,9 +38,6 @@ public final class Mutator: Sendable {
     let discovery: Mutex<DiscoveryState>
     /// First path segments a discovered path must start with.
     let scopeRoots: Set<String>
-    /// The parent of discovery mutants: the first recorded GET without a body (its headers and
-    /// cookies go along), or the first step.
-    let discoveryParent: (session: Int, step: Int)?
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.
@@ -81,11 +78,6 @@ public final class Mutator: Sendable {
         self.scopeRoots = Discovery.scopeRoots(of: paths)
         let wellKnown = configuration.discovery ? Discovery.wellKnownPaths(prefixes: Discovery.prefixes(of: paths)) : []
         self.discovery = Mutex(DiscoveryState(wellKnown: wellKnown))
-        let plainGET = parents.first { p in
-            let r = sessions[p.0].steps[p.1].request
-            return r.method == "GET" && r.body == nil && r.query.isEmpty
-        }
-        self.discoveryParent = plainGET ?? parents.first
     }
 
     /// Every operator the mutator knows, in catalog order.

@@ -13,8 +13,6 @@ enum StructuralMoves {
         /// Replaces a node by its descendant `levels` single-child containers down (depth bisection).
         case collapseJSON([Int], Int)
         case cutJSONString([Int], StringCut)
-        /// Cuts the key of the member at the path.
-        case cutJSONKey([Int], StringCut)
         case setJSONNumber([Int], String)
         case cutHeader(Int, StringCut)
         case cutQuery(Int, StringCut)
@@ -97,16 +95,12 @@ enum StructuralMoves {
         return moves
     }
 
-    /// Shorter strings and keys, numbers nearer 0 or 1.
+    /// Shorter strings, numbers nearer 0 or 1. Keys stay whole: they name what the request means.
     static func valueJSONMoves(_ tree: JSONValue) -> [Move] {
         var moves: [Move] = []
         for path in tree.nodePaths(where: { $0.stringValue != nil }) {
             guard case .string(let s)? = tree.node(at: path[...]) else { continue }
             moves += cuts(of: s).map { .cutJSONString(path, $0) }
-        }
-        for path in tree.nodePaths(where: { $0.objectMembers?.isEmpty == false }) {
-            guard let members = tree.node(at: path[...])?.objectMembers else { continue }
-            for (i, member) in members.enumerated() { moves += cuts(of: member.key).map { .cutJSONKey(path + [i], $0) } }
         }
         for path in tree.nodePaths(where: { $0.doubleValue != nil }) {
             guard case .number(let n)? = tree.node(at: path[...]) else { continue }
@@ -262,14 +256,6 @@ enum StructuralMoves {
             return tree.modify(at: path[...]) { node -> Bool in
                 guard case .string(let s) = node else { return false }
                 node = .string(cut(s, c))
-                return true
-            } ?? false
-        case .cutJSONKey(let path, let c):
-            guard let last = path.last else { return false }
-            return tree.modify(at: path.dropLast()) { node -> Bool in
-                guard case .object(var members) = node, last < members.count else { return false }
-                members[last].key = cut(members[last].key, c)
-                node = .object(members)
                 return true
             } ?? false
         case .setJSONNumber(let path, let text):

@@ -294,6 +294,8 @@ final class VirtualClient: PermitWaiter {
     /// Updates the state from a response; returns a pause to take before the next request.
     private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
         s.jar.store(response: response, requestURL: pending.request.url)
+        // Discovery (fuzz-power, #13): the mutator learns links and values from every response.
+        context.mutator?.learn(from: ObservedResponse(status: response.status, headers: response.headers, body: response.body))
         let transportFailed = response.failure != nil
         // A refused or reset connection: back off a little so a dead target is not spun on.
         let backoff: Duration? = transportFailed ? .milliseconds(50) : nil
