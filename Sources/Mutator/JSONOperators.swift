@@ -323,7 +323,7 @@ enum JSONOperators {
             let asArray = rng.chance(0.5)
             let perItem = asArray ? 2 : 10
             let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perItem
-            let width = min(rng.element([100, 1_000, 10_000, 100_000]), room)
+            let width = min(rng.element([100, 1_000, 5_000]), room)
             guard width > 1 else { return nil }
             return editNode(&ctx, &rng, preferNonRoot: true, where: { _ in true }) { node, _ in
                 node = asArray

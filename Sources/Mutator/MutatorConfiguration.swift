@@ -11,14 +11,15 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// Sizes used by the "huge" and "over-long" operators, smallest first. Kept modest by default
     /// so that mutation is cheap; raise them to stress limits.
     public var hugeSizes: [Int]
-    /// Largest body, in bytes, that the depth and width bombs (`json.deep-nesting`, `json.wide`) build.
+    /// Largest body, in bytes, that the depth and width bombs (`json.deep-nesting`, `json.wide`) build (16 KiB by default).
     public var maximumBodyBytes: Int
     /// Whether `nextMutant(seed:)` also sends discovery mutants (links and well-known paths learned
     /// through `learn(from:)`) and draws learned values.
     public var discovery: Bool
 
-    /// 64 KiB: deep enough for any recursion limit, small enough to send thousands a second.
-    public static let defaultMaximumBody = 65_536
+    /// 16 KiB: deep enough for any recursion limit (2,000+ levels), small enough that a target parses
+    /// it in milliseconds, so a bomb finds recursion bugs rather than reporting slowness.
+    public static let defaultMaximumBody = 16_384
 
     /// Creates a configuration; the defaults suit fuzzing alongside load.
     public init(
