@@ -1,4 +1,5 @@
-public import StampedeCore
+import StampedeCore
+public import StampedeHTTP
 
 /// A response as the mutator learns from it: what `Mutator.learn(from:)` reads.
 public struct ObservedResponse: Sendable {

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// Header operators that know what a header means: each draws from the grammar of one header
 /// (entity tags, HTTP dates, byte ranges, media ranges, credentials, …) and adds the header to

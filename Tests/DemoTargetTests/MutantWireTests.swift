@@ -1,6 +1,8 @@
+import Foundation
 import DemoTarget
 import Mutator
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 import StampedeTestSupport
 import Testing

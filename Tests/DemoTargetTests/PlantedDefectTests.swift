@@ -1,6 +1,7 @@
 @testable import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 import Testing
 

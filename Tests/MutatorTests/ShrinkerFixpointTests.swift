@@ -1,6 +1,7 @@
 import Mutator
 import PropertyBased
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// Levels of nested arrays and objects in a JSON body (0 when there is none).
