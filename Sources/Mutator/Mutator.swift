@@ -40,6 +40,10 @@ public final class Mutator: Sendable {
     /// Mutants made again with another seed because their path left the scope, before the
     /// last attempt gives up and the parent is sent as recorded.
     static let scopeAttempts: UInt64 = 32
+    /// Values and paths learned from responses during this run.
+    let discovery: Mutex<DiscoveryState>
+    /// First path segments a discovered path must start with.
+    let scopeRoots: Set<String>
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.
@@ -76,6 +80,10 @@ public final class Mutator: Sendable {
         self.operatorIndex = index
         self.requirements = operators.map(\.requires)
         self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
+        let paths = sessions.flatMap { $0.steps.map(\.request.path) }
+        self.scopeRoots = Discovery.scopeRoots(of: paths)
+        let wellKnown = configuration.discovery ? Discovery.wellKnownPaths(prefixes: Discovery.prefixes(of: paths)) : []
+        self.discovery = Mutex(DiscoveryState(wellKnown: wellKnown))
         self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
     }
 
@@ -145,9 +153,12 @@ public final class Mutator: Sendable {
         } else {
             index = rng.next(below: parents.count)
         }
+        if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return found }
         let parent = parents[index]
         var stepRng = SeededGenerator(seed: seed, UInt64(parent.session), UInt64(parent.step))
-        return derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
+        var mutant = derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
+        if configuration.discovery, rng.chance(0.1) { addLearnedValue(to: &mutant, rng: &rng) }
+        return mutant
     }
 
     /// Applies operations, in order, to a request. Operations that no longer apply (say a
@@ -158,11 +169,15 @@ public final class Mutator: Sendable {
 
     /// Applies operations to a request, also returning whether cookies are to be dropped.
     public func applyAll(_ operations: [MutationOperation], to request: RequestTemplate) -> MutatedRequest {
-        var ctx = MutationContext(request: request, donors: donors, hugeSizes: configuration.hugeSizes)
+        var ctx = MutationContext(
+            request: request, donors: donors, hugeSizes: configuration.hugeSizes, maximumBody: configuration.maximumBodyBytes)
         for op in operations {
-            guard let k = operatorIndex[op.name] else { continue }
             var rng = SeededGenerator(seed: op.seed)
-            _ = operators[k].apply(&ctx, &rng)
+            if let k = operatorIndex[op.name] {
+                _ = operators[k].apply(&ctx, &rng)
+            } else {
+                _ = LearnedOperators.apply(op, to: &ctx, &rng)
+            }
         }
         return ctx.finish()
     }
@@ -194,7 +209,8 @@ public final class Mutator: Sendable {
     func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
         let parent = sessions[session].steps[step].request
         var ctx = MutationContext(
-            request: parent, donors: donors, hugeSizes: configuration.hugeSizes, json: parsedBodies[session][step],
+            request: parent, donors: donors, hugeSizes: configuration.hugeSizes,
+            maximumBody: configuration.maximumBodyBytes, json: parsedBodies[session][step],
             facts: parentFacts[session][step])
         var count = 1
         while count < configuration.maximumStack, rng.chance(0.5) { count += 1 }

@@ -101,7 +101,9 @@ let demoSteps: [(Int, Int)] = demoSessions.enumerated().flatMap { s, session in 
         let mutator = Mutator(sessions: demoSessions)
         let parent = demoSessions[1].steps[3].request  // PUT /scripts/{{script_id}} with JSON
         let parser = JSONParser(maximumDepth: 4096, allowsTemplatePlaceholders: true)
-        let breaking: Set<String> = ["json.truncate", "json.invalid-syntax", "json.invalid-utf8", "json.boundary-number"]
+        let breaking: Set<String> = [
+            "json.truncate", "json.invalid-syntax", "json.invalid-utf8", "json.boundary-number", "json.lone-surrogate",
+        ]
         for info in Mutator.operators where info.name.hasPrefix("json.") && !breaking.contains(info.name) {
             for seed in UInt64(0)..<20 {
                 let child = mutator.apply([MutationOperation(name: info.name, seed: seed)], to: parent)
@@ -162,7 +164,8 @@ func allTemplateText(_ r: RequestTemplate) -> [String] {
         + [r.body?.text ?? ""]
 }
 
-let pinnedDerivationHash: UInt64 = 8_996_892_316_358_091_741
+/// Changed on purpose by #13 (header grammar, new JSON operators, new catalog order).
+let pinnedDerivationHash: UInt64 = 826_369_227_009_687_473
 
 @Suite struct ResponseShapeTests {
     @Test func shapeIgnoresValuesOrderAndCountsButNotKeysOrKinds() throws {

@@ -353,6 +353,8 @@ final class VirtualClient: PermitWaiter {
 
     /// Updates the state from a response; returns a pause to take before the next request.
     private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
+        // Discovery (#13): the mutator learns links and values from every response.
+        context.mutator?.learn(from: ObservedResponse(status: response.status, headers: response.headers, body: response.body))
         // A refused or reset connection: back off a little so a dead target is not spun on.
         let backoff: Duration? = response.failure != nil ? .milliseconds(50) : nil
         switch pending.origin {
