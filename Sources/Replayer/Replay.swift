@@ -235,6 +235,8 @@ public final class Replay: Sendable {
                 + (options.rate != nil ? " scheduled by the open model (--rate), so queueing counts" : " (closed model)")
                 + "; SSE requests count time to first byte, streams are in sse",
         ]
+        let latency = totals.schedule.report(openModel: options.rate != nil)
+        if let warning = latency?.behindScheduleWarning { notes.append(warning) }
         if cutInFlight > 0 {
             notes.append("\(cutInFlight) request(s) still in flight \(options.stopGraceMs) ms after the end were cut and not counted")
         }
@@ -275,7 +277,8 @@ public final class Replay: Sendable {
             failureClasses: classes(failureTotals), modes: modes, findings: findings,
             sse: SSEReport(
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
-                cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()))
+                cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
+            latency: latency)
     }
 
     /// The wall-clock start of the last `run`, for the report's file name.

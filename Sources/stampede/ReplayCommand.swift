@@ -159,6 +159,7 @@ struct ReplayFlags: ParsableArguments {
         }
         print(ReportSummary.render(report))
         print("report: \(path)")
+        if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
         if report.hasFailures && !noFail {
             Console.note("stampede: failures found (exit 1; --no-fail to exit 0)")
             return 1

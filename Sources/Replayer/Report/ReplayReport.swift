@@ -40,6 +40,8 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Latency from the scheduled send next to service time; nil in reports written before it.
+    public var latency: LatencyReport?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -47,7 +49,7 @@ public struct ReplayReport: Codable, Sendable {
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
         failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
-        regressions: [RegressionResult] = []
+        regressions: [RegressionResult] = [], latency: LatencyReport? = nil
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -73,11 +75,12 @@ public struct ReplayReport: Codable, Sendable {
         self.findings = findings
         self.sse = sse
         self.regressions = regressions
+        self.latency = latency
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions
+        case clients, modes, findings, sse, regressions, latency
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
         case totalErrors = "total_errors"
