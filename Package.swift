@@ -41,10 +41,15 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // The one header type and its case-insensitive lookup, shared by the engine and the model.
+        .target(
+            name: "StampedeHTTP",
+            swiftSettings: swiftSettings
+        ),
         // Shared model: HTTP exchange, corpus format, templates, config, seeded RNG.
         .target(
             name: "StampedeCore",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         // libcurl multi engine, cookie jar, SSE parser.
@@ -52,20 +57,21 @@ let package = Package(
             name: "StampedeEngine",
             dependencies: [
                 "CCurl",
-                "StampedeCore",
+                "StampedeHTTP",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Mutator",
-            dependencies: ["StampedeCore"],
+            dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Recorder",
             dependencies: [
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +85,7 @@ let package = Package(
             name: "Replayer",
             dependencies: [
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -99,13 +106,14 @@ let package = Package(
         // Shared by test targets only: small demo-API corpora shaped like recordings.
         .target(
             name: "StampedeTestSupport",
-            dependencies: ["StampedeCore"],
+            dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "stampede",
             dependencies: [
                 "StampedeCore",
+                "StampedeHTTP",
                 "StampedeEngine",
                 "Mutator",
                 "Recorder",
@@ -119,29 +127,29 @@ let package = Package(
 
         .testTarget(
             name: "StampedeCoreTests",
-            dependencies: ["StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["StampedeCore", "StampedeHTTP", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StampedeEngineTests",
-            dependencies: ["StampedeEngine", "StampedeCore"],
+            dependencies: ["StampedeEngine", "StampedeCore", "StampedeHTTP"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MutatorTests",
-            dependencies: ["Mutator", "StampedeCore", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Mutator", "StampedeCore", "StampedeHTTP", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore",
+                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -151,12 +159,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "Mutator", "StampedeTestSupport"],
+            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "StampedeCore", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// Pools of values known to trip parsers and validators.
 enum FuzzValues {

@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// Operators on headers, including the cookie jar flag.
 enum HeaderOperators {

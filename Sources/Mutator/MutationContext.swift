@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// The kind of body a request carries, which decides the body operators that apply.
 enum BodyKind {

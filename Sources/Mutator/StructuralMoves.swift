@@ -1,4 +1,5 @@
 import StampedeCore
+import StampedeHTTP
 
 /// The one-step simplifications the shrinker tries, and how to apply them.
 enum StructuralMoves {

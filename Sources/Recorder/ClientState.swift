@@ -1,5 +1,6 @@
 public import StampedeCore
 public import StampedeEngine
+import StampedeHTTP
 
 /// What one replaying client carries from step to step: identity, cookies and variables.
 public struct ClientState: Sendable {

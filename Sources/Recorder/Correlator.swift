@@ -1,4 +1,5 @@
 public import StampedeCore
+import StampedeHTTP
 
 /// Turns the exchanges of one recorded session into a replayable ``Session``.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 public import StampedeCore
 public import StampedeEngine
+import StampedeHTTP
 
 /// The demo target's realistic user flows (the weighted flows of the original suite), driven as
 /// a client and recorded: `stampede record --flow demo`, `stampede demo` and tests use it.

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// Reads a HAR 1.2 file (browser devtools "Save all as HAR") into exchanges.
 ///

@@ -1,4 +1,5 @@
 public import StampedeCore
+public import StampedeHTTP
 
 /// One request/response pair as the recorder saw it, before any templating.
 ///

@@ -6,6 +6,7 @@ import NIOCore
 public import StampedeCore
 public import StampedeEngine
 import ServiceLifecycle
+import StampedeHTTP
 
 /// The recording proxy: forwards every request to the target and records the exchange.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 public import StampedeCore
 public import StampedeEngine
+import StampedeHTTP
 
 /// Replays a recorded session as one client over `HTTPEngine`.
 ///

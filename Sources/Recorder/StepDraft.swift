@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// Where a request value sits, for correlation and redaction to decide what to do with it.
 struct ValueSlot {

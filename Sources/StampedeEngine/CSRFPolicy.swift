@@ -1,4 +1,4 @@
-public import StampedeCore
+public import StampedeHTTP
 
 /// The double-submit CSRF pattern: copy a cookie's value into a request header.
 public struct CSRFPolicy: Sendable, Equatable {

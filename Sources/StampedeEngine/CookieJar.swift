@@ -1,4 +1,4 @@
-import StampedeCore
+import StampedeHTTP
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

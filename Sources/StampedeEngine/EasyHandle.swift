@@ -1,5 +1,5 @@
 internal import CCurl
-import StampedeCore
+import StampedeHTTP
 
 /// One reusable libcurl easy handle plus the state of the transfer it is running.
 ///

@@ -1,4 +1,4 @@
-public import StampedeCore
+public import StampedeHTTP
 
 /// One request for the engine: any method token, a full URL, headers and a body.
 public struct HTTPRequest: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import StampedeCore
+public import StampedeHTTP
 
 /// The outcome of one transfer: a response, a transport failure, or a response cut short.
 public struct HTTPResponse: Sendable, Equatable {

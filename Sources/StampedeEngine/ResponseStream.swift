@@ -1,4 +1,4 @@
-public import StampedeCore
+public import StampedeHTTP
 
 /// A streaming hook on one request: the response head and every body chunk as they arrive.
 ///

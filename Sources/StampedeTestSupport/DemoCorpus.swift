@@ -1,4 +1,5 @@
 public import StampedeCore
+import StampedeHTTP
 
 /// A small corpus shaped like a recording of the demo API, for tests and benchmarks when no
 /// recorded corpus is at hand.

@@ -1,4 +1,5 @@
 public import StampedeCore
+import StampedeHTTP
 
 /// A small corpus of the demo API, shaped like a recording: identity steps with roles, extract
 /// rules, a poll step, an SSE step, CSRF from the cookie.

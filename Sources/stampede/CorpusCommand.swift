@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// `stampede corpus show|stats|validate PATH`, `corpus minimize DIR`, `corpus merge SRC... --into DIR`.
 struct CorpusCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mutator
 import StampedeCore
+import StampedeHTTP
 
 /// `stampede mutate --corpus FILE --count N --seed S [--format jsonl|curl] [--base-url URL]`.
 struct MutateCommand: AsyncParsableCommand {

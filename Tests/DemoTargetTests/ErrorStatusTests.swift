@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 /// 401 / 403 / 404 / 405 / 409 / 413 / 422 answers of a sound backend.

@@ -3,6 +3,7 @@ import Foundation
 import Mutator
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import StampedeTestSupport
 import Synchronization
 import Testing

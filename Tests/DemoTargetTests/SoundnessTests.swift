@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 /// The original suite's two property tests (register and the Grafana webhook never 5xx), plus

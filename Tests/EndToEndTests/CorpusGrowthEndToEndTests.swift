@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// Corpus growth end to end: `stampede replay` finds the demo target's planted defects, confirms

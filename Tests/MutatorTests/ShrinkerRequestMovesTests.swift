@@ -1,5 +1,6 @@
 import Mutator
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 /// Request-line moves: back toward the recorded parent, never in circles.

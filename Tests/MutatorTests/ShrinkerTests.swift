@@ -1,6 +1,7 @@
 import Mutator
 import PropertyBased
 import StampedeCore
+import StampedeHTTP
 import StampedeTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Recorder
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 /// Hand-made exchanges: inference rules one at a time.

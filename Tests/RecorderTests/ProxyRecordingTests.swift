@@ -3,6 +3,7 @@ import Foundation
 import Recorder
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 @Suite("Recording proxy")

@@ -6,6 +6,7 @@ import Recorder
 import ServiceLifecycle
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import StampedeTestSupport
 import StampedeEngine
 import Synchronization

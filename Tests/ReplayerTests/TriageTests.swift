@@ -3,6 +3,7 @@ import Foundation
 import Mutator
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 @testable import Replayer

@@ -1,5 +1,6 @@
 import Foundation
 import StampedeCore
+import StampedeHTTP
 
 /// A fresh temporary directory per test, removed by the caller.
 func temporaryDirectory() throws -> String {

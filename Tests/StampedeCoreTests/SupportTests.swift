@@ -1,5 +1,6 @@
 import PropertyBased
 import StampedeCore
+import StampedeHTTP
 import Testing
 
 @Suite("Templates, endpoints, RNG")

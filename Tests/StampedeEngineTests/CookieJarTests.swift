@@ -1,5 +1,6 @@
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Testing
 
 @Suite("CookieJar")

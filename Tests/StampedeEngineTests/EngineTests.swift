@@ -1,5 +1,6 @@
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 import Testing
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 public import StampedeCore
 public import StampedeEngine
+import StampedeHTTP
 
 /// Turns a corpus request template into an engine request for one client: variables rendered,
 /// the API prefix rewritten, cookies from the client's jar, the CSRF header on writes.

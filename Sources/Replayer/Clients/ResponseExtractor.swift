@@ -1,5 +1,6 @@
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 
 /// Binds a client's variables from a response with `StampedeCore.ResponseView` (which gives
 /// extract rules their meaning); cookies are read from the client's jar, after the response's

@@ -2,6 +2,7 @@ import Foundation
 import Mutator
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 
 /// One virtual client: its own cookie jar, variables, identity and random stream, driven as a

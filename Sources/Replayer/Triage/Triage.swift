@@ -2,6 +2,7 @@ import Foundation
 import Mutator
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 
 /// Confirms, minimizes and merges a run's findings, and replays crash records as regressions.

@@ -1,13 +1,4 @@
-/// One HTTP header as recorded or sent; order and duplicates are preserved.
-public struct HTTPHeader: Codable, Hashable, Sendable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
+public import StampedeHTTP
 
 /// One query parameter; `value == nil` means a bare key (`?flag`).
 public struct QueryItem: Codable, Hashable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import StampedeHTTP
 
 /// Variables that every replay provides without an extract rule.
 ///

@@ -1,3 +1,5 @@
+public import StampedeHTTP
+
 /// Renders a request as a ready-to-paste `curl` command (POSIX shell quoting).
 public enum CurlCommand {
     /// - Parameters:

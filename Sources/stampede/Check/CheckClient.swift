@@ -2,6 +2,7 @@ import Mutator
 import Recorder
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 
 /// One virtual client of `stampede check`: builds the session once (the recorded steps before
 /// the target), then sends each variant with it and judges the response.

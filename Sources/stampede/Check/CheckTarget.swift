@@ -1,6 +1,7 @@
 import Foundation
 import Mutator
 import StampedeCore
+import StampedeHTTP
 
 /// The request `stampede check` varies: its template, the steps that set up its session
 /// (register, log in, …), the recorded body it varies and the status class it was recorded with.

@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import StampedeCore
 import StampedeEngine
+import StampedeHTTP
 import Synchronization
 
 /// One virtual user of a test's demo server: a cookie jar and the real libcurl engine.

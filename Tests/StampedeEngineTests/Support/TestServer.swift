@@ -1,4 +1,5 @@
 import Foundation
+import StampedeHTTP
 import Synchronization
 #if canImport(Glibc)
 import Glibc
