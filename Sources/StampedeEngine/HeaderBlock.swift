@@ -1,4 +1,4 @@
-import StampedeCore
+import StampedeHTTP
 
 /// A response's raw header block as libcurl delivered it (status line, `Name: value` lines),
 /// parsed only on demand: a load run reads a few headers (status, `Set-Cookie`, `Content-Type`,
