@@ -39,7 +39,7 @@ import Testing
     @Test func openModelP99IncludesTheStallClosedModelP99DoesNot() async throws {
         let open = try await run(rate: 200, clients: 20)
         let openLatency = try #require(open.latency)
-        #expect(open.totalRequests > 100 && open.totalRequests <= 710)
+        #expect(open.totalRequests > 0 && open.totalRequests <= 710)
         #expect(openLatency.measuredFrom == .scheduledSend)
         // Requests due during the stall wait for it: measured from their slot, they are late.
         #expect(openLatency.latencyMs.p99 >= 500, "open p99 \(openLatency.latencyMs.p99) ms")
@@ -52,9 +52,13 @@ import Testing
         let closed = try await run(rate: nil, clients: 1)
         let closedLatency = try #require(closed.latency)
         #expect(closedLatency.measuredFrom == .send)
-        // The one request caught in the stall took it all, but it is one of hundreds.
+        // The one request caught in the stall took it all, but it is one of hundreds, so p99 hides
+        // it. (On a machine so loaded that the client sent fewer than 200 requests, that one
+        // request is over 0.5 % of them and the percentile says nothing either way.)
         #expect(closedLatency.latencyMs.max >= 500, "closed max \(closedLatency.latencyMs.max) ms")
-        #expect(closedLatency.latencyMs.p99 < 500, "closed p99 \(closedLatency.latencyMs.p99) ms of \(closed.totalRequests)")
+        if closed.totalRequests >= 200 {
+            #expect(closedLatency.latencyMs.p99 < 500, "closed p99 \(closedLatency.latencyMs.p99) ms of \(closed.totalRequests)")
+        }
         #expect(closedLatency.behindScheduleWarning == nil)
         #expect(closed.totalErrors == 0 && open.totalErrors == 0)
     }
