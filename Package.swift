@@ -67,9 +67,17 @@ let package = Package(
             dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
+        // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
+        .target(
+            name: "Correlation",
+            dependencies: ["StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // The recording proxy, corpus appending, the demo flow and verification (I/O around Correlation).
         .target(
             name: "Recorder",
             dependencies: [
+                "Correlation",
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
@@ -90,6 +98,12 @@ let package = Package(
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading a finished run: thresholds, HTML and JUnit rendering, run comparison.
+        .target(
+            name: "Reports",
+            dependencies: ["Replayer", "StampedeCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -116,8 +130,10 @@ let package = Package(
                 "StampedeHTTP",
                 "StampedeEngine",
                 "Mutator",
+                "Correlation",
                 "Recorder",
                 "Replayer",
+                "Reports",
                 "DemoTarget",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,10 +163,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CorrelationTests",
+            dependencies: ["Correlation", "StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -160,6 +182,12 @@ let package = Package(
         .testTarget(
             name: "ReplayerTests",
             dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Replayer", "StampedeCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system libraries Stampede links against, when missing (Debian/Ubuntu).
+# Installs the system libraries Stampede links against and the tools its tests use, when missing (Debian/Ubuntu).
 set -euo pipefail
 need=()
-for pkg in libcurl4-openssl-dev zlib1g-dev; do
+# libxml2-utils (xmllint) and chromium: the report tests validate JUnit XML and render the HTML report.
+for pkg in libcurl4-openssl-dev zlib1g-dev libxml2-utils chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,4 +1,5 @@
 import Foundation
+public import Correlation
 public import StampedeCore
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import Correlation
 import Hummingbird
 import HTTPTypes
 public import Logging
@@ -131,12 +132,10 @@ public final class RecordingProxy: Sendable {
 /// Errors of the recorder.
 public enum RecorderError: Error, CustomStringConvertible {
     case proxyStopped
-    case invalidHAR(String)
 
     public var description: String {
         switch self {
         case .proxyStopped: "the recording proxy stopped before it was listening"
-        case .invalidHAR(let reason): "not a HAR 1.2 file: \(reason)"
         }
     }
 }

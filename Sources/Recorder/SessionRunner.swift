@@ -1,3 +1,4 @@
+import Correlation
 import Foundation
 public import StampedeCore
 public import StampedeEngine

@@ -111,6 +111,8 @@ public final class Replay: Sendable {
         var failures: [FailureClass: Int] = [:]
         var nextTick = start + .seconds(1)
         var interrupted = false
+        // The second the in-flight window that started at the last tick belongs to.
+        var windowSecond = 0
         while true {
             let now = ContinuousClock.now
             if stopRequested.load(ordering: .relaxed) {
@@ -120,6 +122,8 @@ public final class Replay: Sendable {
             if now >= runContext.deadline { break }
             if now >= nextTick {
                 let second = runContext.metrics.second(of: now)
+                runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
+                windowSecond = second
                 let points = runContext.metrics.closeSeconds(before: second)
                 for p in points {
                     for c in FailureClass.allCases where p.failures[c.index] > 0 { failures[c, default: 0] += p.failures[c.index] }
@@ -137,6 +141,7 @@ public final class Replay: Sendable {
             try? await Task.sleep(until: wake, clock: .continuous)
         }
         let stoppedAt = ContinuousClock.now
+        runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
 
         // Wind down: no new requests; give the ones in flight a grace period, then cut them.
         runContext.stopping.store(true, ordering: .relaxed)
@@ -149,6 +154,7 @@ public final class Replay: Sendable {
         runContext.closed.store(true, ordering: .relaxed)
         runContext.scheduler.stop()
         let end = ContinuousClock.now
+        runContext.metrics.recordInFlight(second: runContext.metrics.second(of: end), peak: runContext.gauge.takeWindowPeak())
         runContext.metrics.closeSeconds(before: runContext.metrics.second(of: end) + 1)
 
         var report = buildReport(
@@ -256,10 +262,7 @@ public final class Replay: Sendable {
         return ReplayReport(
             runtimeSeconds: runtimeSeconds, totalRequests: totals.requests, totalErrors: totals.errors,
             exceptions: totals.exceptions, endpoints: endpoints,
-            timeline: TimelineReport(
-                seconds: points.map(\.second), rps: points.map { Double($0.requests) },
-                eps: points.map { Double($0.errors) }, fps: points.map { Double($0.hardFailures) },
-                p99Ms: points.map(\.p99Milliseconds)),
+            timeline: timeline(points, ctx),
             notes: notes, tool: "stampede", version: StampedeVersion.current, runID: options.runID, seed: options.seed,
             mode: load.mode.rawValue, startedAt: ISO8601.string(from: began), finishedAt: ISO8601.string(from: Date()),
             interrupted: interrupted,
@@ -278,7 +281,22 @@ public final class Replay: Sendable {
             sse: SSEReport(
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
                 cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
-            latency: latency)
+            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
+    }
+
+    /// The per-second series, with a per-kind split for each kind of client that ran.
+    private func timeline(_ points: [TimelinePoint], _ ctx: RunContext) -> TimelineReport {
+        let split = options.clientSplit
+        var modes: [String: TimelineModeSeries] = [:]
+        for kind in ClientKind.allCases where (kind == .user ? split.user : split.monkey) > 0 {
+            modes[kind.rawValue] = TimelineModeSeries(
+                rps: points.map { Double($0.modeRequests[kind.index]) }, eps: points.map { Double($0.modeErrors[kind.index]) })
+        }
+        return TimelineReport(
+            seconds: points.map(\.second), rps: points.map { Double($0.requests) },
+            eps: points.map { Double($0.errors) }, fps: points.map { Double($0.hardFailures) },
+            p99Ms: points.map(\.p99Milliseconds), p50Ms: points.map(\.p50Milliseconds),
+            p90Ms: points.map(\.p90Milliseconds), inFlight: ctx.metrics.inFlightSeries(count: points.count), modes: modes)
     }
 
     /// The wall-clock start of the last `run`, for the report's file name.

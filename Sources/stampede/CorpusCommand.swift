@@ -143,6 +143,11 @@ struct CorpusCommand: AsyncParsableCommand {
                 lines.append("    \(v.name) (\(v.kind.rawValue))" + (v.origin.map { ": \($0)" } ?? ""))
             }
         }
+        let environment = ProcessInfo.processInfo.environment
+        for (name, steps) in s.secretReferences() where environment[SecretName.environmentVariable(for: name)] == nil {
+            let numbers = steps.map { String($0 + 1) }.joined(separator: ", ")
+            lines.append("  missing secret: set \(SecretName.environmentVariable(for: name)) (step\(steps.count == 1 ? "" : "s") \(numbers))")
+        }
         for (i, step) in s.steps.enumerated() {
             var line = "  \(i + 1). \(step.request.method) \(step.request.pathAndQuery)"
             if let e = step.expect { line += " → \(e.statusClass)xx" }

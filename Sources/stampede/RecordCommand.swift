@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Correlation
 import Recorder
 import StampedeCore
 import StampedeEngine

@@ -15,6 +15,7 @@ struct ReplayCommand: AsyncParsableCommand {
             LOAD_BASE_URL, LOAD_API_PREFIX, LOAD_VERIFY_TLS, LOAD_MODE, LOAD_CLIENTS, LOAD_CONCURRENCY,
             LOAD_DURATION, LOAD_AUTO_REGISTER, LOAD_USER_PREFIX, LOAD_USER_DOMAIN, LOAD_USER_PASSWORD, LOAD_OUTPUT).
             Exit status: 0 clean, 1 findings or user-flow failures (or the target is unreachable), 2 bad usage.
+            With --threshold (or --config), the thresholds alone decide: 1 when any fails, 0 when all pass.
             """
     )
 
@@ -49,9 +50,10 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Verify TLS certificates: true or false (LOAD_VERIFY_TLS, default false).") var verifyTls: String?
     @Option(help: "CA bundle (PEM) to verify a private CA; implies --verify-tls true.") var cacert: String?
     @Flag(help: "Offer HTTP/2 (default HTTP/1.1).") var http2 = false
-    @Flag(help: "Exit 0 even when findings or user-flow failures occurred.") var noFail = false
+    @Flag(help: "Exit 0 even when findings, user-flow failures or failed thresholds occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
+    @OptionGroup var reports: ReportOutputFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -136,7 +138,7 @@ struct ReplayFlags: ParsableArguments {
         await growth.replayRegressions(replay, corpusPath: corpusPath)
         let terminal = isatty(STDERR_FILENO) == 1
         let quiet = self.quiet
-        let report = await replay.run(progress: { progress in
+        var report = await replay.run(progress: { progress in
             guard !quiet else { return }
             let line = ReportSummary.progressLine(progress)
             if terminal {
@@ -150,6 +152,7 @@ struct ReplayFlags: ParsableArguments {
         })
         if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         for source in signals { source.cancel() }
+        try reports.evaluate(&report)
 
         let path: String
         do {
@@ -160,10 +163,7 @@ struct ReplayFlags: ParsableArguments {
         print(ReportSummary.render(report))
         print("report: \(path)")
         if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
-        if report.hasFailures && !noFail {
-            Console.note("stampede: failures found (exit 1; --no-fail to exit 0)")
-            return 1
-        }
-        return 0
+        try reports.writeFiles(report)
+        return ReportOutputFlags.verdict(report, noFail: noFail)
     }
 }

@@ -16,6 +16,7 @@ struct Stampede: AsyncParsableCommand {
             MutateCommand.self,
             CheckCommand.self,
             CorpusCommand.self,
+            ReportCommand.self,
             ServeDemoCommand.self,
             BenchEngineCommand.self,
         ]

@@ -1,3 +1,4 @@
+import Correlation
 import DemoTarget
 import Foundation
 import Recorder

@@ -71,9 +71,7 @@ struct StreamingProxyTests {
 
 /// A tiny SSE upstream: `GET /stream` sends `first`, waits for the gate, sends `last`, ends.
 struct Upstream {
-    let baseURL: String
-    let group: ServiceGroup
-    let task: Task<Void, Never>
+    let server: LoopbackServer
 
     static func start(gate: AsyncStream<Void>) async throws -> Upstream {
         let router = Router()
@@ -88,25 +86,12 @@ struct Upstream {
                     try await writer.finish(nil)
                 })
         }
-        let logger = Logger(label: "test.upstream", factory: { _ in SwiftLogNoOpLogHandler() })
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { _ = try? await group.run() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
-        return Upstream(baseURL: "http://127.0.0.1:\(port)", group: group, task: task)
+        return Upstream(server: await LoopbackServer.start(router, label: "test.upstream"))
     }
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        await task.value
-    }
+    var baseURL: String { server.baseURL }
+
+    func stop() async { await server.stop() }
 }
 
 /// Lets the single upstream handler wait for the test's signal.

@@ -7,15 +7,27 @@ import Synchronization
 final class InFlightGauge: Sendable {
     private let current = Atomic<Int>(0)
     private let peak = Atomic<Int>(0)
+    /// The peak since the last `takeWindowPeak()` (the timeline's in-flight series).
+    private let windowPeak = Atomic<Int>(0)
 
     func enter() {
         let now = current.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
-        var seen = peak.load(ordering: .relaxed)
-        while now > seen {
-            let (exchanged, original) = peak.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+        Self.raise(peak, to: now)
+        Self.raise(windowPeak, to: now)
+    }
+
+    private static func raise(_ atomic: borrowing Atomic<Int>, to value: Int) {
+        var seen = atomic.load(ordering: .relaxed)
+        while value > seen {
+            let (exchanged, original) = atomic.compareExchange(expected: seen, desired: value, ordering: .relaxed)
             if exchanged { break }
             seen = original
         }
+    }
+
+    /// The most requests in flight since the previous call; starts the next window at the current value.
+    func takeWindowPeak() -> Int {
+        windowPeak.exchange(current.load(ordering: .relaxed), ordering: .relaxed)
     }
 
     func leave() {

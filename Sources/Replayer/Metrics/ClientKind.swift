@@ -5,3 +5,8 @@ public enum ClientKind: String, Codable, Sendable, CaseIterable {
     /// Sends mutants of recorded steps.
     case monkey
 }
+
+extension ClientKind {
+    /// Position in `allCases`, for per-kind arrays.
+    var index: Int { self == .user ? 0 : 1 }
+}

@@ -31,13 +31,14 @@ struct LatencyHistogram: Sendable {
         return Self.milliseconds(histogram.valueAtPercentile(percentile))
     }
 
-    /// min/p50/p90/p99/max in milliseconds; `nil` when nothing was recorded.
+    /// min/p50/p90/p95/p99/max in milliseconds; `nil` when nothing was recorded.
     func summary() -> LatencySummary? {
         guard count > 0 else { return nil }
         return LatencySummary(
             min: Self.milliseconds(histogram.min),
             p50: percentileMilliseconds(50),
             p90: percentileMilliseconds(90),
+            p95: percentileMilliseconds(95),
             p99: percentileMilliseconds(99),
             max: Self.milliseconds(histogram.max)
         )

@@ -3,13 +3,16 @@ public struct LatencySummary: Codable, Sendable, Equatable {
     public var min: Double
     public var p50: Double
     public var p90: Double
+    /// Absent in reports written before thresholds existed.
+    public var p95: Double?
     public var p99: Double
     public var max: Double
 
-    public init(min: Double, p50: Double, p90: Double, p99: Double, max: Double) {
+    public init(min: Double, p50: Double, p90: Double, p95: Double? = nil, p99: Double, max: Double) {
         self.min = min
         self.p50 = p50
         self.p90 = p90
+        self.p95 = p95
         self.p99 = p99
         self.max = max
     }

@@ -18,6 +18,8 @@ final class MetricsRecorder: Sendable {
     let start: ContinuousClock.Instant
     private let shards: [Shard]
     private let timeline = Mutex(TimelineState())
+    /// The most requests in flight during each second, sampled by the run loop.
+    private let inFlightPeaks = Mutex<[Int: Int]>([:])
 
     init(shardCount: Int, start: ContinuousClock.Instant) {
         self.start = start
@@ -57,6 +59,18 @@ final class MetricsRecorder: Sendable {
     }
 
     var timelinePoints: [TimelinePoint] { timeline.withLock { $0.points } }
+
+    /// Notes the most requests in flight during `second` (kept for the timeline's first day).
+    func recordInFlight(second: Int, peak: Int) {
+        guard second >= 0 && second < Self.maxTimelineSeconds else { return }
+        inFlightPeaks.withLock { $0[second] = max($0[second] ?? 0, peak) }
+    }
+
+    /// In-flight peaks for seconds `0..<count` (0 where none was sampled).
+    func inFlightSeries(count: Int) -> [Int] {
+        let peaks = inFlightPeaks.withLock { $0 }
+        return (0..<count).map { peaks[$0] ?? 0 }
+    }
 }
 
 /// One second of the timeline.
@@ -65,6 +79,11 @@ struct TimelinePoint: Sendable, Equatable {
     var requests: Int
     var errors: Int
     var failures: [Int]
+    /// Requests and errors per client kind, in `ClientKind.allCases` order.
+    var modeRequests: [Int]
+    var modeErrors: [Int]
+    var p50Milliseconds: Double
+    var p90Milliseconds: Double
     var p99Milliseconds: Double
 
     var hardFailures: Int { failures[0] + failures[1] + failures[2] + failures[3] }
@@ -83,6 +102,9 @@ struct TimelineState: Sendable {
             points.append(
                 TimelinePoint(
                     second: s, requests: b.requests, errors: b.errors, failures: b.failures,
+                    modeRequests: b.modeRequests, modeErrors: b.modeErrors,
+                    p50Milliseconds: b.latency.percentileMilliseconds(50),
+                    p90Milliseconds: b.latency.percentileMilliseconds(90),
                     p99Milliseconds: b.latency.percentileMilliseconds(99)))
         }
         // A request that finished just before a second closed but recorded just after it lands
@@ -91,6 +113,10 @@ struct TimelineState: Sendable {
             points[s].requests += b.requests
             points[s].errors += b.errors
             for i in b.failures.indices { points[s].failures[i] += b.failures[i] }
+            for i in b.modeRequests.indices {
+                points[s].modeRequests[i] += b.modeRequests[i]
+                points[s].modeErrors[i] += b.modeErrors[i]
+            }
         }
         return Array(points[min(first, points.count)...])
     }

@@ -110,11 +110,19 @@ struct SecondBucket: Sendable {
     var requests = 0
     var errors = 0
     var failures = [Int](repeating: 0, count: FailureClass.allCases.count)
+    /// Requests and errors per client kind, in `ClientKind.allCases` order.
+    var modeRequests = [Int](repeating: 0, count: ClientKind.allCases.count)
+    var modeErrors = [Int](repeating: 0, count: ClientKind.allCases.count)
     var latency = LatencyHistogram()
 
     mutating func record(_ o: RequestObservation) {
         requests += 1
-        if o.isLegacyError { errors += 1 }
+        let mode = o.kind.index
+        modeRequests[mode] += 1
+        if o.isLegacyError {
+            errors += 1
+            modeErrors[mode] += 1
+        }
         if let failure = o.failure { failures[failure.index] += 1 }
         latency.record(microseconds: o.latencyMicroseconds)
     }
@@ -123,6 +131,10 @@ struct SecondBucket: Sendable {
         requests += other.requests
         errors += other.errors
         for i in failures.indices { failures[i] += other.failures[i] }
+        for i in modeRequests.indices {
+            modeRequests[i] += other.modeRequests[i]
+            modeErrors[i] += other.modeErrors[i]
+        }
         latency.merge(other.latency)
     }
 }

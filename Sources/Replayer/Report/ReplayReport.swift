@@ -40,6 +40,10 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Latency over every request of the run; absent in reports written before it existed.
+    public var latencyMs: LatencySummary?
+    /// The `--threshold` results, when the run had thresholds.
+    public var thresholds: [ThresholdResult]?
     /// Latency from the scheduled send next to service time; nil in reports written before it.
     public var latency: LatencyReport?
 
@@ -49,7 +53,7 @@ public struct ReplayReport: Codable, Sendable {
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
         failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
-        regressions: [RegressionResult] = [], latency: LatencyReport? = nil
+        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil, latency: LatencyReport? = nil
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -75,12 +79,14 @@ public struct ReplayReport: Codable, Sendable {
         self.findings = findings
         self.sse = sse
         self.regressions = regressions
+        self.latencyMs = latencyMs
         self.latency = latency
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, latency
+        case clients, modes, findings, sse, regressions, thresholds, latency
+        case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
         case totalErrors = "total_errors"
@@ -160,18 +166,49 @@ public struct TimelineReport: Codable, Sendable, Equatable {
     public var fps: [Double]
     /// p99 latency of the requests finished in each second, ms (0 when none).
     public var p99Ms: [Double]
+    // The series below are absent in reports written before the HTML report existed.
+    /// p50 and p90 latency of each second's requests, ms (0 when none).
+    public var p50Ms: [Double]?
+    public var p90Ms: [Double]?
+    /// The most requests in flight during each second.
+    public var inFlight: [Int]?
+    /// Requests and errors per second for each client kind that ran (`user`, `monkey`).
+    public var modes: [String: TimelineModeSeries]?
 
-    public init(seconds: [Int], rps: [Double], eps: [Double], fps: [Double], p99Ms: [Double]) {
+    public init(
+        seconds: [Int], rps: [Double], eps: [Double], fps: [Double], p99Ms: [Double], p50Ms: [Double]? = nil,
+        p90Ms: [Double]? = nil, inFlight: [Int]? = nil, modes: [String: TimelineModeSeries]? = nil
+    ) {
         self.seconds = seconds
         self.rps = rps
         self.eps = eps
         self.fps = fps
         self.p99Ms = p99Ms
+        self.p50Ms = p50Ms
+        self.p90Ms = p90Ms
+        self.inFlight = inFlight
+        self.modes = modes
     }
 
     enum CodingKeys: String, CodingKey {
-        case seconds, rps, eps, fps
+        case seconds, rps, eps, fps, modes
         case p99Ms = "p99_ms"
+        case p50Ms = "p50_ms"
+        case p90Ms = "p90_ms"
+        case inFlight = "in_flight"
+    }
+}
+
+/// One client kind's per-second requests and errors.
+public struct TimelineModeSeries: Codable, Sendable, Equatable {
+    /// Requests finished in each second.
+    public var rps: [Double]
+    /// Errors (original definition) in each second.
+    public var eps: [Double]
+
+    public init(rps: [Double], eps: [Double]) {
+        self.rps = rps
+        self.eps = eps
     }
 }
 

@@ -24,17 +24,19 @@ public enum ReportSummary {
             "requests \(r.totalRequests)  (\(format(rps)) rps)  errors \(r.totalErrors)  max in flight \(r.maxInFlight)/\(r.config.concurrency)"
                 + "  clients \(r.clients.active)/\(r.config.clients) active")
         out.append("")
+        // Wide enough for the longest template, up to what keeps a line under 200 columns.
+        let nameWidth = min(120, max(46, r.endpoints.keys.map(\.count).max() ?? 0))
         let header = [
-            pad("endpoint", 46, left: true), pad("count", 8), pad("errors", 7), pad("fail", 6), pad("p50 ms", 9),
+            pad("endpoint", nameWidth, left: true), pad("count", 8), pad("errors", 7), pad("fail", 6), pad("p50 ms", 9),
             pad("p99 ms", 9), pad("max ms", 9),
         ]
         out.append(header.joined(separator: " "))
         let rows = r.endpoints.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
         for (key, e) in rows.prefix(40) {
-            let failures = e.failures.filter { $0.key != FailureClass.slow.rawValue }.values.reduce(0, +)
+            let failures = ReplayReport.hardFailures(e.failures)
             out.append(
                 [
-                    pad(clip(key, 46), 46, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
+                    pad(clip(key, nameWidth), nameWidth, left: true), pad(String(e.count), 8), pad(String(e.errors), 7),
                     pad(String(failures), 6), pad(format(e.latencyMs?.p50 ?? 0), 9), pad(format(e.latencyMs?.p99 ?? 0), 9),
                     pad(format(e.latencyMs?.max ?? 0), 9),
                 ].joined(separator: " "))
@@ -86,7 +88,7 @@ public enum ReportSummary {
     }
 
     /// `  confirmed, minimized` / `  flaky 67%` / `  not reproduced` after triage; empty before.
-    static func triageText(_ f: Finding) -> String {
+    package static func triageText(_ f: Finding) -> String {
         guard let confirmed = f.confirmed else { return "" }
         guard confirmed else { return "  not reproduced" }
         let rate = f.reproduceRate ?? 1
@@ -110,7 +112,10 @@ public enum ReportSummary {
         return left ? s + fill : fill + s
     }
 
-    static func clip(_ s: String, _ width: Int) -> String {
-        s.count <= width ? s : String(s.prefix(width - 1)) + "…"
+    /// `s` shortened to `width` characters with `…` in the middle, so both ends stay readable.
+    package static func clip(_ s: String, _ width: Int) -> String {
+        guard s.count > width, width > 1 else { return s }
+        let tail = (width - 1) / 2
+        return String(s.prefix(width - 1 - tail)) + "…" + String(s.suffix(tail))
     }
 }

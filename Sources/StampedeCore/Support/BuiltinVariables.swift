@@ -5,13 +5,18 @@ import StampedeHTTP
 ///
 /// - `vu.index`, `vu.username`, `vu.email`, `vu.password`: the virtual client's identity
 ///   (`{prefix}_{index}_{runid}`, `{username}@{domain}`, the configured password);
+/// - `vu.tag`: short, unique per client and run, lowercase `[a-z0-9]` (client-chosen names
+///   become `alpha-{{vu.tag}}`);
+/// - `vu.basic`: HTTP Basic credentials of the client, base64 of `vu.username:vu.password`;
 /// - `run.id`: the run's short id;
 /// - `random.uuid`, `random.int`, `random.hex`: fresh at each use (generators);
 /// - `now.ms`, `now.s`, `now.iso`: the send time (generators);
 /// - `cookie.NAME`: the value of cookie NAME in the client's jar (e.g. `cookie.csrf_token`);
 /// - `secret.NAME`: a redacted credential, supplied at replay time (`STAMPEDE_SECRET_NAME`).
 public enum BuiltinVariables {
-    public static let clientNames = ["vu.index", "vu.username", "vu.email", "vu.password"]
+    /// Built-ins fixed per client.
+    public static let clientNames = ["vu.index", "vu.username", "vu.email", "vu.password", "vu.tag", "vu.basic"]
+    /// Built-ins fresh at each use.
     public static let generatorNames = ["random.uuid", "random.int", "random.hex", "now.ms", "now.s", "now.iso"]
 
     /// The value of a built-in for one client, or nil when `name` is not a built-in this function
@@ -31,6 +36,8 @@ public enum BuiltinVariables {
         case "vu.username": return identity.username
         case "vu.email": return identity.email
         case "vu.password": return identity.password
+        case "vu.tag": return identity.tag
+        case "vu.basic": return identity.basicCredentials
         case "run.id": return identity.runID
         case "random.uuid": return uuid(&random)
         case "random.int": return String(random.next() % 1_000_000_000)
@@ -78,6 +85,23 @@ extension Session {
             for rule in step.extract { defined.insert(rule.variable) }
         }
         return missing
+    }
+}
+
+extension Session {
+    /// The secrets the session's steps reference: NAME of each `{{secret.NAME}}` (first use
+    /// first) with the 0-based indexes of the steps that use it.
+    public func secretReferences() -> [(name: String, steps: [Int])] {
+        var order: [String] = []
+        var steps: [String: [Int]] = [:]
+        for (index, step) in self.steps.enumerated() {
+            for variable in step.referencedVariables() {
+                guard let name = SecretName.name(ofVariable: variable) else { continue }
+                if steps[name] == nil { order.append(name) }
+                if steps[name]?.last != index { steps[name, default: []].append(index) }
+            }
+        }
+        return order.map { ($0, steps[$0] ?? []) }
     }
 }
 

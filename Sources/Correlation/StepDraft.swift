@@ -118,6 +118,43 @@ struct StepDraft {
         }
     }
 
+    /// Every value slot, unchanged.
+    func slotValues() -> [ValueSlot] {
+        var slots: [ValueSlot] = []
+        var scratch = self
+        scratch.rewrite { slot in
+            slots.append(slot)
+            return nil
+        }
+        return slots
+    }
+
+    /// Whether the body carries a non-empty sign-up or login password field.
+    var hasLoginPassword: Bool {
+        slotValues().contains { slot in
+            (slot.kind == .jsonLeaf || slot.kind == .form) && !slot.value.isEmpty && CorrelationPass.loginPasswordKeys.contains(slot.key)
+        }
+    }
+
+    /// `(user, password)` of an `Authorization: Basic …` request header, as recorded.
+    var basicCredentials: (user: String, password: String)? {
+        guard let value = exchange.requestHeaders.value(named: "Authorization"), let (scheme, credentials) = Self.scheme(of: value),
+            scheme.lowercased() == "basic", let bytes = Base64.decode(credentials),
+            let text = String(validating: bytes, as: UTF8.self), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    /// `Bearer abc` → `("Bearer", "abc")`; nil when the value has no `scheme credentials` shape.
+    static func scheme(of value: String) -> (scheme: String, credentials: String)? {
+        guard let space = value.firstIndex(of: " ") else { return nil }
+        let scheme = value[..<space], credentials = value[value.index(after: space)...].trimmingSpaces()
+        guard let first = scheme.first, first.isASCII, first.isLetter, !credentials.isEmpty,
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
+        return (String(scheme), credentials)
+    }
+
     private static func rewriteJSON(
         _ value: inout JSONValue, pointer: String, key: String, changed: inout Bool, _ transform: (ValueSlot) -> String?
     ) {
@@ -219,6 +256,23 @@ extension String {
             rest = rest[close.upperBound...]
         }
         return out + String(rest).replacing(literal, with: replacement)
+    }
+
+    /// A path or URL with each `/`-separated segment of its path part (before `?` or `#`) that
+    /// `transform` maps replaced; segments holding a placeholder are left alone.
+    func replacingPathSegments(_ transform: (String) -> String?) -> String {
+        let end = firstIndex { $0 == "?" || $0 == "#" } ?? endIndex
+        let segments = self[..<end].split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            let text = String(segment)
+            guard !text.isEmpty, !text.contains("{{") else { return text }
+            return transform(PercentEncoding.decode(text)) ?? text
+        }
+        return segments.joined(separator: "/") + self[end...]
+    }
+
+    /// The decoded non-empty segments of the path part of a path or URL.
+    var pathSegments: [String] {
+        prefix { $0 != "?" && $0 != "#" }.split(separator: "/").map { PercentEncoding.decode($0) }
     }
 
     /// Whether the whole value is one `{{placeholder}}`.

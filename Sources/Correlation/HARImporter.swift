@@ -15,17 +15,17 @@ public enum HARImporter {
     ///   - data: the HAR file's bytes.
     ///   - baseURL: keep entries whose URL starts with it; `nil` takes the origin of the first entry.
     ///   - connection: the client identity used for grouping (`har:<file>`).
-    /// - Throws: ``RecorderError/invalidHAR(_:)`` when the document is not HAR.
+    /// - Throws: ``HARImportError`` when the document is not HAR.
     public static func exchanges(fromHAR data: [UInt8], baseURL: String?, connection: String = "har") throws -> (baseURL: String, exchanges: [RecordedExchange]) {
         let document: HARDocument
         do {
             document = try JSONDecoder().decode(HARDocument.self, from: Data(data))
         } catch {
-            throw RecorderError.invalidHAR("\(error)")
+            throw HARImportError("\(error)")
         }
         var base = baseURL ?? document.log.entries.first.flatMap { origin(of: $0.request.url) } ?? ""
         while base.hasSuffix("/") { base.removeLast() }
-        guard !base.isEmpty else { throw RecorderError.invalidHAR("no entries and no --base-url") }
+        guard !base.isEmpty else { throw HARImportError("no entries and no --base-url") }
         var out: [RecordedExchange] = []
         for entry in document.log.entries {
             guard entry.request.url.hasPrefix(base), !isStatic(entry) else { continue }
@@ -39,11 +39,11 @@ public enum HARImporter {
             }
             if path.isEmpty { path = "/" }
             var requestHeaders = entry.request.headers.map { HTTPHeader($0.name, $0.value) }
-            if !requestHeaders.contains(where: { $0.name.lowercased() == "cookie" }), let cookies = entry.request.cookies, !cookies.isEmpty {
+            if !requestHeaders.contains(named: "Cookie"), let cookies = entry.request.cookies, !cookies.isEmpty {
                 requestHeaders.append(HTTPHeader("Cookie", cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")))
             }
             var responseHeaders = entry.response.headers.map { HTTPHeader($0.name, $0.value) }
-            if !responseHeaders.contains(where: { $0.name.lowercased() == "set-cookie" }), let cookies = entry.response.cookies {
+            if !responseHeaders.contains(named: "Set-Cookie"), let cookies = entry.response.cookies {
                 responseHeaders += cookies.map { HTTPHeader("Set-Cookie", "\($0.name)=\($0.value)") }
             }
             var requestBody: [UInt8] = []
@@ -53,7 +53,7 @@ public enum HARImporter {
                 } else if let params = post.params {
                     requestBody = Array(QueryItem.encode(params.map { QueryItem($0.name, $0.value ?? "") }).utf8)
                 }
-                if !requestHeaders.contains(where: { $0.name.lowercased() == "content-type" }), let mime = post.mimeType, !mime.isEmpty {
+                if !requestHeaders.contains(named: "Content-Type"), let mime = post.mimeType, !mime.isEmpty {
                     requestHeaders.append(HTTPHeader("Content-Type", mime))
                 }
             }
@@ -95,6 +95,19 @@ public enum HARImporter {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text).map { Int64($0.timeIntervalSince1970 * 1000) }
     }
+}
+
+/// A file that is not a HAR 1.2 document.
+public struct HARImportError: Error, CustomStringConvertible {
+    /// What was wrong with it.
+    public var reason: String
+
+    init(_ reason: String) {
+        self.reason = reason
+    }
+
+    /// One line for people.
+    public var description: String { "not a HAR 1.2 file: \(reason)" }
 }
 
 /// The subset of HAR 1.2 the importer reads.

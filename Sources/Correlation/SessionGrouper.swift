@@ -13,13 +13,17 @@
 public struct SessionGrouper: Sendable {
     /// Identifies an exchange between `begin` and `complete`.
     public struct Ticket: Sendable, Hashable {
+        /// The session the exchange belongs to.
         public let session: Int
+        /// The exchange's place in request start order.
         public let sequence: Int
     }
 
     /// A finished session: its exchanges in request start order.
     public struct Group: Sendable {
+        /// The session's number, in order of its first request.
         public var number: Int
+        /// Its exchanges, in request start order.
         public var exchanges: [RecordedExchange]
     }
 
@@ -31,12 +35,14 @@ public struct SessionGrouper: Sendable {
         var boundToCookie = false
     }
 
+    /// Session cookie and idle gap.
     public let options: RecordingOptions
     private var open: [Int: Open] = [:]
     private var owner: [String: Int] = [:]
     private var nextSession = 1
     private var nextSequence = 0
 
+    /// A grouper with no open session.
     public init(options: RecordingOptions = .init()) {
         self.options = options
     }

@@ -14,22 +14,27 @@ public struct RecordedExchange: Sendable, Hashable {
     public var startedAtMs: Int64
     /// Milliseconds since the Unix epoch when the response ended (or the recording gave up on it).
     public var endedAtMs: Int64
+    /// Request method as sent.
     public var method: String
     /// Path relative to the target's base URL, starting with `/`, without the query.
     public var path: String
+    /// Query items, decoded, in order.
     public var query: [QueryItem]
     /// Request headers as sent by the client, `Cookie` included (it is read for grouping and
     /// correlation, never stored in a corpus).
     public var requestHeaders: [HTTPHeader]
+    /// Request body bytes as sent.
     public var requestBody: [UInt8]
     /// Status code; 0 when the target did not answer.
     public var status: Int
+    /// Response headers as received, `Set-Cookie` included (names are read, values never stored).
     public var responseHeaders: [HTTPHeader]
     /// At most the recorder's body prefix limit of the response body (for correlation).
     public var responseBody: [UInt8]
     /// The response body's full size in bytes, including what was not kept.
     public var responseBytes: Int
 
+    /// An exchange; `responseBytes` defaults to the kept body's size.
     public init(
         connection: String, startedAtMs: Int64, endedAtMs: Int64, method: String, path: String,
         query: [QueryItem] = [], requestHeaders: [HTTPHeader] = [], requestBody: [UInt8] = [],
@@ -51,24 +56,24 @@ public struct RecordedExchange: Sendable, Hashable {
 
     /// The first request header with this name (case-insensitive).
     public func requestHeader(_ name: String) -> String? {
-        requestHeaders.first { $0.name.lowercased() == name.lowercased() }?.value
+        requestHeaders.value(named: name)
     }
 
     /// The first response header with this name (case-insensitive).
     public func responseHeader(_ name: String) -> String? {
-        responseHeaders.first { $0.name.lowercased() == name.lowercased() }?.value
+        responseHeaders.value(named: name)
     }
 
     /// Cookies the client sent, in order (`Cookie: a=1; b=2`).
     public var requestCookies: [(name: String, value: String)] {
-        requestHeaders.filter { $0.name.lowercased() == "cookie" }.flatMap { header in
+        requestHeaders.filter { HTTPHeader.namesEqual($0.name, "Cookie") }.flatMap { header in
             CookieText.pairs(header.value)
         }
     }
 
     /// Cookies the response set: `(name, value)` from each `Set-Cookie` header, attributes dropped.
     public var responseCookies: [(name: String, value: String)] {
-        responseHeaders.filter { $0.name.lowercased() == "set-cookie" }.compactMap { header in
+        responseHeaders.filter { HTTPHeader.namesEqual($0.name, "Set-Cookie") }.compactMap { header in
             let first = header.value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
             return CookieText.pairs(first).first
         }
@@ -86,9 +91,9 @@ public struct RecordedExchange: Sendable, Hashable {
 }
 
 /// Small parsers for cookie and content-type header text.
-enum CookieText {
+package enum CookieText {
     /// `a=1; b=2` → `[(a, 1), (b, 2)]`; values keep their bytes (quotes included).
-    static func pairs(_ text: String) -> [(name: String, value: String)] {
+    package static func pairs(_ text: String) -> [(name: String, value: String)] {
         text.split(separator: ";").compactMap { pair -> (String, String)? in
             let trimmed = pair.trimmingSpaces()
             guard let eq = trimmed.firstIndex(of: "=") else { return nil }
@@ -97,7 +102,7 @@ enum CookieText {
     }
 
     /// `application/json; charset=utf-8` → `application/json`.
-    static func mediaType(_ contentType: String) -> String {
+    package static func mediaType(_ contentType: String) -> String {
         (contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces() } ?? "").lowercased()
     }
 }

@@ -11,6 +11,7 @@ public struct RecordingOptions: Sendable, Hashable {
     public var bodyPrefixLimit: Int
     /// The double-submit CSRF pair: the cookie and the header that echoes it.
     public var csrfCookie: String
+    /// The header of the double-submit pair.
     public var csrfHeader: String
     /// Values of a polled JSON `status` field that end polling.
     public var terminalStatuses: Set<String>
@@ -21,6 +22,7 @@ public struct RecordingOptions: Sendable, Hashable {
     /// With this set, anonymous requests from one host form one session until a login binds it.
     public var groupAnonymousByHost: Bool
 
+    /// Options with the demo target's defaults.
     public init(
         sessionCookie: String = "access_token",
         idleGap: Duration = .seconds(30),

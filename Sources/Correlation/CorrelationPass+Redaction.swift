@@ -1,0 +1,127 @@
+import StampedeCore
+import StampedeHTTP
+
+// Volatile values (generators) and redaction of credentials.
+extension CorrelationPass {
+    mutating func templateVolatileValues() {
+        var counts: [String: Int] = [:]
+        for draft in drafts {
+            var scratch = draft
+            scratch.rewrite { slot in
+                counts[slot.value, default: 0] += 1
+                return nil
+            }
+        }
+        for i in drafts.indices {
+            var found: [(String, String)] = []
+            drafts[i].rewrite { slot in
+                guard slot.kind != .text, slot.kind != .pathSegment, counts[slot.value] == 1,
+                    let generator = Self.generator(for: slot)
+                else { return nil }
+                found.append((generator, slot.pointer.isEmpty ? slot.key : slot.pointer))
+                return "{{\(generator)}}"
+            }
+            for (generator, place) in found { define(generator, .generator, "step \(i + 1) request \(place)") }
+        }
+    }
+
+    static let nonceKeys: Set<String> = ["nonce", "request_id", "requestid", "idempotency_key", "idempotency-key", "x-request-id", "correlation_id", "x-correlation-id", "trace_id", "cnonce"]
+
+    static func generator(for slot: ValueSlot) -> String? {
+        let value = slot.value
+        guard !value.contains("{{") else { return nil }
+        if value.allSatisfy(\.isNumber), let number = Int64(value) {
+            if value.count == 13, number >= 946_684_800_000, number <= 4_102_444_800_000 { return "now.ms" }
+            if value.count == 10, number >= 946_684_800, number <= 4_102_444_800,
+                slot.key.lowercased().contains("time") || slot.key.lowercased().hasSuffix("_at") || slot.key.lowercased() == "ts"
+            {
+                return "now.s"
+            }
+        }
+        if !slot.isNumber, looksLikeDate(value), value.count >= 19, value.contains("T") { return "now.iso" }
+        guard !slot.isNumber else { return nil }
+        let isUUID = value.count == 36 && value.filter { $0 == "-" }.count == 4 && value.allSatisfy { $0 == "-" || $0.isHexDigit }
+        if isUUID { return "random.uuid" }
+        if nonceKeys.contains(slot.key.lowercased()) {
+            return value.allSatisfy(\.isHexDigit) ? "random.hex" : "random.uuid"
+        }
+        return nil
+    }
+
+
+
+    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "x-access-token"]
+    static let secretKeys: Set<String> = [
+        "token", "access_token", "refresh_token", "id_token", "api_key", "apikey", "secret", "client_secret",
+        "private_key", "auth_token", "session_token",
+    ]
+
+    /// Secret names: one per base name and distinct value; the first value takes the base name
+    /// (`authorization_basic`), later ones `_2`, `_3`.
+    struct SecretNames {
+        var byValue: [String: String] = [:]
+        var counts: [String: Int] = [:]
+
+        mutating func name(base: String, value: String) -> String {
+            let key = base + "\u{0}" + value
+            if let name = byValue[key] { return name }
+            let count = counts[base, default: 0] + 1
+            counts[base] = count
+            let name = count == 1 ? base : "\(base)_\(count)"
+            byValue[key] = name
+            return name
+        }
+    }
+
+    mutating func redactSecrets() {
+        let password = identity.first { $0.variable == "vu.password" }?.literal
+        var secrets = SecretNames()
+        for i in drafts.indices {
+            var found: [(variable: String, place: String)] = []
+            drafts[i].rewrite { slot in Self.redact(slot, password: password, secrets: &secrets, found: &found) }
+            for (variable, place) in found {
+                let reads = SecretName.name(ofVariable: variable).map { "; replay reads it from \(SecretName.environmentVariable(for: $0))" } ?? ""
+                define(variable, .client, "redacted \(place) of step \(i + 1)" + reads)
+            }
+        }
+    }
+
+    /// One request value with credentials replaced: the recorded password by `vu.password`, a
+    /// credential header by a secret (an `Authorization` keeps its scheme: `Basic {{secret.authorization_basic}}`),
+    /// password fields by `vu.password`, token fields by a secret.
+    static func redact(_ slot: ValueSlot, password: String?, secrets: inout SecretNames, found: inout [(variable: String, place: String)]) -> String? {
+        var value = slot.value
+        if let password, password.count >= 3 {
+            value = value.replacingOutsidePlaceholders(password, with: "{{vu.password}}")
+        }
+        let key = slot.key.lowercased()
+        if slot.kind == .header, secretHeaders.contains(key), !value.contains("{{") {
+            let base = secretBase(key)
+            if key.hasSuffix("authorization"), let (scheme, credentials) = StepDraft.scheme(of: value) {
+                let name = secrets.name(base: base + "_" + secretBase(scheme.lowercased()), value: credentials)
+                found.append((SecretName.variablePrefix + name, "header \(slot.key) (the credentials after `\(scheme) `)"))
+                value = "\(scheme) {{\(SecretName.variablePrefix)\(name)}}"
+            } else {
+                let name = secrets.name(base: base, value: value)
+                found.append((SecretName.variablePrefix + name, "header \(slot.key)"))
+                value = "{{\(SecretName.variablePrefix)\(name)}}"
+            }
+        } else if slot.kind == .jsonLeaf || slot.kind == .form || slot.kind == .query, !value.contains("{{") {
+            if passwordKeys.contains(slot.key) {
+                found.append(("vu.password", "\(slot.key) field"))
+                value = "{{vu.password}}"
+            } else if secretKeys.contains(key) {
+                let name = secrets.name(base: secretBase(key), value: value)
+                found.append((SecretName.variablePrefix + name, "\(slot.key) field"))
+                value = "{{\(SecretName.variablePrefix)\(name)}}"
+            }
+        }
+        if slot.isNumber && !value.isPlaceholder { return nil }
+        return value == slot.value ? nil : value
+    }
+
+    /// A header, field or scheme name as a secret NAME part: lowercase, `[a-z0-9_]`.
+    static func secretBase(_ text: String) -> String {
+        String(text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+}
