@@ -35,9 +35,15 @@ struct DemoAPI: HTTPResponder {
     let stop: StopSignal
     let logger: Logger
     let verbose: Bool
+    /// The periodic stall and the server's start it counts from (`DemoServerOptions.stall`).
+    var stall: (DemoStall, ContinuousClock.Instant)? = nil
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
+        if let (stall, origin) = stall {
+            let wait = stall.wait(at: start - origin)
+            if wait > .zero { try await Task.sleep(for: wait) }
+        }
         var response: Response
         do {
             response = try await dispatch(request, context: context)

@@ -254,6 +254,8 @@ public final class Replay: Sendable {
                 + (options.rate != nil ? " scheduled by the open model (--rate), so queueing counts" : " (closed model)")
                 + "; SSE requests count time to first byte, streams are in sse",
         ]
+        let latency = totals.schedule.report(openModel: options.rate != nil)
+        if let warning = latency?.behindScheduleWarning { notes.append(warning) }
         if cutInFlight > 0 {
             notes.append("\(cutInFlight) request(s) still in flight \(options.stopGraceMs) ms after the end were cut and not counted")
         }
@@ -291,7 +293,7 @@ public final class Replay: Sendable {
             sse: SSEReport(
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
                 cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
-            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary())
+            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
     }
 
     /// The per-second series, with a per-kind split for each kind of client that ran.

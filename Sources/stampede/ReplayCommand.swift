@@ -163,6 +163,7 @@ struct ReplayFlags: ParsableArguments {
         }
         print(ReportSummary.render(report))
         print("report: \(path)")
+        if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
         try reports.writeFiles(report)
         return ReportOutputFlags.verdict(report, noFail: noFail)
     }

@@ -291,7 +291,8 @@ final class VirtualClient: PermitWaiter {
         let observation = RequestObservation(
             kind: kind, endpoint: pending.endpoint, status: response.status,
             transportFailure: response.failure?.name, latencyMicroseconds: latency,
-            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse)
+            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse,
+            serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
         context.metrics.record(observation, shard: shard, at: now)
         if let failure, failure.isFinding {
             noteFinding(response, pending, failure, at: now)

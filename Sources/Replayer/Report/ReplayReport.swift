@@ -49,6 +49,8 @@ public struct ReplayReport: Codable, Sendable {
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
     public var thresholds: [ThresholdResult]?
+    /// Latency from the scheduled send next to service time; nil in reports written before it.
+    public var latency: LatencyReport?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -56,7 +58,7 @@ public struct ReplayReport: Codable, Sendable {
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
         failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
-        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil
+        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil, latency: LatencyReport? = nil
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -84,11 +86,12 @@ public struct ReplayReport: Codable, Sendable {
         self.regressions = regressions
         self.unresolved = [:]
         self.latencyMs = latencyMs
+        self.latency = latency
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, unresolved
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"

@@ -37,6 +37,7 @@ public enum ReportSummary {
                     + "  failures \(m.failures)  p99 \(format(m.latencyMs?.p99 ?? 0)) ms  "
                     + (kind == .user ? "sessions \(m.iterations)" : "mutants \(m.iterations)"))
         }
+        if let latency = r.latency { out.append(latency.summaryLine) }
         let classes = FailureClass.allCases.map { "\($0.rawValue) \(r.failureClasses[$0.rawValue] ?? 0)" }
         out.append("failures: " + classes.joined(separator: ", "))
         if r.sse.streams > 0 {
