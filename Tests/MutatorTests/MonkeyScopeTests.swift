@@ -51,7 +51,7 @@ import Testing
     static func mutator(_ scope: MonkeyScope) -> Mutator {
         var weights: [String: Double] = [:]
         for op in Mutator.operators { weights[op.name] = op.name == "path.dot-segment" ? 1 : 0 }
-        return Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: 1, weights: weights, scope: scope))
+        return Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: 1, weights: weights, scope: scope, discovery: false))
     }
 
     @Test func outOfScopeMutantsAreDroppedReplacedAndCounted() {

@@ -67,7 +67,8 @@ func familyMutator(_ prefixes: [String], discovery: Bool = false) -> Mutator {
     }
 
     @Test func discoveryLearnsLinksAndValuesAndSendsEachTargetOnce() throws {
-        let mutator = Mutator(sessions: demoSessions)
+        // `.any`: well-known paths at the root (`/version`) lie outside the default `prefix` scope.
+        let mutator = Mutator(sessions: demoSessions, configuration: MutatorConfiguration(scope: .any))
         let body = #"{"status":"ok","links":{"version":"/api/v1/health/version","away":"/elsewhere/x"},"id":"abc-123","token":"t0ps3cret"}"#
         mutator.learn(from: ObservedResponse(status: 200, headers: [HTTPHeader("ETag", "\"e1\"")], body: Array(body.utf8)))
         mutator.learn(from: ObservedResponse(status: 500, headers: [], body: Array(#"{"url":"/api/v1/never"}"#.utf8)))
