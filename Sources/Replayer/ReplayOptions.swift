@@ -30,6 +30,8 @@ public struct ReplayOptions: Sendable {
     public var http2: Bool
     /// Confirmation and minimization of findings after the load.
     public var triage: TriageOptions
+    /// The part of the run this process plays (`--shard`); `load.clients` and the seed stay global.
+    public var shard: Shard = .single
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,

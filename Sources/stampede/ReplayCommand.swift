@@ -54,6 +54,7 @@ struct ReplayFlags: ParsableArguments {
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
     @OptionGroup var reports: ReportOutputFlags
+    @OptionGroup var sharding: ShardFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -108,18 +109,23 @@ struct ReplayFlags: ParsableArguments {
     ) async throws -> Int32 {
         var defaults = overrides
         if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
-        let load = try resolve(defaults: defaults)
+        var load = try resolve(defaults: defaults)
         var generator = SystemRandomNumberGenerator()
         // Seeds stay below 2^53 so every JSON reader keeps them exact.
         let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
-        let runID = String(generator.next() & 0xFF_FFFF, radix: 16)
-        let options = ReplayOptions(
-            load: load, corpusPath: corpusPath, seed: runSeed,
-            runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
+        let randomID = String(generator.next() & 0xFF_FFFF, radix: 16)
+        let shard = try sharding.resolveShard()
+        let runID = try sharding.resolveRunID(
+            shard: shard, seed: seed, random: String(repeating: "0", count: max(0, 6 - randomID.count)) + randomID)
+        let (shardConcurrency, shardRate) = ShardFlags.split(concurrency: load.concurrency, rate: rate, shard: shard)
+        load.concurrency = shardConcurrency
+        var options = ReplayOptions(
+            load: load, corpusPath: corpusPath, seed: runSeed, runID: runID, rate: shardRate,
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
+        options.shard = shard
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
@@ -132,7 +138,8 @@ struct ReplayFlags: ParsableArguments {
         let split = options.clientSplit
         Console.note(
             "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
-                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)")
+                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)"
+                + (shard.count > 1 ? "; shard \(shard.description): \(shard.clients(of: load.clients).count) clients" : ""))
 
         let signals = Signals.trapInterrupts { replay.stop() }
         await growth.replayRegressions(replay, corpusPath: corpusPath)

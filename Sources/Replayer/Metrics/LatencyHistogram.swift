@@ -15,6 +15,21 @@ struct LatencyHistogram: Sendable {
 
     var count: UInt64 { histogram.totalCount }
 
+    init() {}
+
+    /// A histogram from its HdrHistogram V2 encoding (`encoded`); it must have this type's range.
+    init(encoded: String) throws(HdrEncoding.DecodeError) {
+        let decoded = try HdrEncoding.decode(encoded)
+        guard decoded.lowestDiscernibleValue == histogram.lowestDiscernibleValue,
+            decoded.highestTrackableValue == histogram.highestTrackableValue,
+            decoded.numberOfSignificantValueDigits == histogram.numberOfSignificantValueDigits
+        else { throw HdrEncoding.DecodeError(description: "histogram: range or precision differs from Stampede's") }
+        histogram = decoded
+    }
+
+    /// HdrHistogram's V2 compressed encoding, base64.
+    var encoded: String { HdrEncoding.encode(histogram) }
+
     /// Records one latency; values outside the range are clamped rather than dropped.
     mutating func record(microseconds: Int64) {
         let clamped = UInt64(min(max(microseconds, 1), Int64(Self.highestTrackableMicroseconds)))

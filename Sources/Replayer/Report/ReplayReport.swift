@@ -44,6 +44,12 @@ public struct ReplayReport: Codable, Sendable {
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
     public var thresholds: [ThresholdResult]?
+    /// The part of a sharded run this report covers (one shard of one when not sharded).
+    public var shard: ShardReport?
+    /// The run's HDR histograms, serialized so reports merge exactly (`stampede report merge`).
+    public var histograms: ReportHistograms?
+    /// The shards a merged report was made of (`stampede report merge`); absent in a shard's own report.
+    public var mergedShards: [ShardReport]?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -82,7 +88,8 @@ public struct ReplayReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds
+        case clients, modes, findings, sse, regressions, thresholds, shard, histograms
+        case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
