@@ -97,11 +97,4 @@ extension JSONValue {
             }
         } ?? false
     }
-
-    var isContainer: Bool {
-        switch self {
-        case .array, .object: true
-        default: false
-        }
-    }
 }

@@ -1,3 +1,4 @@
+public import StampedeClient
 public import StampedeCore
 
 /// Everything a replay run needs besides the corpus.
@@ -32,13 +33,16 @@ public struct ReplayOptions: Sendable {
     public var triage: TriageOptions
     /// The part of the run this process plays (`--shard`); `load.clients` and the seed stay global.
     public var shard: Shard = .single
+    /// Values for `{{secret.NAME}}` (never printed: reports show `$STAMPEDE_SECRET_NAME`).
+    public var secrets: Secrets
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,
         slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500,
-        caCertPath: String? = nil, http2: Bool = false, triage: TriageOptions = TriageOptions()
+        caCertPath: String? = nil, http2: Bool = false, triage: TriageOptions = TriageOptions(), secrets: Secrets = Secrets()
     ) {
+        self.secrets = secrets
         self.caCertPath = caCertPath
         self.http2 = http2
         self.load = load

@@ -193,8 +193,8 @@ final class EasyHandle {
         var hasContentType = false
         var hasExpect = false
         for header in headers {
-            if ASCII.equalsIgnoringCase(header.name, "content-type") { hasContentType = true }
-            if ASCII.equalsIgnoringCase(header.name, "expect") { hasExpect = true }
+            if HTTPHeader.namesEqual(header.name, "content-type") { hasContentType = true }
+            if HTTPHeader.namesEqual(header.name, "expect") { hasExpect = true }
             // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
             let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             guard let appended = line.withCString({ curl_slist_append(list, $0) }) else {

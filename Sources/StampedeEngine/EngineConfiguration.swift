@@ -8,8 +8,8 @@ import Darwin
 public struct EngineConfiguration: Sendable, Equatable {
     /// Worker threads, each with its own libcurl multi handle and connection cache.
     public var workers: Int
-    /// Verify the server's TLS certificate and host name (`LOAD_VERIFY_TLS`); off by default, as
-    /// the original suite, for self-signed local backends.
+    /// Verify the server's TLS certificate and host name; on by default. The CLI turns it off
+    /// unless `LOAD_VERIFY_TLS` says otherwise, as the original suite, for self-signed local backends.
     public var verifyTLS: Bool
     /// A CA bundle for private CAs (`--cacert`).
     public var caCertPath: String?
@@ -29,7 +29,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Settings with the documented defaults.
     public init(
         workers: Int = EngineConfiguration.coreCount,
-        verifyTLS: Bool = false,
+        verifyTLS: Bool = true,
         caCertPath: String? = nil,
         http2: Bool = false,
         bodyPrefixLimit: Int = 65_536,

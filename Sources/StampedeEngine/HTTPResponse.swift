@@ -52,12 +52,12 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The first header with this name, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
+        headers.value(named: name)
     }
 
     /// Every `Set-Cookie` header value, in order.
     public var setCookies: [String] {
-        headers.filter { ASCII.equalsIgnoringCase($0.name, "set-cookie") }.map(\.value)
+        headers.filter { HTTPHeader.namesEqual($0.name, "set-cookie") }.map(\.value)
     }
 
     /// The body prefix as UTF-8 text (invalid bytes replaced).

@@ -12,7 +12,7 @@ final class WorkerLoop {
     private let configuration: EngineConfiguration
     private var idle: [EasyHandle] = []
     private var all: [EasyHandle] = []
-    private var scheduled = ScheduleHeap()
+    private var scheduled = DeadlineHeap<WorkerJob>()
     private var taken: [WorkerJob] = []
     private var active = 0
 

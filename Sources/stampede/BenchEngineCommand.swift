@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineBench
 import StampedeEngine
 
 /// `stampede bench-engine`: a closed-loop GET benchmark of the libcurl engine alone.
@@ -37,7 +38,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
             url: url,
             connections: connections,
             duration: .milliseconds(Int(duration * 1_000)),
-            configuration: EngineConfiguration(workers: workers, http2: http2)
+            configuration: EngineConfiguration(workers: workers, verifyTLS: false, http2: http2)
         )
         let r = try await benchmark.run()
         if machine {

@@ -63,13 +63,7 @@ struct MutateCommand: AsyncParsableCommand {
 
     func loadSessions() throws -> ([Session], String?) {
         guard let corpus else { throw CLIError.usage("--corpus is required") }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory) else {
-            throw CLIError.usage("\(corpus): no such corpus file or directory")
-        }
-        let path = isDirectory.boolValue ? CorpusDirectory(corpus).baselinePath : corpus
-        let loaded = try Corpus.load(path: path)
-        for damage in loaded.damages { Console.error("\(path): \(damage)") }
+        let loaded = try CorpusLoading.load(corpus)
         return (loaded.sessions, loaded.header?.baseURL)
     }
 

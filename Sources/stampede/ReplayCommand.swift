@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mutator
 import Replayer
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -53,6 +54,7 @@ struct ReplayFlags: ParsableArguments {
     @Flag(help: "Exit 0 even when findings, user-flow failures or failed thresholds occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
+    @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
     @OptionGroup var sharding: ShardFlags
 
@@ -76,16 +78,11 @@ struct ReplayFlags: ParsableArguments {
         return Int(seconds * 1000)
     }
 
-    /// Loads a corpus directory's baseline sessions.
+    /// Loads a corpus's baseline sessions (a corpus file or directory).
     static func loadSessions(_ path: String) throws -> [Session] {
-        let directory = CorpusDirectory(path)
-        guard FileManager.default.fileExists(atPath: directory.baselinePath) else {
-            throw CLIError.failure("no corpus at \(directory.baselinePath)")
-        }
-        let corpus = try Corpus.load(path: directory.baselinePath)
-        for damage in corpus.damages { Console.note("warning: \(directory.baselinePath): \(damage)") }
+        let corpus = try CorpusLoading.load(path)
         guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
-            throw CLIError.failure("the corpus \(directory.baselinePath) has no steps to replay")
+            throw CLIError.failure("the corpus \(corpus.path) has no steps to replay")
         }
         return corpus.sessions
     }
@@ -124,7 +121,7 @@ struct ReplayFlags: ParsableArguments {
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
-            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         options.shard = shard
         let replay: Replay
         do {

@@ -143,6 +143,31 @@ struct EngineTests {
         #expect(response.timings.totalUs >= 200_000)  // waited for the limit (curl may fire a little early)
     }
 
+    @Test(.timeLimit(.minutes(1))) func cancellingTheTaskEndsSend() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let started = server.requestCount
+        // Ten minutes of timeout: only cancellation can end this send within the test's time limit.
+        let task = Task { await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 600_000)) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.requestCount == started, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(server.requestCount > started)
+        task.cancel()
+        let response = await task.value
+        #expect(response.status == 0)
+        #expect(response.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+    }
+
+    @Test func sendInACancelledTaskIsNotSent() async throws {
+        defer { engine.shutdown(); server.stop() }
+        let started = server.requestCount
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await engine.send(HTTPRequest(url: server.baseURL + "/echo/x"))
+        }
+        #expect(await task.value.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+        #expect(server.requestCount == started)
+    }
+
     @Test func sseWithoutAnyResponseIsATimeoutNotAWindowCut() async throws {
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", sse: SSEOptions(windowMs: 200)))

@@ -78,6 +78,17 @@ struct TLSTests {
         #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
     }
 
+    @Test func theLibraryVerifiesByDefault() async throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        defer { engine.shutdown() }
+        #expect(engine.configuration.verifyTLS)
+        let response = await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
+        #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
+    }
+
     @Test func caCertMakesVerificationPass() async throws {
         let server = try TLSServer()
         defer { server.stop() }

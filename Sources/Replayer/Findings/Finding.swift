@@ -1,3 +1,4 @@
+public import StampedeClient
 public import StampedeCore
 
 /// A distinct failure (one signature) seen during a run, with one example input.

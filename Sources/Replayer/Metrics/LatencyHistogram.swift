@@ -50,7 +50,8 @@ struct LatencyHistogram: Sendable {
     func summary() -> LatencySummary? {
         guard count > 0 else { return nil }
         return LatencySummary(
-            min: Self.milliseconds(histogram.min),
+            // The bucket's lowest value, like every other figure here: an encoded histogram keeps buckets, not raw values.
+            min: Self.milliseconds(histogram.minNonZero),
             p50: percentileMilliseconds(50),
             p90: percentileMilliseconds(90),
             p95: percentileMilliseconds(95),

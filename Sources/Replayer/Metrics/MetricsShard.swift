@@ -1,3 +1,4 @@
+import StampedeClient
 /// Everything one metrics shard accumulates; merged with the other shards at report time.
 struct MetricsShard: Sendable {
     /// Beyond this many endpoint templates, further ones share one bucket so memory stays flat
@@ -74,7 +75,7 @@ struct ModeAccumulator: Sendable {
     }
 
     /// Failures that are not merely slow.
-    var hardFailures: Int { failures[0] + failures[1] + failures[2] + failures[3] }
+    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
 }
 
 /// Server-sent event stream sampling totals.

@@ -1,3 +1,4 @@
+import StampedeClient
 /// What one finished request contributes to the metrics.
 struct RequestObservation: Sendable {
     var kind: ClientKind

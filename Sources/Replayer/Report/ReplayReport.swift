@@ -40,6 +40,9 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Requests not sent because a `{{variable}}` was unresolved, by variable name (nil in
+    /// reports written before it existed).
+    public var unresolved: [String: Int]?
     /// Latency over every request of the run; absent in reports written before it existed.
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
@@ -83,12 +86,13 @@ public struct ReplayReport: Codable, Sendable {
         self.findings = findings
         self.sse = sse
         self.regressions = regressions
+        self.unresolved = [:]
         self.latencyMs = latencyMs
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, shard, histograms
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, shard, histograms
         case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"

@@ -70,6 +70,7 @@ public enum ReportMerger {
         merged.totalErrors += r.totalErrors
         merged.exceptions.merge(r.exceptions, uniquingKeysWith: +)
         merged.failureClasses.merge(r.failureClasses, uniquingKeysWith: +)
+        if let unresolved = r.unresolved { merged.unresolved = (merged.unresolved ?? [:]).merging(unresolved, uniquingKeysWith: +) }
         merged.startedAt = min(merged.startedAt, r.startedAt)
         merged.finishedAt = max(merged.finishedAt, r.finishedAt)
         merged.interrupted = merged.interrupted || r.interrupted

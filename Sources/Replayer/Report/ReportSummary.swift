@@ -1,3 +1,4 @@
+import StampedeClient
 /// Plain-text renderings of a run for a terminal: the progress line and the end summary.
 public enum ReportSummary {
     /// `  12s  4210 rps  in flight 10  p99 3.1 ms  req 48211  fail 5xx:3 transport:1  findings 2`

@@ -1,4 +1,5 @@
 import Foundation
+import StampedeClient
 public import StampedeCore
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
@@ -17,7 +18,8 @@ import Synchronization
 final class Triage: Sendable {
     let options: ReplayOptions
     let plan: ReplayPlan
-    let renderer: RequestRenderer
+    let renderer: StepRenderer
+    let sources: VariableSources
     let engine: HTTPEngine
     let mutator: Mutator
     let routes: RouteTable
@@ -35,7 +37,7 @@ final class Triage: Sendable {
     static let firstClientIndex = 1_000_000
 
     init(
-        options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine, mutator: Mutator?,
+        options: ReplayOptions, plan: ReplayPlan, renderer: StepRenderer, engine: HTTPEngine, mutator: Mutator?,
         isStopped: @escaping @Sendable () -> Bool = { false }
     ) {
         stopRequested = isStopped
@@ -44,6 +46,7 @@ final class Triage: Sendable {
         self.options = options
         self.plan = plan
         self.renderer = renderer
+        self.sources = VariableSources(sessions: plan.corpusSessions)
         self.engine = engine
         self.mutator = mutator ?? Mutator(sessions: plan.corpusSessions)
         var paths: [String] = []
@@ -130,13 +133,14 @@ final class Triage: Sendable {
     /// One finding: confirm, shrink, confirm the minimal request, build its crash record.
     func triage(_ finding: Finding, seed: TriageSeed?) async -> Finding {
         var finding = finding
-        let handled: Set<FailureClass> = [.serverError, .transport, .timeout]
+        let handled: Set<FailureClass> = [.serverError, .transport, .timeout, .protocol]
         guard handled.contains(finding.failureClass), let seed,
             seed.sessionIndex < plan.corpusSessions.count,
             seed.stepIndex < plan.corpusSessions[seed.sessionIndex].steps.count
         else { return finding }
         let session = plan.corpusSessions[seed.sessionIndex]
         let parent = session.steps[seed.stepIndex].request
+        let expect = session.steps[seed.stepIndex].expect?.statusClass
         let isTimeout = finding.failureClass == .timeout
         // Every reproduction of a hang costs a whole request timeout: one confirmation, and the
         // shrink's last accepted probe stands for the minimal request's.
@@ -152,7 +156,7 @@ final class Triage: Sendable {
         for identity in withIdentity ? [true, false] : [false] {
             withIdentity = identity
             let context = self.context(for: seed, request: seed.request, withIdentity: identity)
-            confirmation = await probe(context: context, candidate: seed.request, times: attempts, target: target)
+            confirmation = await probe(context: context, candidate: seed.request, times: attempts, target: target, expectClass: expect)
             if !confirmation.isEmpty { break }
         }
         guard let first = confirmation.first else {
@@ -173,7 +177,7 @@ final class Triage: Sendable {
             guard !isStopped() else { return false }
             let observed = await probe(
                 context: context(for: seed, request: candidate, withIdentity: useIdentity && !candidate.dropCookies),
-                candidate: candidate)
+                candidate: candidate, expectClass: expect)
             guard target.matches(observed) else { return false }
             target.accept(observed, routes: routes)
             lastAccepted = (candidate, observed)
@@ -196,11 +200,11 @@ final class Triage: Sendable {
             } else if minimal == seed.request {
                 final = confirmation
             } else {
-                final = await probe(context: minimalContext, candidate: minimal, times: 1, target: target)
+                final = await probe(context: minimalContext, candidate: minimal, times: 1, target: target, expectClass: expect)
             }
             rate = Double(confirmation.count) / Double(attempts)
         } else {
-            final = await probe(context: minimalContext, candidate: minimal, times: attempts, target: target)
+            final = await probe(context: minimalContext, candidate: minimal, times: attempts, target: target, expectClass: expect)
             rate = Double(final.count) / Double(attempts)
         }
         var minimized = true
@@ -317,7 +321,7 @@ final class Triage: Sendable {
         }
         let context = session.steps.dropLast().filter { options.load.autoRegister || $0.role != .register }
         let candidate = MutatedRequest(request: last.request)
-        let observed = await probe(context: Array(context), candidate: candidate)
+        let observed = await probe(context: Array(context), candidate: candidate, expectClass: last.expect?.statusClass)
         let target = TriageTarget(
             failureClass: failureClass, failure: crash?.failure ?? "500", fingerprint: "",
             route: routes.route(of: renderer.rewrite(path: last.request.path)), routes: routes)
@@ -334,24 +338,25 @@ final class Triage: Sendable {
     // MARK: - Probes
 
     /// One fresh client: context, then the candidate.
-    func probe(context: [Step], candidate: MutatedRequest) async -> TriageObservation {
+    func probe(context: [Step], candidate: MutatedRequest, expectClass: Int? = nil) async -> TriageObservation {
         let index = Self.firstClientIndex + clients.wrappingAdd(1, ordering: .relaxed).oldValue
         let load = options.load
         var client = FreshClient(
-            renderer: renderer, engine: engine,
+            renderer: renderer, engine: engine, sources: sources,
             identity: ClientIdentity(
                 index: index, runID: options.runID, prefix: load.userPrefix, domain: load.userDomain,
                 password: load.userPassword),
             seed: options.seed)
         _ = await client.run(context: context)
-        return await client.send(candidate, routes: routes)
+        if context.contains(where: { $0.role == .login }) { client.login = plan.identity.filter(\.inLogin).map(\.step) }
+        return await client.send(candidate, expectClass: expectClass, routes: routes)
     }
 
     /// `times` probes; the observations that match `target`.
-    func probe(context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget) async -> [TriageObservation] {
+    func probe(context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget, expectClass: Int? = nil) async -> [TriageObservation] {
         var hits: [TriageObservation] = []
         for _ in 0..<times {
-            let observed = await probe(context: context, candidate: candidate)
+            let observed = await probe(context: context, candidate: candidate, expectClass: expectClass)
             if target.matches(observed) { hits.append(observed) }
         }
         return hits

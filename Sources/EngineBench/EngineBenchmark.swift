@@ -1,4 +1,5 @@
 import Histogram
+package import StampedeEngine
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,42 +11,42 @@ import Darwin
 ///
 /// `connections` request chains run for `duration`; each completion records its latency in an
 /// HDR histogram and resubmits from the worker thread, so the loop costs what a real run costs.
-public struct EngineBenchmark: Sendable {
+package struct EngineBenchmark: Sendable {
     /// The outcome of one run.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Completed requests (successful or not).
-        public var requests: Int
+        package var requests: Int
         /// Responses that were not 2xx/3xx or failed at the transport level.
-        public var errors: Int
+        package var errors: Int
         /// Wall-clock run time.
-        public var seconds: Double
+        package var seconds: Double
         /// `requests / seconds`.
-        public var requestsPerSecond: Double
+        package var requestsPerSecond: Double
         /// Median latency in microseconds (HDR histogram, 3 significant digits).
-        public var p50Us: UInt64
+        package var p50Us: UInt64
         /// 99th percentile latency in microseconds.
-        public var p99Us: UInt64
+        package var p99Us: UInt64
         /// Largest latency in microseconds.
-        public var maxUs: UInt64
+        package var maxUs: UInt64
         /// Process CPU time (user + system, all threads) per request, in microseconds.
-        public var cpuUsPerRequest: Double
+        package var cpuUsPerRequest: Double
         /// Connections opened during the run.
-        public var newConnections: Int
+        package var newConnections: Int
         /// The first transport failure seen, if any.
-        public var firstFailure: TransportFailure?
+        package var firstFailure: TransportFailure?
     }
 
     /// The URL every request GETs.
-    public var url: String
+    package var url: String
     /// Concurrent request chains.
-    public var connections: Int
+    package var connections: Int
     /// How long chains keep resubmitting.
-    public var duration: Duration
+    package var duration: Duration
     /// The engine's settings.
-    public var configuration: EngineConfiguration
+    package var configuration: EngineConfiguration
 
     /// A benchmark of `connections` chains against `url` for `duration`.
-    public init(url: String, connections: Int = 32, duration: Duration = .seconds(5), configuration: EngineConfiguration = .init()) {
+    package init(url: String, connections: Int = 32, duration: Duration = .seconds(5), configuration: EngineConfiguration = .init()) {
         self.url = url
         self.connections = connections
         self.duration = duration
@@ -68,7 +69,7 @@ public struct EngineBenchmark: Sendable {
     /// Runs the benchmark.
     ///
     /// - Throws: `EngineError` when the engine cannot start.
-    public func run() async throws -> Result {
+    package func run() async throws -> Result {
         let engine = try HTTPEngine(configuration: configuration)
         defer { engine.shutdown() }
         let request = HTTPRequest(method: "GET", url: url, timeoutMs: 10_000)
@@ -101,7 +102,7 @@ public struct EngineBenchmark: Sendable {
                 if firstFailure == nil { firstFailure = state.firstFailure }
             }
         }
-        let seconds = Double(elapsed.microseconds) / 1e6
+        let seconds = elapsed / .seconds(1)
         return Result(
             requests: requests,
             errors: errors,

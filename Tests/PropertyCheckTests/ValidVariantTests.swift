@@ -1,4 +1,4 @@
-import Mutator
+import PropertyCheck
 import PropertyBased
 import StampedeCore
 import Testing
