@@ -112,6 +112,7 @@ struct ReplayFlags: ParsableArguments {
         let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
         let randomID = String(generator.next() & 0xFF_FFFF, radix: 16)
         let shard = try sharding.resolveShard()
+        let startAt = try sharding.resolveStart()
         let runID = try sharding.resolveRunID(
             shard: shard, seed: seed, random: String(repeating: "0", count: max(0, 6 - randomID.count)) + randomID)
         let (shardConcurrency, shardRate) = ShardFlags.split(concurrency: load.concurrency, rate: rate, shard: shard)
@@ -140,6 +141,7 @@ struct ReplayFlags: ParsableArguments {
 
         let signals = Signals.trapInterrupts { replay.stop() }
         await growth.replayRegressions(replay, corpusPath: corpusPath)
+        if let startAt { await ShardFlags.wait(until: startAt) }
         let terminal = isatty(STDERR_FILENO) == 1
         let quiet = self.quiet
         var report = await replay.run(progress: { progress in

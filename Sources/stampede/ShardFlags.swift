@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Replayer
+import StampedeCore
 
 /// `--shard` and `--run-id`: one process's part of a run split across machines.
 struct ShardFlags: ParsableArguments {
@@ -11,6 +12,25 @@ struct ShardFlags: ParsableArguments {
     var shard: String?
     @Option(help: "Run id every shard shares (letters, digits, -; default: random, or from --seed when sharded).")
     var runId: String?
+    @Option(help: "Start the load at this instant (RFC 3339 or epoch seconds; at most 10 minutes ahead) so shards start together.")
+    var startAt: String?
+
+    /// The `--start-at` instant, checked before anything else runs.
+    func resolveStart(now: Date = Date()) throws -> Date? {
+        guard let startAt else { return nil }
+        guard let date = StartTime.parse(startAt) else {
+            throw CLIError.usage("--start-at: expected RFC 3339 (2026-11-29T21:50:00Z) or epoch seconds, not '\(startAt.prefix(40))'")
+        }
+        if case .failure(let error) = StartTime.wait(until: date, now: now) { throw CLIError.usage(error.description) }
+        return date
+    }
+
+    /// Sleeps until `start` (the run's synchronised start); returns at once when it has passed.
+    static func wait(until start: Date) async {
+        guard case .success(let seconds) = StartTime.wait(until: start, now: Date()), seconds > 0 else { return }
+        Console.note("stampede replay: waiting \(Int(seconds.rounded())) s for --start-at \(ISO8601.string(from: start))")
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+    }
 
     /// The shard from the flag, else from the environment, else the whole run.
     func resolveShard(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard {

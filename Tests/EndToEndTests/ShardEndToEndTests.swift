@@ -17,14 +17,14 @@ import Testing
     }
 
     /// Runs the shards at once and returns their report paths, by shard index.
-    static func runShards(_ baseURL: String, corpus: String, root: String) async throws -> [String] {
+    static func runShards(_ baseURL: String, corpus: String, root: String, startAt: Int) async throws -> [String] {
         let processes = try (0..<shards).map { i in
             try CLIProcess(
                 [
                     "replay", "--corpus", corpus, "--base-url", baseURL, "--mode", "both", "--clients", "\(clients)",
                     "--concurrency", "4", "--duration", "4", "--output", "\(root)/out\(i)", "--seed", "42",
                     "--run-id", "e2e-shards", "--sse-window", "1", "--request-timeout", "3", "--no-triage",
-                    "--no-regressions", "--no-fail", "--quiet",
+                    "--no-regressions", "--no-fail", "--quiet", "--start-at", "\(startAt)",
                 ], environment: ["JOB_COMPLETION_INDEX": "\(i)", "STAMPEDE_SHARDS": "\(shards)"])
         }
         for p in processes { try p.start() }
@@ -40,9 +40,10 @@ import Testing
     @Test func threeShardsMergeExactly() async throws {
         let server = try await DemoServer.start(DemoServerOptions(defects: true))
         let ws = try ReplayEndToEndTests.workspace()
+        let startAt = Int(Date().timeIntervalSince1970) + 4
         let paths: [String]
         do {
-            paths = try await Self.runShards(server.baseURL, corpus: ws.corpus, root: ws.root)
+            paths = try await Self.runShards(server.baseURL, corpus: ws.corpus, root: ws.root, startAt: startAt)
         } catch {
             await server.stop()
             throw error
@@ -65,6 +66,8 @@ import Testing
             #expect(s.config.concurrency == (i < 1 ? 2 : 1))
         }
         #expect(merged.mergedShards?.map(\.index) == [0, 1, 2])
+        // --start-at held every shard until the shared instant.
+        for s in shards { #expect(TimelineMerger.epochSecond(s.startedAt) >= startAt, "\(s.startedAt)") }
 
         try Self.expectSums(merged, shards)
         try Self.expectExactPercentiles(merged, shards)
@@ -135,10 +138,13 @@ import Testing
         let b = try await CLIProcess.run(base + ["--output", ws.root + "/b", "--seed", "1", "--run-id", "two", "--shard", "1/2"])
         let bad = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--shard", "2/2"])
         let noSeed = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--shard", "1/2"])
+        let far = Int(Date().timeIntervalSince1970) + 660
+        let tooFar = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--start-at", "\(far)"])
         await server.stop()
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
         #expect(bad.status == 2 && bad.stderr.contains("shard index 2"))
         #expect(noSeed.status == 2 && noSeed.stderr.contains("--seed"))
+        #expect(tooFar.status == 2 && tooFar.stderr.contains("at most 600 s"), "\(tooFar.stderr)")
         let pa = try #require(ReplayEndToEndTests.reports(in: ws.root + "/a").first)
         let pb = try #require(ReplayEndToEndTests.reports(in: ws.root + "/b").first)
         let mismatch = try await CLIProcess.run(["report", "merge", pa, pb, "-o", ws.root + "/m.json"])

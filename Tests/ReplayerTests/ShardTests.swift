@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Replayer
@@ -47,5 +48,25 @@ import Testing
         let parts = try (0..<3).map { try Shard(index: $0, count: 3).share(ofRate: 100) }
         #expect(abs(parts.reduce(0, +) - 100) < 1e-9)
         #expect(Set(parts).count == 1)
+    }
+}
+
+@Suite struct StartTimeTests {
+    @Test func parsesRFC3339AndEpoch() throws {
+        let epoch = try #require(StartTime.parse("1796075400"))
+        #expect(epoch.timeIntervalSince1970 == 1_796_075_400)
+        #expect(StartTime.parse("2026-11-29T21:50:00Z")?.timeIntervalSince1970 == 1_795_989_000)
+        #expect(StartTime.parse("2026-11-29T22:50:00+01:00")?.timeIntervalSince1970 == 1_795_989_000)
+        #expect(StartTime.parse("1796075400.5")?.timeIntervalSince1970 == 1_796_075_400.5)
+        #expect(StartTime.parse("tomorrow") == nil)
+        #expect(StartTime.parse("-5") == nil)
+    }
+
+    @Test func refusesMoreThanTenMinutesAheadAndStartsAtOnceWhenPast() throws {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        #expect(try StartTime.wait(until: now.addingTimeInterval(5), now: now).get() == 5)
+        #expect(try StartTime.wait(until: now.addingTimeInterval(-3), now: now).get() == 0)
+        #expect(try StartTime.wait(until: now.addingTimeInterval(600), now: now).get() == 600)
+        #expect(throws: ShardError.self) { try StartTime.wait(until: now.addingTimeInterval(601), now: now).get() }
     }
 }
