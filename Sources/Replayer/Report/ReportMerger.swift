@@ -31,8 +31,8 @@ public enum ReportMerger {
         merged.mergedShards = shards.sorted { $0.index < $1.index }
         merged.thresholds = nil
         merged.notes.append(
-            "merged from \(ordered.count) shard report(s) of run \(merged.runID): percentiles come from the summed histograms; "
-                + "max_in_flight is the sum of the shards' peaks and per-second percentiles the highest shard's")
+            "merged from \(ordered.count) shard reports: percentiles come from the summed histograms; "
+                + "max_in_flight is the sum of the shards' peaks, per-second percentiles the highest shard's")
         return merged
     }
 
