@@ -8,7 +8,8 @@ enum FuzzValues {
         "0", "-1", "1", "-0", "2147483647", "2147483648", "-2147483648", "-2147483649",
         "4294967296", "9007199254740993", "-9007199254740993", "9223372036854775807",
         "9223372036854775808", "18446744073709551616", "1e308", "-1e308", "1e309", "5e-324",
-        "0.1", "1.0", "1E2", "NaN", "Infinity", "-Infinity", "00", "0x10", "1_000",
+        "0.1", "1.0", "1E2", "NaN", "Infinity", "-Infinity", "00", "0x10", "1_000", "9007199254740992",
+        "-9223372036854775809", "1e-400", "0.30000000000000004", "123456789012345678901234567890123456789012345678901234567890",
     ]
 
     static let specialStrings: [String] = [
@@ -38,6 +39,12 @@ enum FuzzValues {
     static let unknownKeys: [String] = [
         "admin", "is_admin", "role", "id", "user_id", "__proto__", "constructor", "extra", "", " ",
         "debug", "$where", "a.b", "tags[]", "ÿ", "null",
+    ]
+
+    /// Object keys that trip key handling: empty, long, unicode, prototype names, operators, paths.
+    static let oddKeys: [String] = [
+        "", " ", "__proto__", "constructor", "prototype", "$where", "$gt", "a.b", "a/b", "../x", "a[0]", "日本",
+        "😀", "\u{0}", "\u{FEFF}k", "k\u{200B}", "%s", "null", String(repeating: "k", count: 300),
     ]
 
     static let contentTypes: [String] = [

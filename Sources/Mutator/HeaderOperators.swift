@@ -37,7 +37,7 @@ enum HeaderOperators {
             }
             return "\"\(value)\""
         },
-        MutationOperator("headers.garbage-value", [.headers], requires: .headers) { ctx, rng in
+        MutationOperator("headers.garbage-value", [.headers], weight: 0.3, requires: .headers) { ctx, rng in
             guard !ctx.request.headers.isEmpty else { return nil }
             let i = rng.next(below: ctx.request.headers.count)
             ctx.request.headers[i].value = rng.element(FuzzValues.garbageHeaderValues)

@@ -43,7 +43,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
@@ -164,6 +164,7 @@ public final class Replay: Sendable {
             cutInFlight: cut)
         report.regressions = regressionResults.withLock { $0 }
         Self.reportUnresolved(runContext, into: &report, note: note)
+        report.monkeyOutOfScope = mutator?.outOfScopeCount
         if options.triage.enabled && !interrupted {
             await triage(&report, runContext, note: note)
         } else if options.triage.enabled && !report.findings.isEmpty {
@@ -254,6 +255,8 @@ public final class Replay: Sendable {
                 + (options.rate != nil ? " scheduled by the open model (--rate), so queueing counts" : " (closed model)")
                 + "; SSE requests count time to first byte, streams are in sse",
         ]
+        let latency = totals.schedule.report(openModel: options.rate != nil)
+        if let warning = latency?.behindScheduleWarning { notes.append(warning) }
         if cutInFlight > 0 {
             notes.append("\(cutInFlight) request(s) still in flight \(options.stopGraceMs) ms after the end were cut and not counted")
         }
@@ -291,7 +294,7 @@ public final class Replay: Sendable {
             sse: SSEReport(
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
                 cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
-            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary())
+            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
         report.shard = ShardReport(
             index: options.shard.index, count: options.shard.count, runID: options.runID, clients: clients.map(\.index))
         report.histograms = ReportHistograms(totals: totals)

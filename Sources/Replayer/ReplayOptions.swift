@@ -1,4 +1,5 @@
 public import StampedeClient
+public import Mutator
 public import StampedeCore
 
 /// Everything a replay run needs besides the corpus.
@@ -35,6 +36,8 @@ public struct ReplayOptions: Sendable {
     public var shard: Shard = .single
     /// Values for `{{secret.NAME}}` (never printed: reports show `$STAMPEDE_SECRET_NAME`).
     public var secrets: Secrets
+    /// Where monkeys may send requests (`--monkey-scope`).
+    public var monkeyScope: MonkeyScope = .prefix
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,

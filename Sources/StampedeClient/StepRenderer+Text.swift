@@ -67,39 +67,12 @@ extension StepRenderer {
     static func isManaged(_ name: String) -> Bool {
         let n = name.utf8.count
         guard n == 4 || n == 6 || n == 10 || n == 14 || n == 17 else { return false }
-        return managedHeaders.contains { candidate in
-            candidate.utf8.count == n && zip(candidate.utf8, name.utf8).allSatisfy { $0 == ($1 | 0x20) || $0 == $1 }
-        }
+        return managedHeaders.contains { HTTPHeader.namesEqual($0, name) }
     }
 
-    /// Percent-encodes the bytes libcurl refuses in a URL path (space, controls, non-ASCII,
-    /// `"<>\\^`{|}` and `#`), leaving everything else — `%`, `..`, `;` — exactly as the mutant has it.
+    /// Percent-encodes the bytes libcurl refuses in a URL path (`PercentEncoding.sendablePath`).
     public static func sendable(_ path: String) -> String {
-        let utf8 = path.utf8
-        guard utf8.contains(where: needsEncoding) else { return path }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 16)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for b in utf8 {
-            if needsEncoding(b) {
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
-            } else {
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func needsEncoding(_ b: UInt8) -> Bool {
-        switch b {
-        case 0...0x20, 0x7F...0xFF: true
-        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
-            UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "#"):
-            true
-        default: false
-        }
+        PercentEncoding.sendablePath(path)
     }
 
     /// Methods that change state and so carry the CSRF header (double-submit cookie).

@@ -25,6 +25,15 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
+    /// How each worker waits on its sockets (see `EngineLoop`).
+    public var loop: EngineLoop
+    /// libcurl's receive buffer per transfer (`CURLOPT_BUFFERSIZE`) in bytes, clamped to
+    /// 1 KiB–512 KiB; 0 keeps libcurl's 16 KiB. Small responses need little: the buffer is
+    /// per easy handle, so it is paid once per concurrent transfer.
+    public var receiveBufferSize: Int
+    /// libcurl's upload buffer per transfer (`CURLOPT_UPLOAD_BUFFERSIZE`) in bytes, clamped to
+    /// libcurl's 16 KiB–2 MiB; 0 keeps libcurl's 64 KiB.
+    public var uploadBufferSize: Int
 
     /// Settings with the documented defaults.
     public init(
@@ -35,7 +44,10 @@ public struct EngineConfiguration: Sendable, Equatable {
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
         maxConnectionsPerWorker: Int = 0,
-        useEnvironmentProxy: Bool = false
+        useEnvironmentProxy: Bool = false,
+        loop: EngineLoop = .platformDefault,
+        receiveBufferSize: Int = 0,
+        uploadBufferSize: Int = 0
     ) {
         self.workers = workers
         self.verifyTLS = verifyTLS
@@ -45,6 +57,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
         self.useEnvironmentProxy = useEnvironmentProxy
+        self.loop = loop
+        self.receiveBufferSize = receiveBufferSize
+        self.uploadBufferSize = uploadBufferSize
     }
 
     /// The number of online CPU cores (at least 1).

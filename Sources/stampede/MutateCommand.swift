@@ -52,11 +52,14 @@ struct MutateCommand: AsyncParsableCommand {
                     seed: mutant.seed, operations: mutant.operations, request: mutant.request, dropCookies: mutant.dropCookies)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             case .curl:
-                print("# \(session.id) step \(mutant.parentStep) seed \(mutant.seed): " + mutant.operations.map(\.description).joined(separator: ", ")
-                    + (mutant.dropCookies ? " [no cookies]" : ""))
-                print(CurlCommand.render(
+                let comment = "# \(session.id) step \(mutant.parentStep + 1) seed \(mutant.seed): "
+                    + mutant.operations.map(\.description).joined(separator: ", ") + (mutant.dropCookies ? " [no cookies]" : "")
+                print(ReportText.abbreviated(comment, limit: ReportText.maxColumns))
+                let curl = CurlCommand.render(
                     method: mutant.request.method, url: base + mutant.request.pathAndQuery,
-                    headers: mutant.request.headers, body: mutant.request.body?.rawBytes ?? []))
+                    headers: mutant.request.headers, body: mutant.request.body?.rawBytes ?? [], template: mutant.request)
+                // Whole when it fits a line; else abbreviated (`--format jsonl` has the full request).
+                print(ReportText.abbreviated(curl, limit: ReportText.maxColumns))
             }
         }
     }

@@ -44,6 +44,8 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Seed for every random choice (default: random, printed and recorded).") var seed: UInt64?
     @Option(help: "Open model: request sends per second across all clients (default: closed model).") var rate: Double?
     @Option(help: "Share of clients that are monkeys in both mode.") var monkeyShare: Double = 0.5
+    @Option(help: "Where monkeys may send: recorded (recorded endpoints), prefix (under the recording's common path prefix), any.")
+    var monkeyScope = MonkeyScope.prefix.rawValue
     @Option(help: "Whole-request timeout: seconds, or 500ms / 10s (default 10 s; 3 s for demo).") var requestTimeout: String?
     @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
     @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
@@ -60,6 +62,7 @@ struct ReplayFlags: ParsableArguments {
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
+        guard MonkeyScope(rawValue: monkeyScope) != nil else { throw ValidationError("--monkey-scope must be recorded, prefix or any") }
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
         guard requestTimeout.map({ Self.milliseconds($0) != nil }) ?? true else { throw ValidationError("--request-timeout: expected seconds or a number with ms/s/m") }
         guard Self.milliseconds(sseWindow) != nil else { throw ValidationError("--sse-window: expected seconds") }
@@ -123,6 +126,7 @@ struct ReplayFlags: ParsableArguments {
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
+        options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
         options.shard = shard
         let replay: Replay
         do {
@@ -168,6 +172,7 @@ struct ReplayFlags: ParsableArguments {
         }
         print(ReportSummary.render(report))
         print("report: \(path)")
+        if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
         try reports.writeFiles(report)
         return ReportOutputFlags.verdict(report, noFail: noFail)
     }

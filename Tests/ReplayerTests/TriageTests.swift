@@ -47,7 +47,7 @@ import Testing
 
     static func finding(signature: String = "raw", _ failureClass: FailureClass, failure: String, fingerprint: String, method: String, endpoint: String) -> Finding {
         let example = FindingExample(
-            session: "s", step: 0, seed: nil, operations: [], request: RequestTemplate(method: method, path: "/"), url: "",
+            session: "s", stepIndex: 0, seed: nil, operations: [], request: RequestTemplate(method: method, path: "/"), url: "",
             curl: "", status: 0, responseExcerpt: "")
         return Finding(
             signature: signature, failureClass: failureClass, failure: failure, method: method, endpoint: endpoint,

@@ -291,7 +291,8 @@ final class VirtualClient: PermitWaiter {
         let observation = RequestObservation(
             kind: kind, endpoint: pending.endpoint, status: response.status,
             transportFailure: response.failure?.name, latencyMicroseconds: latency,
-            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse)
+            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse,
+            serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
         context.metrics.record(observation, shard: shard, at: now)
         if let failure, failure.isFinding {
             noteFinding(response, pending, failure, at: now)
@@ -311,24 +312,29 @@ final class VirtualClient: PermitWaiter {
             var session = "", step = 0
             var seed: UInt64?
             var operations: [String] = []
+            let template: RequestTemplate
             switch pending.origin {
             case .identity(let i):
                 session = plan.identity[i].sessionID
                 step = plan.identity[i].index
+                template = plan.identity[i].step.request
             case .session(let si, let k, _):
                 session = plan.sessions[si].steps[k].sessionID
                 step = plan.sessions[si].steps[k].index
+                template = plan.sessions[si].steps[k].step.request
             case .mutant(let m):
                 session = plan.corpusSessions[m.parentSession].id
                 step = m.parentStep
                 seed = m.seed
                 operations = m.operations.map(\.description)
+                template = m.request
             }
             // Secrets never leave the client: the example shows them as $STAMPEDE_SECRET_NAME.
             let sent = context.renderer.secrets.redact(pending.request)
-            let curl = CurlCommand.render(method: sent.method, url: sent.url, headers: sent.headers, body: sent.body)
+            let curl = CurlCommand.render(
+                method: sent.method, url: sent.url, headers: sent.headers, body: sent.body, template: template)
             return FindingExample(
-                session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
+                session: session, stepIndex: step, seed: seed, operations: operations, request: pending.rendered,
                 url: sent.url, curl: curl, status: response.status,
                 responseExcerpt: context.renderer.secrets.redact(
                     response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)))
@@ -348,6 +354,8 @@ final class VirtualClient: PermitWaiter {
 
     /// Updates the state from a response; returns a pause to take before the next request.
     private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
+        // Discovery (#13): the mutator learns links and values from every response.
+        context.mutator?.learn(from: ObservedResponse(status: response.status, headers: response.headers, body: response.body))
         // A refused or reset connection: back off a little so a dead target is not spun on.
         let backoff: Duration? = response.failure != nil ? .milliseconds(50) : nil
         switch pending.origin {

@@ -43,10 +43,14 @@ public struct ReplayReport: Codable, Sendable {
     /// Requests not sent because a `{{variable}}` was unresolved, by variable name (nil in
     /// reports written before it existed).
     public var unresolved: [String: Int]?
+    /// Mutants dropped (and replaced) because their path left `--monkey-scope`; nil without monkeys.
+    public var monkeyOutOfScope: Int? = nil
     /// Latency over every request of the run; absent in reports written before it existed.
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
     public var thresholds: [ThresholdResult]?
+    /// Latency from the scheduled send next to service time; nil in reports written before it.
+    public var latency: LatencyReport?
     /// The part of a sharded run this report covers (one shard of one when not sharded).
     public var shard: ShardReport?
     /// The run's HDR histograms, serialized so reports merge exactly (`stampede report merge`).
@@ -60,7 +64,7 @@ public struct ReplayReport: Codable, Sendable {
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
         failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
-        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil
+        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil, latency: LatencyReport? = nil
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -88,11 +92,12 @@ public struct ReplayReport: Codable, Sendable {
         self.regressions = regressions
         self.unresolved = [:]
         self.latencyMs = latencyMs
+        self.latency = latency
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, unresolved, shard, histograms
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms
         case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
@@ -103,6 +108,7 @@ public struct ReplayReport: Codable, Sendable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case maxInFlight = "max_in_flight"
+        case monkeyOutOfScope = "monkey_out_of_scope"
         case failureClasses = "failure_classes"
     }
 

@@ -30,9 +30,11 @@ public enum ReportMerger {
         merged.shard = nil
         merged.mergedShards = shards.sorted { $0.index < $1.index }
         merged.thresholds = nil
+        // Scheduled-vs-service latency has no embedded histograms yet: a shard's figures would mislead.
+        merged.latency = nil
         merged.notes.append(
             "merged from \(ordered.count) shard reports: percentiles come from the summed histograms; "
-                + "max_in_flight is the sum of the shards' peaks, per-second percentiles the highest shard's")
+                + "max_in_flight is the sum of the shards' peaks, per-second percentiles the highest shard's; no latency section")
         return merged
     }
 

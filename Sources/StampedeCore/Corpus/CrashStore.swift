@@ -1,9 +1,9 @@
 import Foundation
-import StampedeClient
-public import StampedeCore
 import Synchronization
 
-/// The crash corpus of a corpus directory: one file per signature, `crashes/<signature>.corpus`.
+/// The crash corpus of a corpus directory: one file per signature, `crashes/<signature>.corpus`,
+/// and next to it `crashes/<signature>.sh`, a bash script that reproduces it on its own
+/// (`ReproducerScript`).
 ///
 /// Every write is atomic (`CorpusWriter.writeAtomically`: temporary file, fsync, rename), so a
 /// process killed at any moment leaves each crash file either as it was or complete with the new
@@ -21,8 +21,12 @@ public final class CrashStore: Sendable {
     /// Serializes read-modify-write of one process's saves (findings finish triage concurrently).
     private let lock = Mutex(())
 
-    public init(directory: String) {
+    /// How reproducer scripts reach the target; nil: the record's base URL, defaults otherwise.
+    public let reproducer: ReproducerSettings?
+
+    public init(directory: String, reproducer: ReproducerSettings? = nil) {
         self.directory = directory
+        self.reproducer = reproducer
     }
 
     /// What `save` did.
@@ -33,6 +37,24 @@ public final class CrashStore: Sendable {
     /// The file of a signature.
     public func path(signature: String) -> String {
         directory + "/" + signature + ".corpus"
+    }
+
+    /// The reproducer script of a signature.
+    public func scriptPath(signature: String) -> String {
+        directory + "/" + signature + ".sh"
+    }
+
+    /// Writes a record atomically, its reproducer script first (each file is whole or absent).
+    func write(_ record: Session, header: CorpusHeader, to path: String) throws {
+        let settings = reproducer ?? ReproducerSettings(baseURL: header.baseURL ?? "http://127.0.0.1:8080")
+        if let signature = record.crash?.signature {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let script = ReproducerScript.render(record, settings: settings)
+            do { try FileIO.writeAtomically(path: scriptPath(signature: signature), bytes: Array(script.utf8), mode: 0o755) } catch {
+                throw CorpusError(path: scriptPath(signature: signature), reason: "cannot write: \(error)")
+            }
+        }
+        try CorpusWriter.writeAtomically(path: path, header: header, sessions: [record])
     }
 
     /// Writes a crash record, or folds it into the existing record of its signature.
@@ -46,7 +68,7 @@ public final class CrashStore: Sendable {
             let existing = Self.records(in: path).first { $0.crash?.signature == crash.signature }
             let merged = existing.map { Self.combine($0, record) } ?? record
             let header = (try? CorpusReader(path: path).load().header) ?? CorpusHeader(baseURL: baseURL, name: "crashes")
-            try CorpusWriter.writeAtomically(path: path, header: header, sessions: [merged])
+            try write(merged, header: header, to: path)
             return (path, existing == nil ? .created : .updated)
         }
     }
@@ -108,7 +130,7 @@ public final class CrashStore: Sendable {
             for record in all {
                 guard let crash = record.crash else { continue }
                 // A dropped connection's CURLcode depends on timing; the class is the coverage.
-                let failure = crash.failureClass == FailureClass.transport.rawValue ? "" : crash.failure
+                let failure = crash.failureClass == CrashInfo.transportClass ? "" : crash.failure
                 let key = crash.endpoint + "\u{1F}" + crash.failureClass + "\u{1F}" + failure
                 if let existing = byCoverage[key] {
                     byCoverage[key] = Self.combine(existing, record)
@@ -123,15 +145,16 @@ public final class CrashStore: Sendable {
                 let path = path(signature: signature)
                 keptPaths.insert(path)
                 let header = (try? CorpusReader(path: path).load().header) ?? CorpusHeader(baseURL: nil, name: "crashes")
-                try CorpusWriter.writeAtomically(path: path, header: header, sessions: [record])
+                try write(record, header: header, to: path)
             }
             var removed = 0
             for file in files where !keptPaths.contains(file) {
                 if unlink(file) == 0 { removed += 1 }
+                unlink(String(file.dropLast(".corpus".count)) + ".sh")
             }
             // Temporary files a killed writer left behind (never a record anyone reads).
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-            for name in names where name.contains(".corpus.tmp-") { unlink(directory + "/" + name) }
+            for name in names where name.contains(".corpus.tmp-") || name.contains(".sh.tmp-") { unlink(directory + "/" + name) }
             return MinimizeSummary(records: all.count, kept: keptPaths.count, removedFiles: removed)
         }
     }

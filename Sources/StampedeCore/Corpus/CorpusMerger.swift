@@ -1,5 +1,4 @@
 import Foundation
-import StampedeCore
 
 /// Combines corpora from several runs or machines into one directory without duplicates.
 ///
