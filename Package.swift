@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "Replayer", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Record and replay servers nobody here wrote (Kinto, Jupyter Server), installed by

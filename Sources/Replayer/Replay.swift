@@ -100,10 +100,11 @@ public final class Replay: Sendable {
         startDate.withLock { $0 = began }
         let split = options.clientSplit
         var clients: [VirtualClient] = []
-        for i in 0..<split.user {
+        // Global client indices: a shard runs its own (index → identity and seed), one process runs all.
+        for i in 0..<split.user where options.shard.owns(client: i) {
             clients.append(VirtualClient(kind: .user, index: i, loggedIn: true, context: runContext))
         }
-        for m in 0..<split.monkey {
+        for m in 0..<split.monkey where options.shard.owns(client: split.user + m) {
             clients.append(
                 VirtualClient(kind: .monkey, index: split.user + m, loggedIn: m % 2 == 0, context: runContext))
         }
@@ -271,7 +272,7 @@ public final class Replay: Sendable {
         if plan.sessions.isEmpty && split.user > 0 { notes.append("the corpus has no session for user clients beyond log-in") }
         let runtimeSeconds = Double(runtime / .milliseconds(1)) / 1000
         let load = options.load
-        return ReplayReport(
+        var report = ReplayReport(
             runtimeSeconds: runtimeSeconds, totalRequests: totals.requests, totalErrors: totals.errors,
             exceptions: totals.exceptions, endpoints: endpoints,
             timeline: timeline(points, ctx),
@@ -294,6 +295,10 @@ public final class Replay: Sendable {
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
                 cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
             latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
+        report.shard = ShardReport(
+            index: options.shard.index, count: options.shard.count, runID: options.runID, clients: clients.map(\.index))
+        report.histograms = ReportHistograms(totals: totals)
+        return report
     }
 
     /// The per-second series, with a per-kind split for each kind of client that ran.

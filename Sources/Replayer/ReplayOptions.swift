@@ -32,6 +32,8 @@ public struct ReplayOptions: Sendable {
     public var http2: Bool
     /// Confirmation and minimization of findings after the load.
     public var triage: TriageOptions
+    /// The part of the run this process plays (`--shard`); `load.clients` and the seed stay global.
+    public var shard: Shard = .single
     /// Values for `{{secret.NAME}}` (never printed: reports show `$STAMPEDE_SECRET_NAME`).
     public var secrets: Secrets
     /// Where monkeys may send requests (`--monkey-scope`).

@@ -58,6 +58,7 @@ struct ReplayFlags: ParsableArguments {
     @OptionGroup var growth: GrowthFlags
     @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
+    @OptionGroup var sharding: ShardFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -108,19 +109,25 @@ struct ReplayFlags: ParsableArguments {
     ) async throws -> Int32 {
         var defaults = overrides
         if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
-        let load = try resolve(defaults: defaults)
+        var load = try resolve(defaults: defaults)
         var generator = SystemRandomNumberGenerator()
         // Seeds stay below 2^53 so every JSON reader keeps them exact.
         let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
-        let runID = String(generator.next() & 0xFF_FFFF, radix: 16)
+        let randomID = String(generator.next() & 0xFF_FFFF, radix: 16)
+        let shard = try sharding.resolveShard()
+        let startAt = try sharding.resolveStart()
+        let runID = try sharding.resolveRunID(
+            shard: shard, seed: seed, random: String(repeating: "0", count: max(0, 6 - randomID.count)) + randomID)
+        let (shardConcurrency, shardRate) = ShardFlags.split(concurrency: load.concurrency, rate: rate, shard: shard)
+        load.concurrency = shardConcurrency
         var options = ReplayOptions(
-            load: load, corpusPath: corpusPath, seed: runSeed,
-            runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
+            load: load, corpusPath: corpusPath, seed: runSeed, runID: runID, rate: shardRate,
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
+        options.shard = shard
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
@@ -133,10 +140,12 @@ struct ReplayFlags: ParsableArguments {
         let split = options.clientSplit
         Console.note(
             "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
-                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)")
+                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)"
+                + (shard.count > 1 ? "; shard \(shard.description): \(shard.clients(of: load.clients).count) clients" : ""))
 
         let signals = Signals.trapInterrupts { replay.stop() }
         await growth.replayRegressions(replay, corpusPath: corpusPath)
+        if let startAt { await ShardFlags.wait(until: startAt) }
         let terminal = isatty(STDERR_FILENO) == 1
         let quiet = self.quiet
         var report = await replay.run(progress: { progress in

@@ -3,12 +3,12 @@ import Foundation
 import Replayer
 import Reports
 
-/// `stampede report html|junit|show|compare`: read saved JSON reports.
+/// `stampede report html|junit|show|compare|merge`: read saved JSON reports.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Render, reprint, check or compare saved run reports.",
-        subcommands: [HTML.self, JUnit.self, Show.self, Compare.self]
+        subcommands: [HTML.self, JUnit.self, Show.self, Compare.self, Merge.self]
     )
 
     /// Loads a report; a missing file is a usage error, an unreadable one a failure.

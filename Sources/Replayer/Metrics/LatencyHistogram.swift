@@ -15,6 +15,21 @@ struct LatencyHistogram: Sendable {
 
     var count: UInt64 { histogram.totalCount }
 
+    init() {}
+
+    /// A histogram from its HdrHistogram V2 encoding (`encoded`); it must have this type's range.
+    init(encoded: String) throws(HdrEncoding.DecodeError) {
+        let decoded = try HdrEncoding.decode(encoded)
+        guard decoded.lowestDiscernibleValue == histogram.lowestDiscernibleValue,
+            decoded.highestTrackableValue == histogram.highestTrackableValue,
+            decoded.numberOfSignificantValueDigits == histogram.numberOfSignificantValueDigits
+        else { throw HdrEncoding.DecodeError(description: "histogram: range or precision differs from Stampede's") }
+        histogram = decoded
+    }
+
+    /// HdrHistogram's V2 compressed encoding, base64.
+    var encoded: String { HdrEncoding.encode(histogram) }
+
     /// Records one latency; values outside the range are clamped rather than dropped.
     mutating func record(microseconds: Int64) {
         let clamped = UInt64(min(max(microseconds, 1), Int64(Self.highestTrackableMicroseconds)))
@@ -35,7 +50,8 @@ struct LatencyHistogram: Sendable {
     func summary() -> LatencySummary? {
         guard count > 0 else { return nil }
         return LatencySummary(
-            min: Self.milliseconds(histogram.min),
+            // The bucket's lowest value, like every other figure here: an encoded histogram keeps buckets, not raw values.
+            min: Self.milliseconds(histogram.minNonZero),
             p50: percentileMilliseconds(50),
             p90: percentileMilliseconds(90),
             p95: percentileMilliseconds(95),

@@ -51,6 +51,12 @@ public struct ReplayReport: Codable, Sendable {
     public var thresholds: [ThresholdResult]?
     /// Latency from the scheduled send next to service time; nil in reports written before it.
     public var latency: LatencyReport?
+    /// The part of a sharded run this report covers (one shard of one when not sharded).
+    public var shard: ShardReport?
+    /// The run's HDR histograms, serialized so reports merge exactly (`stampede report merge`).
+    public var histograms: ReportHistograms?
+    /// The shards a merged report was made of (`stampede report merge`); absent in a shard's own report.
+    public var mergedShards: [ShardReport]?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -91,7 +97,8 @@ public struct ReplayReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms
+        case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
