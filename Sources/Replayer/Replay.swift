@@ -37,7 +37,8 @@ public final class Replay: Sendable {
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
         let http = try engine ?? HTTPEngine(
             configuration: EngineConfiguration(
-                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2))
+                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2,
+                allowedOrigin: options.load.baseURL))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
         self.engine = http
@@ -248,6 +249,8 @@ public final class Replay: Sendable {
         if !quarantined.isEmpty {
             notes.append("mutants with method(s) \(quarantined.joined(separator: ", ")) were no longer sent after \(RunContext.quarantineAfterTimeouts) timeouts each (each hang holds a permit)")
         }
+        let refused = ctx.mutantsRefused.load(ordering: .relaxed)
+        if refused > 0 { notes.append("\(refused) mutant(s) were dropped before sending: another origin or an injected header line") }
         if interrupted { notes.append("the run was interrupted before its duration") }
         if dropped > 0 { notes.append("\(dropped) further failure signature(s) were not kept (limit \(FindingsBook.maxFindings))") }
         if totals.endpoints[MetricsShard.overflowEndpoint] != nil {

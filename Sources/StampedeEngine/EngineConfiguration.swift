@@ -25,6 +25,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
+    /// The base URL whose scheme, host and port every request must use (`RequestGuard`); a
+    /// request for another origin fails locally and is not sent. Nil allows any origin.
+    public var allowedOrigin: String?
 
     /// Settings with the documented defaults.
     public init(
@@ -35,7 +38,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
         maxConnectionsPerWorker: Int = 0,
-        useEnvironmentProxy: Bool = false
+        useEnvironmentProxy: Bool = false,
+        allowedOrigin: String? = nil
     ) {
         self.workers = workers
         self.verifyTLS = verifyTLS
@@ -45,6 +49,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
         self.useEnvironmentProxy = useEnvironmentProxy
+        self.allowedOrigin = allowedOrigin
     }
 
     /// The number of online CPU cores (at least 1).

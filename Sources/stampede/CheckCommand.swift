@@ -77,7 +77,7 @@ struct CheckCommand: AsyncParsableCommand {
         let verifyTLS = ["1", "true", "yes"].contains((environment["LOAD_VERIFY_TLS"] ?? "").lowercased())
         let seed = self.seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
-        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verifyTLS))
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verifyTLS, allowedOrigin: base))
         defer { engine.shutdown() }
         let runner = SessionRunner(engine: engine, baseURL: base, options: SessionRunner.Options(timeoutMs: requestTimeout))
         let client = CheckClient(runner: runner, target: target, property: property)

@@ -27,6 +27,8 @@ final class RunContext: Sendable {
     let relogins = Atomic<Int>(0)
     let sessionsCompleted = Atomic<Int>(0)
     let mutantsSent = Atomic<Int>(0)
+    /// Mutants dropped before sending because the engine would refuse them (`HTTPEngine.refusal`).
+    let mutantsRefused = Atomic<Int>(0)
     /// Timeouts of mutants by method token (methods the corpus never records only).
     private let methodTimeouts = Mutex<[String: Int]>([:])
     let recordedMethods: Set<String>

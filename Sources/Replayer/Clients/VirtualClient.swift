@@ -165,13 +165,12 @@ final class VirtualClient: PermitWaiter {
                     s.phase = .done
                     return nil
                 }
-                var mutant = mutator.nextMutant(seed: s.rng.next())
-                for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
-                    mutant = mutator.nextMutant(seed: s.rng.next())
+                var (mutant, request, rendered) = renderMutant(mutator, identity: identity, &s)
+                // A mutant the engine would refuse (another host, an injected header line) is dropped and counted.
+                for _ in 0..<8 where context.engine.refusal(for: request) != nil {
+                    context.mutantsRefused.wrappingAdd(1, ordering: .relaxed)
+                    (mutant, request, rendered) = renderMutant(mutator, identity: identity, &s)
                 }
-                let (request, rendered) = context.renderer.render(
-                    mutant.request, identity: identity, variables: s.variables, jar: s.jar, rng: &s.rng,
-                    sendCookies: !mutant.dropCookies)
                 var sent = request
                 sent.scheduledAt = s.scheduledAt
                 s.scheduledAt = nil
@@ -182,6 +181,17 @@ final class VirtualClient: PermitWaiter {
             }
         }
         return nil
+    }
+
+    private func renderMutant(_ mutator: Mutator, identity: ClientIdentity, _ s: inout State) -> (Mutant, HTTPRequest, RequestTemplate) {
+        var mutant = mutator.nextMutant(seed: s.rng.next())
+        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+            mutant = mutator.nextMutant(seed: s.rng.next())
+        }
+        let (request, rendered) = context.renderer.render(
+            mutant.request, identity: identity, variables: s.variables, jar: s.jar, rng: &s.rng,
+            sendCookies: !mutant.dropCookies)
+        return (mutant, request, rendered)
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
