@@ -49,3 +49,36 @@ struct RequestGuardTests {
         #expect(throws: EngineError.self) { try HTTPEngine(configuration: .init(workers: 1, allowedOrigin: "::nonsense")) }
     }
 }
+
+@Suite("Request guard: no corpus field or mutant adds a line to the request")
+struct HeaderInjectionTests {
+    static let vectors: [(label: String, request: @Sendable (String) -> HTTPRequest)] = [
+        ("value CRLF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\r\nInjected: 1")]) }),
+        ("value LF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\nInjected: 1")]) }),
+        ("value CR", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\rInjected: 1")]) }),
+        ("value NUL", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\u{0}Injected: 1")]) }),
+        ("name CRLF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X\r\nInjected", "1")]) }),
+        ("name space", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X Injected", "1")]) }),
+        ("method CRLF", { HTTPRequest(method: "GET /x HTTP/1.1\r\nInjected: 1\r\nX:", url: $0 + "/echo") }),
+        ("method tab", { HTTPRequest(method: "GET\tInjected", url: $0 + "/echo") }),
+        ("method empty", { HTTPRequest(method: "", url: $0 + "/echo") }),
+    ]
+
+    @Test(arguments: 0..<vectors.count)
+    func injectionIsRefusedBeforeTheWire(index: Int) async throws {
+        let server = try TestServer()
+        let engine = try HTTPEngine(configuration: .init(workers: 1))
+        defer { engine.shutdown(); server.stop() }
+        let vector = Self.vectors[index]
+        let refused = await engine.send(vector.request(server.baseURL))
+        #expect(refused.failure?.isRefused == true, "\(vector.label)")
+        #expect(refused.failure?.name == "CURLE_BAD_FUNCTION_ARGUMENT")
+        // A clean request afterwards arrives; the raw bytes on the wire hold no injected line.
+        let clean = await engine.send(HTTPRequest(url: server.baseURL + "/echo", headers: [HTTPHeader("X-A", "a b")], timeoutMs: 5_000))
+        #expect(clean.status == 200)
+        let wire = String(decoding: server.receivedBytes, as: UTF8.self)
+        #expect(wire.hasPrefix("GET /echo HTTP/1.1\r\n"))
+        #expect(!wire.contains("Injected"))
+        #expect(server.requestCount == 1)
+    }
+}
