@@ -69,7 +69,10 @@ struct MutateCommand: AsyncParsableCommand {
         }
         let path = isDirectory.boolValue ? CorpusDirectory(corpus).baselinePath : corpus
         let loaded = try Corpus.load(path: path)
-        for damage in loaded.damages { Console.error("\(path): \(damage)") }
+        if let first = loaded.damages.first {
+            let count = loaded.damages.count
+            throw CLIError.failure("\(path): \(count) damaged record(s) (see corpus validate), first: \(first)")
+        }
         return (loaded.sessions, loaded.header?.baseURL)
     }
 

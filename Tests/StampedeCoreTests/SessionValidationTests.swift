@@ -30,6 +30,7 @@ struct SessionValidationTests {
         #expect(kept.isEmpty)
         #expect(damage.count == 1)
         #expect(damage.first?.contains("session s1 step 2 request.path: must") == true)
+        #expect(damage.first?.hasPrefix("line 2: session s1") == true)
     }
 
     @Test func aValidSessionLoads() throws {

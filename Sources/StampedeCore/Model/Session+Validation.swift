@@ -107,10 +107,10 @@ enum StepValidation {
     /// (`@host:port/x`, `//host/x`, `http://host/x`), whatever base URL it is appended to.
     static func pathProblem(_ path: String) -> String? {
         guard path.hasPrefix("/") else {
-            return "must be origin-form, starting with \"/\" (got \(path.abbreviated(limit: 60).debugDescription))"
+            return "must start with \"/\" (origin-form; got \(path.abbreviated(limit: 60).debugDescription))"
         }
         if path.hasPrefix("//") {
-            return "must not start with \"//\", which names a host (got \(path.abbreviated(limit: 60).debugDescription))"
+            return "must not start with \"//\" (names a host; got \(path.abbreviated(limit: 60).debugDescription))"
         }
         return nil
     }
@@ -128,6 +128,6 @@ enum StepValidation {
 extension SessionValidationError {
     /// One ``CorpusDamage`` per problem, for the reader's scan.
     func damages(at byteOffset: Int, line: Int) -> [CorpusDamage] {
-        problems.map { CorpusDamage(kind: .invalidRecord, byteOffset: byteOffset, detail: "line \(line): \($0)") }
+        problems.map { CorpusDamage(kind: .invalidSession, byteOffset: byteOffset, detail: "line \(line): \($0)") }
     }
 }
