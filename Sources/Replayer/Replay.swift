@@ -47,10 +47,9 @@ public final class Replay: Sendable {
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
-    /// cannot be reached. Any HTTP status counts as reachable.
+    /// cannot be reached. Any HTTP status counts as reachable; the body is not read.
     public func probe(timeoutMs: Int = 2_000) async -> TransportFailure? {
-        let response = await engine.send(HTTPRequest(url: options.load.baseURL + "/", timeoutMs: timeoutMs))
-        return response.failure
+        await ReachabilityProbe.run(engine: engine, baseURL: options.load.baseURL, timeoutMs: timeoutMs)
     }
 
     /// Replays crash records (before the load): each once as a fresh client, its context steps
