@@ -58,13 +58,33 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "StampedeHTTP",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `stampede bench-engine`: a closed-loop benchmark of the engine alone (not in any library product).
+        .target(
+            name: "EngineBench",
+            dependencies: [
+                "StampedeEngine",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The one client core: renders a step for a client, sends it, absorbs and judges the answer.
+        .target(
+            name: "StampedeClient",
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Mutator",
             dependencies: ["StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // Property-based `check`: body schemas, generation, conformance and shrinking of valid bodies.
+        .target(
+            name: "PropertyCheck",
+            dependencies: ["StampedeCore"],
             swiftSettings: swiftSettings
         ),
         // Pure recording logic: exchanges → sessions (grouping, correlation, redaction, HAR). No I/O.
@@ -95,6 +115,7 @@ let package = Package(
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
+                "StampedeClient",
                 "Mutator",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -103,7 +124,7 @@ let package = Package(
         // Reading a finished run: thresholds, HTML and JUnit rendering, run comparison.
         .target(
             name: "Reports",
-            dependencies: ["Replayer", "StampedeCore"],
+            dependencies: ["Replayer", "StampedeClient", "StampedeCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -129,7 +150,10 @@ let package = Package(
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
+                "StampedeClient",
+                "EngineBench",
                 "Mutator",
+                "PropertyCheck",
                 "Correlation",
                 "Recorder",
                 "Replayer",
@@ -158,8 +182,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PropertyCheckTests",
+            dependencies: ["PropertyCheck", "StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DemoTargetTests",
-            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
+            dependencies: ["DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "PropertyCheck", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -170,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP",
+                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,7 +210,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayerTests",
-            dependencies: ["Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "Mutator", "StampedeTestSupport"],
+            dependencies: [
+                "Replayer", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient", "Mutator",
+                "StampedeTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -193,6 +229,14 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["DemoTarget", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Record and replay servers nobody here wrote (Kinto, Jupyter Server), installed by
+        // scripts/install-test-servers.sh; skipped with a message when they are not installed.
+        .testTarget(
+            name: "ThirdPartyTests",
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
+            exclude: ["Flows"],
             swiftSettings: swiftSettings
         ),
     ]

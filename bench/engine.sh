@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Engine benchmark: nginx on loopback, then wrk, hey and `stampede bench-engine` in one run,
-# each at the same connection count for the same duration. Prints requests/s, client CPU µs per
-# request and each tool's ratio to wrk.
+# Engine benchmark: nginx on loopback, then wrk, hey, a bare C libcurl loop (bench/curl_loop.c)
+# and `stampede bench-engine` on both worker loops (socket-action/epoll and perform/poll) in one
+# run, each at the same connection count for the same duration. Prints requests/s, client CPU µs
+# per request, each tool's ratio to wrk and Stampede's CPU per request over bare libcurl's.
 #
 #   bench/engine.sh [--connections 32] [--duration 5] [--port 18080] [--workers N] [--skip-build]
 #
@@ -26,9 +27,10 @@ done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
-require_tools "$NGINX" wrk hey
+require_tools "$NGINX" wrk hey cc
 build_stampede
 make_prefix stampede-bench
+cc -O2 -o "$PREFIX/curl_loop" "$ROOT/bench/curl_loop.c" -lcurl
 
 sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
 URL="http://127.0.0.1:$PORT/"
@@ -70,19 +72,35 @@ HEY_P50=$(echo "$HEY_OUT" | awk '/ 50%% in/ || /50% in/ {print $3 " " $4}')
 HEY_P99=$(echo "$HEY_OUT" | awk '/99% in/ {print $3 " " $4}')
 HEY_CPU=$(awk -v c=$((after - before)) -v n="${HEY_REQS:-1}" 'BEGIN { printf "%.2f", c / n }')
 
+# The bare libcurl loop: one thread, perform + poll, no Swift; it reports its own CPU time.
+BARE_OUT=$("$PREFIX/curl_loop" "$URL" "$CONNECTIONS" "$DURATION")
+field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
+BARE_RPS=$(field "$BARE_OUT" rps)
+BARE_CPU=$(field "$BARE_OUT" cpu_us_per_req)
+
 WORKER_ARGS=()
 [ -n "$WORKERS" ] && WORKER_ARGS=(--workers "$WORKERS")
-ENGINE_OUT=$("$STAMPEDE" bench-engine --url "$URL" --connections "$CONNECTIONS" --duration "$DURATION" --machine "${WORKER_ARGS[@]}")
-field() { echo "$ENGINE_OUT" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
-ENGINE_RPS=$(field rps)
-ENGINE_CPU=$(field cpu_us_per_req)
-ENGINE_P50=$(field p50_us)
-ENGINE_P99=$(field p99_us)
-ENGINE_ERRORS=$(field errors)
+declare -A ENGINE_RPS ENGINE_CPU ENGINE_P50 ENGINE_P99
+for loop in socket-action perform; do
+    out=$("$STAMPEDE" bench-engine --url "$URL" --connections "$CONNECTIONS" --duration "$DURATION" --machine \
+        --loop "$loop" "${WORKER_ARGS[@]}")
+    ENGINE_RPS[$loop]=$(field "$out" rps)
+    ENGINE_CPU[$loop]=$(field "$out" cpu_us_per_req)
+    ENGINE_P50[$loop]=$(field "$out" p50_us)
+    ENGINE_P99[$loop]=$(field "$out" p99_us)
+    errors=$(field "$out" errors)
+    [ "${errors:-0}" = 0 ] || echo "warning: stampede engine ($loop) saw $errors errors: $out" >&2
+done
 
 ratio() { awk -v a="$1" -v b="$WRK_RPS" 'BEGIN { printf "%.2f", a / b }'; }
-printf "%-18s %12s %14s %10s %12s %12s\n" tool "requests/s" "CPU µs/req" "vs wrk" p50 p99
-printf "%-18s %12.0f %14s %10s %12s %12s\n" "wrk (-t$THREADS)" "$WRK_RPS" "$WRK_CPU" "1.00" "$WRK_P50" "$WRK_P99"
-printf "%-18s %12.0f %14s %10s %12s %12s\n" hey "$HEY_RPS" "$HEY_CPU" "$(ratio "$HEY_RPS")" "$HEY_P50" "$HEY_P99"
-printf "%-18s %12.0f %14s %10s %12s %12s\n" "stampede engine" "$ENGINE_RPS" "$ENGINE_CPU" "$(ratio "$ENGINE_RPS")" "${ENGINE_P50}us" "${ENGINE_P99}us"
-[ "${ENGINE_ERRORS:-0}" = 0 ] || echo "warning: stampede engine saw $ENGINE_ERRORS errors: $ENGINE_OUT" >&2
+over_bare() { awk -v a="$1" -v b="$BARE_CPU" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+printf "%-28s %12s %12s %8s %10s %12s %12s\n" tool "requests/s" "CPU µs/req" "vs wrk" "CPU÷bare" p50 p99
+printf "%-28s %12.0f %12s %8s %10s %12s %12s\n" "wrk (-t$THREADS)" "$WRK_RPS" "$WRK_CPU" "1.00" "$(over_bare "$WRK_CPU")" "$WRK_P50" "$WRK_P99"
+printf "%-28s %12.0f %12s %8s %10s %12s %12s\n" hey "$HEY_RPS" "$HEY_CPU" "$(ratio "$HEY_RPS")" "$(over_bare "$HEY_CPU")" "$HEY_P50" "$HEY_P99"
+printf "%-28s %12.0f %12s %8s %10s %12s %12s\n" "bare libcurl loop (C, 1 thr)" "$BARE_RPS" "$BARE_CPU" "$(ratio "$BARE_RPS")" "1.00" "" ""
+for loop in socket-action perform; do
+    printf "%-28s %12.0f %12s %8s %10s %12s %12s\n" "stampede engine ($loop)" "${ENGINE_RPS[$loop]}" "${ENGINE_CPU[$loop]}" \
+        "$(ratio "${ENGINE_RPS[$loop]}")" "$(over_bare "${ENGINE_CPU[$loop]}")" "${ENGINE_P50[$loop]}us" "${ENGINE_P99[$loop]}us"
+done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores; other builds skew requests/s, CPU µs/req less)"

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Registration, login, the current user, settings and notifications.
@@ -68,9 +69,25 @@ extension DemoAPI {
         return .json(user.json)
     }
 
+    /// Settings carry an ETag; `If-None-Match` with it (or `*`) is a 304, `If-Match` without it a 412.
+    /// Malformed entity-tag lists are ignored, as RFC 9110 allows.
     func settings(_ request: Request) throws -> Response {
         let (_, user) = try authenticate(request)
-        return .json(user.settingsJSON)
+        let body = user.settingsJSON
+        let etag = "\"" + String(ExecutionSimulator.fnv1a(body.serialized), radix: 16) + "\""
+        let ifMatch = request.headers[values: .ifMatch]
+        let ifNoneMatch = request.headers[values: .ifNoneMatch]
+        try defects.checkConditional(ifMatch + ifNoneMatch)
+        let tags = { (values: [String]) in values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+        if !ifMatch.isEmpty, !tags(ifMatch).contains(where: { $0 == "*" || $0 == etag }) {
+            throw APIError(.preconditionFailed, "Precondition Failed")
+        }
+        if tags(ifNoneMatch).contains(where: { $0 == "*" || $0 == etag || $0 == "W/" + etag }) {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        var response = Response.json(body)
+        response.headers[.eTag] = etag
+        return response
     }
 
     func updateTheme(_ request: Request) async throws -> Response {

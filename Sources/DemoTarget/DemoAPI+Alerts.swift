@@ -7,7 +7,7 @@ extension DemoAPI {
         _ = try RequestInput.optionalString(body, "status")
         _ = try RequestInput.optionalString(body, "receiver")
         for name in ["groupLabels", "commonLabels", "commonAnnotations"] {
-            try Self.requireStringMap(body[name], ["body", name])
+            try requireStringMap(body[name], ["body", name])
         }
         var alerts: [JSONValue] = []
         switch body["alerts"] {
@@ -23,8 +23,8 @@ extension DemoAPI {
             }
             let status = try RequestInput.optionalString(alert, "status")
             _ = try RequestInput.optionalString(alert, "valueString")
-            try Self.requireStringMap(alert["labels"], ["body", "alerts", String(index), "labels"])
-            try Self.requireStringMap(alert["annotations"], ["body", "alerts", String(index), "annotations"])
+            try requireStringMap(alert["labels"], ["body", "alerts", String(index), "labels"])
+            try requireStringMap(alert["annotations"], ["body", "alerts", String(index), "annotations"])
             if status == nil || status == "firing" { firing += 1 }
         }
         return .json([
@@ -34,10 +34,11 @@ extension DemoAPI {
     }
 
     /// Absent, null, or an object whose values are all strings (422 otherwise).
-    private static func requireStringMap(_ value: JSONValue?, _ location: [String]) throws {
+    private func requireStringMap(_ value: JSONValue?, _ location: [String]) throws {
         switch value {
         case nil, .null?: return
         case .object(let members)?:
+            try defects.checkMapKeys(members.keys)
             for (key, member) in members where member.stringValue == nil {
                 throw APIError.validation(location + [key], "Input should be a valid string, got \(member.typeName)")
             }

@@ -39,13 +39,14 @@ extension DemoAPI {
         if method != .get { try requireCSRF(request, session: session) }
         try defects.checkScriptID(id)
         let notFound = APIError(.notFound, "Script not found")
+        if method == .delete { try defects.checkDeleteContentType(request.headers[.contentType]) }
         switch method {
         case .get:
             guard let saved = store.script(id: id, owner: session.userID) else { throw notFound }
             return .json(saved.json)
         case .put:
+            let body = try await RequestInput.jsonObject(request, maximumDepth: { try defects.checkDepth($0) })
             guard store.script(id: id, owner: session.userID) != nil else { throw notFound }
-            let body = try await RequestInput.jsonObject(request)
             let name = try RequestInput.optionalString(body, "name")
             try name.map { try RequestInput.requireLength($0, 1...128, "name") }
             let script = try RequestInput.optionalString(body, "script")

@@ -16,12 +16,12 @@ struct DemoAPI: HTTPResponder {
         case scripts, script(String)
         case settings, theme
         case notifications, markAllRead
-        case grafana, live
+        case grafana, live, version
 
         var methods: [HTTPRequest.Method] {
             switch self {
             case .register, .login, .logout, .execute, .markAllRead, .grafana: [.post]
-            case .me, .executionResult, .executionEvents, .executionStream, .settings, .notifications, .live: [.get]
+            case .me, .executionResult, .executionEvents, .executionStream, .settings, .notifications, .live, .version: [.get]
             case .scripts: [.get, .post]
             case .script: [.get, .put, .delete]
             case .theme: [.put]
@@ -35,9 +35,15 @@ struct DemoAPI: HTTPResponder {
     let stop: StopSignal
     let logger: Logger
     let verbose: Bool
+    /// The periodic stall and the server's start it counts from (`DemoServerOptions.stall`).
+    var stall: (DemoStall, ContinuousClock.Instant)? = nil
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
+        if let (stall, origin) = stall {
+            let wait = stall.wait(at: start - origin)
+            if wait > .zero { try await Task.sleep(for: wait) }
+        }
         var response: Response
         do {
             response = try await dispatch(request, context: context)
@@ -73,6 +79,11 @@ struct DemoAPI: HTTPResponder {
     }
 
     private func dispatch(_ request: Request, context: Context) async throws -> Response {
+        if request.uri.path == "/openapi.json", request.method == .get || request.method == .head {
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+        }
         guard let route = Self.route(path: request.uri.path) else { throw APIError.notFound }
         var method = request.method
         if method == .head, route.methods.contains(.get) { method = .get }
@@ -101,7 +112,13 @@ struct DemoAPI: HTTPResponder {
         case .notifications: return try notifications(request)
         case .markAllRead: return try markAllRead(request)
         case .grafana: return try await grafana(request)
-        case .live: return .json(["status": "ok", "timestamp": .string(DemoStore.now())])
+        case .live:
+            return .json([
+                "status": "ok", "timestamp": .string(DemoStore.now()), "links": ["version": .string(Self.prefix + "/health/version")],
+            ])
+        case .version:
+            try defects.checkVersion()
+            return .json(["version": "1.0.0", "api": "v1"])
         }
     }
 
@@ -132,6 +149,7 @@ struct DemoAPI: HTTPResponder {
             case ("notifications", "mark-all-read"): return .markAllRead
             case ("alerts", "grafana"): return .grafana
             case ("health", "live"): return .live
+            case ("health", "version"): return .version
             default: return nil
             }
         case 3:

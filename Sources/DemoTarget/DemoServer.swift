@@ -55,7 +55,8 @@ public final class DemoServer: Sendable {
             defects: PlantedDefects.Switch(enabled: options.defects, stop: stop),
             stop: stop,
             logger: logger,
-            verbose: options.verbose
+            verbose: options.verbose,
+            stall: options.stall.map { ($0, ContinuousClock.now) }
         )
         let started = StartupLatch()
         let app = Application(

@@ -8,12 +8,15 @@ public struct DemoServerOptions: Sendable {
     public var defects: Bool = true
     /// Log one line per request at `info` level.
     public var verbose: Bool = false
+    /// A periodic stall (`DemoStall`), for showing what each load model reports; none by default.
+    public var stall: DemoStall? = nil
 
     /// Creates options; the defaults give a loopback server on an ephemeral port with defects on.
-    public init(host: String = "127.0.0.1", port: Int = 0, defects: Bool = true, verbose: Bool = false) {
+    public init(host: String = "127.0.0.1", port: Int = 0, defects: Bool = true, verbose: Bool = false, stall: DemoStall? = nil) {
         self.host = host
         self.port = port
         self.defects = defects
         self.verbose = verbose
+        self.stall = stall
     }
 }

@@ -20,6 +20,15 @@ enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// Levels of nested arrays and objects (0 for a scalar, 1 for `{}` or `[1]`).
+    var depth: Int {
+        switch self {
+        case .array(let values): 1 + (values.map(\.depth).max() ?? 0)
+        case .object(let members): 1 + (members.values.map(\.depth).max() ?? 0)
+        default: 0
+        }
+    }
+
     var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil

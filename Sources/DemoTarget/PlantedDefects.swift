@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -52,11 +53,47 @@ public enum PlantedDefects {
         trigger: "logged-in GET for one of the user's executions with query `limit=0`: no response for 15 s"
     )
 
+    /// A `*` with anything after it reaches the entity-tag list parser, which only knows a bare `*`.
+    public static let conditionalWildcard = PlantedDefect(
+        id: "D8", summary: "Settings' conditional-header parser crashes on a `*` followed by more characters",
+        kind: .serverError, endpoint: "GET /api/v1/user/settings",
+        trigger: "logged-in GET whose If-Match or If-None-Match value starts with `*` and is longer (`*x`, `*2`)"
+    )
+    /// DELETE parses a body by its declared type.
+    public static let deleteContentType = PlantedDefect(
+        id: "D9", summary: "Script deletion parses its (absent) body by the declared Content-Type and crashes on non-JSON types",
+        kind: .serverError, endpoint: "DELETE /api/v1/scripts/{id}",
+        trigger: "logged-in DELETE with CSRF whose Content-Type has a media type other than application/json (`text/plain`, `m`)"
+    )
+    /// Label maps are copied into a plain dictionary object keyed by prototype names.
+    public static let webhookOddKey = PlantedDefect(
+        id: "D10", summary: "The Grafana webhook crashes on a prototype or operator key inside a label map",
+        kind: .serverError, endpoint: "POST /api/v1/alerts/grafana",
+        trigger: "a labels/annotations/groupLabels/commonLabels/commonAnnotations map with the key `__proto__`, "
+            + "`constructor`, `prototype` or `$where`"
+    )
+    /// The update merger recurses without a limit.
+    public static let scriptUpdateDepth = PlantedDefect(
+        id: "D11", summary: "Script update merges the JSON body recursively and overflows past 32 levels of nesting",
+        kind: .serverError, endpoint: "PUT /api/v1/scripts/{id}",
+        trigger: "logged-in PUT with CSRF whose JSON body nests arrays or objects more than 32 levels deep (any id)"
+    )
+    /// A build-info route nobody recorded.
+    public static let versionEndpoint = PlantedDefect(
+        id: "D12", summary: "The unrecorded version endpoint reads a build-info file that is not shipped",
+        kind: .serverError, endpoint: "GET /api/v1/health/version",
+        trigger: "any GET: linked only from the `links` of GET /api/v1/health/live, and a well-known name beside it"
+    )
+
     /// Every planted defect, in id order.
     public static let all: [PlantedDefect] = [
         themeTypeConfusion, notificationsLimitRange, scriptPatchMethod, scriptLongID,
         langVersionUnicode, scriptCreateWithoutContentType, eventsLimitZero,
+        conditionalWildcard, deleteContentType, webhookOddKey, scriptUpdateDepth, versionEndpoint,
     ]
+
+    /// Nesting deeper than this is D11's trigger (and a 422 with defects off).
+    static let maximumDepth = 32
 
     /// The server's defect triggers; every check does nothing when `enabled` is false.
     struct Switch: Sendable {
@@ -101,6 +138,40 @@ public enum PlantedDefects {
             _ = try? await request.body.collect(upTo: 1 << 20)
             try? await channel.close()
             throw DroppedConnection()
+        }
+
+        /// D8: a conditional entity-tag list that starts with `*` and goes on.
+        func checkConditional(_ values: [String]) throws {
+            guard enabled else { return }
+            for value in values where value.hasPrefix("*") && value.count > 1 {
+                throw PlantedFailure(defect: conditionalWildcard)
+            }
+        }
+
+        /// D9: DELETE with a declared non-JSON media type.
+        func checkDeleteContentType(_ contentType: String?) throws {
+            guard enabled, let contentType else { return }
+            let media = contentType.split(separator: ";", omittingEmptySubsequences: false).first ?? ""
+            let trimmed = media.trimmingCharacters(in: .whitespaces).lowercased()
+            if !trimmed.isEmpty, trimmed != "application/json" { throw PlantedFailure(defect: deleteContentType) }
+        }
+
+        /// D10: a prototype or operator key in a string map.
+        func checkMapKeys(_ keys: some Sequence<String>) throws {
+            guard enabled else { return }
+            for key in keys where ["__proto__", "constructor", "prototype", "$where"].contains(key) {
+                throw PlantedFailure(defect: webhookOddKey)
+            }
+        }
+
+        /// D11: nesting past `maximumDepth` overflows (with defects off the caller answers 422).
+        func checkDepth(_ depth: Int) throws {
+            if enabled, depth > maximumDepth { throw PlantedFailure(defect: scriptUpdateDepth) }
+        }
+
+        /// D12: the version endpoint, reached at all.
+        func checkVersion() throws {
+            if enabled { throw PlantedFailure(defect: versionEndpoint) }
         }
 
         /// D7: `limit=0` on event history stalls, unless the server is stopping.

@@ -57,11 +57,20 @@ enum RequestInput {
         return Data(buffer.readableBytesView)
     }
 
-    /// The body as a JSON object (422 for invalid JSON or another JSON type).
-    static func jsonObject(_ request: Request) async throws -> JSONValue {
+    /// The body as a JSON object (422 for invalid JSON or another JSON type). With `maximumDepth`,
+    /// the nesting depth is first handed to it (a planted defect may throw), then limited to
+    /// ``PlantedDefects/maximumDepth`` levels (422 beyond).
+    static func jsonObject(_ request: Request, maximumDepth: ((Int) throws -> Void)? = nil) async throws -> JSONValue {
         let data = try await bodyData(request)
         guard let value = JSONValue.parse(data) else {
             throw APIError.validation(["body"], "JSON decode error")
+        }
+        if let maximumDepth {
+            let depth = value.depth
+            try maximumDepth(depth)
+            guard depth <= PlantedDefects.maximumDepth else {
+                throw APIError.validation(["body"], "JSON nested deeper than \(PlantedDefects.maximumDepth) levels")
+            }
         }
         guard value.isObject else {
             throw APIError.validation(["body"], "Input should be a valid dictionary or object, got \(value.typeName)")

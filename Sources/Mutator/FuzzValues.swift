@@ -8,7 +8,8 @@ enum FuzzValues {
         "0", "-1", "1", "-0", "2147483647", "2147483648", "-2147483648", "-2147483649",
         "4294967296", "9007199254740993", "-9007199254740993", "9223372036854775807",
         "9223372036854775808", "18446744073709551616", "1e308", "-1e308", "1e309", "5e-324",
-        "0.1", "1.0", "1E2", "NaN", "Infinity", "-Infinity", "00", "0x10", "1_000",
+        "0.1", "1.0", "1E2", "NaN", "Infinity", "-Infinity", "00", "0x10", "1_000", "9007199254740992",
+        "-9223372036854775809", "1e-400", "0.30000000000000004", "123456789012345678901234567890123456789012345678901234567890",
     ]
 
     static let specialStrings: [String] = [
@@ -38,6 +39,12 @@ enum FuzzValues {
     static let unknownKeys: [String] = [
         "admin", "is_admin", "role", "id", "user_id", "__proto__", "constructor", "extra", "", " ",
         "debug", "$where", "a.b", "tags[]", "ÿ", "null",
+    ]
+
+    /// Object keys that trip key handling: empty, long, unicode, prototype names, operators, paths.
+    static let oddKeys: [String] = [
+        "", " ", "__proto__", "constructor", "prototype", "$where", "$gt", "a.b", "a/b", "../x", "a[0]", "日本",
+        "😀", "\u{0}", "\u{FEFF}k", "k\u{200B}", "%s", "null", String(repeating: "k", count: 300),
     ]
 
     static let contentTypes: [String] = [
@@ -74,31 +81,6 @@ enum FuzzValues {
     static let invalidUTF8: [[UInt8]] = [
         [0xFF], [0xFE, 0xFF], [0xC0, 0x80], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80],
     ]
-}
-
-extension SeededGenerator {
-    /// A uniformly chosen element of a non-empty array.
-    mutating func element<T>(_ array: [T]) -> T {
-        array[next(below: array.count)]
-    }
-
-    /// A version-4 UUID string in lowercase.
-    mutating func uuidString() -> String {
-        let a = next(), b = next()
-        var bytes: [UInt8] = []
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: b >> UInt64(shift))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for (i, byte) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// `{{name}}` spans in templated text, which operators keep whole.

@@ -4,23 +4,13 @@ import StampedeHTTP
 /// Operators on headers, including the cookie jar flag.
 enum HeaderOperators {
     static func index(of name: String, in headers: [HTTPHeader]) -> Int? {
-        headers.firstIndex { equalsIgnoringASCIICase($0.name, name) }
-    }
-
-    static func equalsIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            let lx = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
-            let ly = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
-            if lx != ly { return false }
-        }
-        return true
+        headers.firstIndex { HTTPHeader.namesEqual($0.name, name) }
     }
 
     static func removeAll(_ name: String, from ctx: inout MutationContext) -> Int {
         let before = ctx.request.headers.count
         guard index(of: name, in: ctx.request.headers) != nil else { return 0 }
-        ctx.request.headers.removeAll { equalsIgnoringASCIICase($0.name, name) }
+        ctx.request.headers.removeAll(named: name)
         return before - ctx.request.headers.count
     }
 
@@ -47,7 +37,7 @@ enum HeaderOperators {
             }
             return "\"\(value)\""
         },
-        MutationOperator("headers.garbage-value", [.headers], requires: .headers) { ctx, rng in
+        MutationOperator("headers.garbage-value", [.headers], weight: 0.3, requires: .headers) { ctx, rng in
             guard !ctx.request.headers.isEmpty else { return nil }
             let i = rng.next(below: ctx.request.headers.count)
             ctx.request.headers[i].value = rng.element(FuzzValues.garbageHeaderValues)

@@ -64,9 +64,14 @@ enum JSONOperators {
         }
     }
 
-    static let all: [MutationOperator] = [op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12, op13, op14]
+    /// Catalog order is part of reproducibility: new operators go at the end.
+    static let all: [MutationOperator] = [
+        dropKey, addKey, renameKey, duplicateKey, typeConfuse, boundaryNumberOperator, emptyString, hugeString,
+        unicodeString, controlString, deepNesting, wrongTopLevel, truncate, invalidSyntax, invalidUTF8,
+        oddKey, nullInArray, loneSurrogate, wideBomb,
+    ]
 
-    static let op0 = MutationOperator("json.drop-key", [.body], requires: .json) { ctx, rng in
+    static let dropKey = MutationOperator("json.drop-key", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let removed = members.remove(at: rng.next(below: members.count))
@@ -75,17 +80,17 @@ enum JSONOperators {
             }
         }
 
-    static let op1 = MutationOperator("json.add-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
+    static let addKey = MutationOperator("json.add-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isObject) { node, rng in
                 guard case .object(var members) = node else { return nil }
-                let key = rng.element(FuzzValues.unknownKeys)
+                let key = rng.chance(0.5) ? rng.element(FuzzValues.unknownKeys) : rng.element(FuzzValues.oddKeys)
                 members.insert(JSONMember(key, randomScalar(&rng)), at: rng.next(below: members.count + 1))
                 node = .object(members)
-                return "add \"\(key)\""
+                return "add \(abbreviate(key))"
             }
         }
 
-    static let op2 = MutationOperator("json.rename-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
+    static let renameKey = MutationOperator("json.rename-key", [.body], weight: 0.7, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let i = rng.next(below: members.count)
@@ -105,7 +110,7 @@ enum JSONOperators {
             }
         }
 
-    static let op3 = MutationOperator("json.duplicate-key", [.body], weight: 0.5, requires: .json) { ctx, rng in
+    static let duplicateKey = MutationOperator("json.duplicate-key", [.body], weight: 0.5, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, preferNonRoot: false, where: isNonEmptyObject) { node, rng in
                 guard case .object(var members) = node, !members.isEmpty else { return nil }
                 let i = rng.next(below: members.count)
@@ -116,7 +121,7 @@ enum JSONOperators {
             }
         }
 
-    static let op4 = MutationOperator("json.type-confuse", [.body], weight: 2, requires: .json) { ctx, rng in
+    static let typeConfuse = MutationOperator("json.type-confuse", [.body], weight: 2, requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: { _ in true }) { node, rng in
                 let old = node.kind
                 node = confuse(node, &rng)
@@ -124,7 +129,7 @@ enum JSONOperators {
             }
         }
 
-    static let op5 = MutationOperator("json.boundary-number", [.body], weight: 1.5, requires: .json, apply: boundaryNumber)
+    static let boundaryNumberOperator = MutationOperator("json.boundary-number", [.body], weight: 1.5, requires: .json, apply: boundaryNumber)
 
     static func boundaryNumber(_ ctx: inout MutationContext, _ rng: inout SeededGenerator) -> String? {
         let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in !root.nodePaths(where: isNumber).isEmpty } ?? false
@@ -136,14 +141,14 @@ enum JSONOperators {
         }
     }
 
-    static let op6 = MutationOperator("json.string-empty", [.body], requires: .json) { ctx, rng in
+    static let emptyString = MutationOperator("json.string-empty", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, _ in
                 node = .string("")
                 return "\"\""
             }
         }
 
-    static let op7 = MutationOperator("json.string-huge", [.body], requires: .json) { ctx, rng in
+    static let hugeString = MutationOperator("json.string-huge", [.body], requires: .json) { ctx, rng in
             let n = ctx.hugeSize(&rng)
             return editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
@@ -153,7 +158,7 @@ enum JSONOperators {
             }
         }
 
-    static let op8 = MutationOperator("json.string-unicode", [.body], requires: .json) { ctx, rng in
+    static let unicodeString = MutationOperator("json.string-unicode", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
                 let u = rng.element(FuzzValues.unicodeStrings)
@@ -162,7 +167,7 @@ enum JSONOperators {
             }
         }
 
-    static let op9 = MutationOperator("json.string-control", [.body], requires: .json) { ctx, rng in
+    static let controlString = MutationOperator("json.string-control", [.body], requires: .json) { ctx, rng in
             editNode(&ctx, &rng, where: isString) { node, rng in
                 guard case .string(let s) = node else { return nil }
                 let c = rng.element(FuzzValues.controlStrings)
@@ -171,10 +176,14 @@ enum JSONOperators {
             }
         }
 
-    static let op10 = MutationOperator("json.deep-nesting", [.body], weight: 0.5, requires: .json) { ctx, rng in
-            let depth = rng.element([33, 129, 513, 1025])
-            return editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, rng in
-                let asArrays = rng.chance(0.5)
+    static let deepNesting = MutationOperator("json.deep-nesting", [.body], weight: 0.7, requires: .json) { ctx, rng in
+            let asArrays = rng.chance(0.5)
+            // Each level costs 2 bytes as arrays (`[]`) and 6 as objects (`{"a":}`); stay under the body limit.
+            let perLevel = asArrays ? 2 : 6
+            let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perLevel
+            let depth = min(rng.element([33, 65, 129, 513, 1025]), room)
+            guard depth > 1 else { return nil }
+            return editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, _ in
                 var value = node
                 for _ in 0..<depth {
                     value = asArrays ? .array([value]) : .object([JSONMember("a", value)])
@@ -184,7 +193,7 @@ enum JSONOperators {
             }
         }
 
-    static let op11 = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, requires: .json) { ctx, rng in
+    static let wrongTopLevel = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, requires: .json) { ctx, rng in
             var local = rng
             let result = ctx.withJSON { root -> String? in
                 let old = root.kind
@@ -199,7 +208,7 @@ enum JSONOperators {
             return result
         }
 
-    static let op12 = MutationOperator("json.truncate", [.body], requires: .json) { ctx, rng in
+    static let truncate = MutationOperator("json.truncate", [.body], requires: .json) { ctx, rng in
             let bytes = ctx.bodyBytes()
             guard bytes.count > 1 else { return nil }
             var cut = Placeholders.safePosition(rng.next(below: bytes.count), ranges: Placeholders.ranges(in: bytes))
@@ -208,7 +217,7 @@ enum JSONOperators {
             return "at byte \(cut) of \(bytes.count)"
         }
 
-    static let op13 = MutationOperator("json.invalid-syntax", [.body], requires: .json) { ctx, rng in
+    static let invalidSyntax = MutationOperator("json.invalid-syntax", [.body], requires: .json) { ctx, rng in
             var bytes = ctx.bodyBytes()
             guard !bytes.isEmpty else { return nil }
             let ranges = Placeholders.ranges(in: bytes)
@@ -249,7 +258,7 @@ enum JSONOperators {
             return detail
         }
 
-    static let op14 = MutationOperator("json.invalid-utf8", [.body], weight: 0.7, requires: .json) { ctx, rng in
+    static let invalidUTF8 = MutationOperator("json.invalid-utf8", [.body], weight: 0.7, requires: .json) { ctx, rng in
             var bytes = ctx.bodyBytes()
             let ranges = Placeholders.ranges(in: bytes)
             let quotes = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\"") }
@@ -261,5 +270,66 @@ enum JSONOperators {
             bytes.insert(contentsOf: sequence, at: position)
             ctx.setBodyBytes(bytes)
             return sequence.map { hex2($0) }.joined(separator: " ") + " at \(position)"
+        }
+
+    /// Renames a member at any depth to an odd key, or adds one beside the others.
+    static let oddKey = MutationOperator("json.odd-key", [.body], weight: 1.5, requires: .json) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: true, where: isObject) { node, rng in
+                guard case .object(var members) = node else { return nil }
+                let key = rng.element(FuzzValues.oddKeys)
+                if members.isEmpty || rng.chance(0.4) {
+                    let value: JSONValue = members.isEmpty ? .string("x") : members[rng.next(below: members.count)].value
+                    members.append(JSONMember(key, value))
+                    node = .object(members)
+                    return "add \(abbreviate(key))"
+                }
+                let i = rng.next(below: members.count)
+                let old = members[i].key
+                members[i].key = key
+                node = .object(members)
+                return "\(abbreviate(old)) → \(abbreviate(key))"
+            }
+        }
+
+    /// Puts `null` into an array (or makes a member an array holding `null`).
+    static let nullInArray = MutationOperator("json.null-in-array", [.body], weight: 0.7, requires: .json) { ctx, rng in
+            editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, rng in
+                if case .array(var items) = node {
+                    items.insert(.null, at: rng.next(below: items.count + 1))
+                    node = .array(items)
+                    return "null into array of \(items.count - 1)"
+                }
+                node = .array([node, .null])
+                return "[value, null]"
+            }
+        }
+
+    /// Escapes that decode to no valid scalar (lone or reversed surrogates, NUL), written into a string.
+    static let loneSurrogate = MutationOperator("json.lone-surrogate", [.body], weight: 0.7, requires: .json) { ctx, rng in
+            var bytes = ctx.bodyBytes()
+            let ranges = Placeholders.ranges(in: bytes)
+            // Just after a `":"` value quote, or after any quote: inside a string literal either way.
+            let quotes = bytes.indices.filter { i in bytes[i] == UInt8(ascii: "\"") && !ranges.contains { $0.contains(i) } }
+            guard !quotes.isEmpty else { return nil }
+            let escape = rng.element(["\\ud800", "\\udfff", "\\ud83d", "\\udc00\\ud800", "\\u0000", "\\ud800\\u0041"])
+            let at = rng.element(quotes) + 1
+            bytes.insert(contentsOf: Array(escape.utf8), at: at)
+            ctx.setBodyBytes(bytes)
+            return escape + " at \(at)"
+        }
+
+    /// An array or object of many members, sized to the body limit.
+    static let wideBomb = MutationOperator("json.wide", [.body], weight: 0.5, requires: .json) { ctx, rng in
+            let asArray = rng.chance(0.5)
+            let perItem = asArray ? 2 : 10
+            let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perItem
+            let width = min(rng.element([100, 1_000, 5_000]), room)
+            guard width > 1 else { return nil }
+            return editNode(&ctx, &rng, preferNonRoot: true, where: { _ in true }) { node, _ in
+                node = asArray
+                    ? .array(Array(repeating: .int(0), count: width))
+                    : .object((0..<width).map { JSONMember("k\($0)", .int(0)) })
+                return "\(width) \(asArray ? "items" : "members")"
+            }
         }
 }

@@ -98,10 +98,37 @@ extension JSONValue {
         } ?? false
     }
 
-    var isContainer: Bool {
+    /// Items of an array or members of an object; 0 for scalars.
+    var childCount: Int {
         switch self {
-        case .array, .object: true
-        default: false
+        case .array(let items): items.count
+        case .object(let members): members.count
+        default: 0
+        }
+    }
+
+    /// The child of a one-child container.
+    var onlyChild: JSONValue? {
+        switch self {
+        case .array(let items) where items.count == 1: items[0]
+        case .object(let members) where members.count == 1: members[0].value
+        default: nil
+        }
+    }
+
+    /// Removes a run of children; false when the range does not fit.
+    mutating func removeChildren(_ range: Range<Int>) -> Bool {
+        switch self {
+        case .array(var items) where range.upperBound <= items.count:
+            items.removeSubrange(range)
+            self = .array(items)
+            return true
+        case .object(var members) where range.upperBound <= members.count:
+            members.removeSubrange(range)
+            self = .object(members)
+            return true
+        default:
+            return false
         }
     }
 }

@@ -15,6 +15,8 @@ struct MutationContext {
     /// Recorded bodies of the whole corpus, for splicing.
     let donors: [[UInt8]]
     let hugeSizes: [Int]
+    /// Largest body a size bomb may produce, in bytes.
+    let maximumBody: Int
 
     /// nil until first needed; `.some(nil)` when the body is not parseable JSON.
     private var parsedJSON: JSONValue??
@@ -26,12 +28,13 @@ struct MutationContext {
 
     init(
         request: RequestTemplate, dropCookies: Bool = false, donors: [[UInt8]], hugeSizes: [Int],
-        json: JSONValue?? = nil, facts: (Facts, BodyKind)? = nil
+        maximumBody: Int = MutatorConfiguration.defaultMaximumBody, json: JSONValue?? = nil, facts: (Facts, BodyKind)? = nil
     ) {
         self.request = request
         self.dropCookies = dropCookies
         self.donors = donors
         self.hugeSizes = hugeSizes
+        self.maximumBody = maximumBody
         self.parsedJSON = json
         if let facts {
             self.facts = facts.0
@@ -209,6 +212,11 @@ struct MutationContext {
         parsedJSON = nil
     }
 
+    /// The body's size as last written (a pending JSON edit is not counted): enough to bound a bomb.
+    var bodyBytesEstimate: Int {
+        request.body?.text?.utf8.count ?? request.body?.base64?.utf8.count ?? 0
+    }
+
     /// Whether there is a body with at least one byte, without decoding it.
     var hasNonEmptyBody: Bool {
         guard let body = request.body else { return false }
@@ -274,5 +282,5 @@ struct MutationOperator: Sendable {
     /// Every operator, in a fixed order (the order is part of reproducibility).
     static let catalog: [MutationOperator] =
         MethodOperators.all + PathOperators.all + QueryOperators.all + HeaderOperators.all
-        + BodyOperators.all + JSONOperators.all + FormOperators.all + ByteOperators.all
+        + BodyOperators.all + JSONOperators.all + FormOperators.all + ByteOperators.all + HeaderGrammar.all
 }

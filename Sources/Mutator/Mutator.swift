@@ -34,6 +34,16 @@ public final class Mutator: Sendable {
     let operatorIndex: [String: Int]
     let requirements: [MutationContext.Facts]
     let state: Mutex<FeedbackState>
+    let pathScope: PathScope
+    let droppedOutOfScope = Atomic<Int>(0)
+
+    /// Mutants made again with another seed because their path left the scope, before the
+    /// last attempt gives up and the parent is sent as recorded.
+    static let scopeAttempts: UInt64 = 32
+    /// Values and paths learned from responses during this run.
+    let discovery: Mutex<DiscoveryState>
+    /// First path segments a discovered path must start with.
+    let scopeRoots: Set<String>
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.
@@ -70,6 +80,38 @@ public final class Mutator: Sendable {
         self.operatorIndex = index
         self.requirements = operators.map(\.requires)
         self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
+        let paths = sessions.flatMap { $0.steps.map(\.request.path) }
+        self.scopeRoots = Discovery.scopeRoots(of: paths)
+        let wellKnown = configuration.discovery ? Discovery.wellKnownPaths(prefixes: Discovery.prefixes(of: paths)) : []
+        self.discovery = Mutex(DiscoveryState(wellKnown: wellKnown))
+        self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
+    }
+
+    /// Mutants dropped so far because their path left `configuration.scope`.
+    public var outOfScopeCount: Int { droppedOutOfScope.load(ordering: .relaxed) }
+
+    /// Whether a mutant's path stays inside the scope (an unchanged path always does).
+    public func isInScope(_ request: RequestTemplate, parent: RequestTemplate) -> Bool {
+        request.path == parent.path || pathScope.contains(request.path)
+    }
+
+    /// `make(seed)`, again with derived seeds while the mutant leaves the scope (each drop
+    /// counted); the parent as recorded when every attempt does.
+    func scoped(_ seed: UInt64, _ make: (UInt64) -> Mutant) -> Mutant {
+        var attemptSeed = seed
+        for attempt in 0..<Self.scopeAttempts {
+            let mutant = make(attemptSeed)
+            let parent = sessions[mutant.parentSession].steps[mutant.parentStep].request
+            if isInScope(mutant.request, parent: parent) { return mutant }
+            droppedOutOfScope.add(1, ordering: .relaxed)
+            var mix = SeededGenerator(seed: seed, 0x5C0_9E, attempt + 1)
+            attemptSeed = mix.next()
+        }
+        var fallback = make(attemptSeed)
+        fallback.operations = []
+        fallback.request = sessions[fallback.parentSession].steps[fallback.parentStep].request
+        fallback.dropCookies = false
+        return fallback
     }
 
     /// Every operator the mutator knows, in catalog order.
@@ -80,8 +122,10 @@ public final class Mutator: Sendable {
     /// A pure function of the corpus, the configuration and its arguments.
     /// - Precondition: `session` and `step` index an existing step.
     public func mutant(session: Int, step: Int, seed: UInt64) -> Mutant {
-        var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
-        return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+        scoped(seed) { seed in
+            var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
+            return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+        }
     }
 
     /// A mutant of a parent chosen by energy, with operators chosen by learned weights.
@@ -90,6 +134,10 @@ public final class Mutator: Sendable {
     /// parent drawn uniformly from the seed.
     public func nextMutant(seed: UInt64) -> Mutant {
         precondition(!parents.isEmpty, "the corpus has no steps")
+        return scoped(seed) { unscopedNextMutant(seed: $0) }
+    }
+
+    func unscopedNextMutant(seed: UInt64) -> Mutant {
         var rng = SeededGenerator(seed: seed, 0x6E65_7874)
         let (cumulative, weights): ([Double], [Double]) = configuration.adaptive
             ? state.withLock { $0.snapshot() } : ([], baseWeights)
@@ -105,9 +153,12 @@ public final class Mutator: Sendable {
         } else {
             index = rng.next(below: parents.count)
         }
+        if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return found }
         let parent = parents[index]
         var stepRng = SeededGenerator(seed: seed, UInt64(parent.session), UInt64(parent.step))
-        return derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
+        var mutant = derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
+        if configuration.discovery, rng.chance(0.1) { addLearnedValue(to: &mutant, rng: &rng) }
+        return mutant
     }
 
     /// Applies operations, in order, to a request. Operations that no longer apply (say a
@@ -118,11 +169,15 @@ public final class Mutator: Sendable {
 
     /// Applies operations to a request, also returning whether cookies are to be dropped.
     public func applyAll(_ operations: [MutationOperation], to request: RequestTemplate) -> MutatedRequest {
-        var ctx = MutationContext(request: request, donors: donors, hugeSizes: configuration.hugeSizes)
+        var ctx = MutationContext(
+            request: request, donors: donors, hugeSizes: configuration.hugeSizes, maximumBody: configuration.maximumBodyBytes)
         for op in operations {
-            guard let k = operatorIndex[op.name] else { continue }
             var rng = SeededGenerator(seed: op.seed)
-            _ = operators[k].apply(&ctx, &rng)
+            if let k = operatorIndex[op.name] {
+                _ = operators[k].apply(&ctx, &rng)
+            } else {
+                _ = LearnedOperators.apply(op, to: &ctx, &rng)
+            }
         }
         return ctx.finish()
     }
@@ -154,7 +209,8 @@ public final class Mutator: Sendable {
     func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
         let parent = sessions[session].steps[step].request
         var ctx = MutationContext(
-            request: parent, donors: donors, hugeSizes: configuration.hugeSizes, json: parsedBodies[session][step],
+            request: parent, donors: donors, hugeSizes: configuration.hugeSizes,
+            maximumBody: configuration.maximumBodyBytes, json: parsedBodies[session][step],
             facts: parentFacts[session][step])
         var count = 1
         while count < configuration.maximumStack, rng.chance(0.5) { count += 1 }

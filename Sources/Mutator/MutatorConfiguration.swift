@@ -11,18 +11,35 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// Sizes used by the "huge" and "over-long" operators, smallest first. Kept modest by default
     /// so that mutation is cheap; raise them to stress limits.
     public var hugeSizes: [Int]
+    /// Where mutated paths may point; a mutant outside is dropped and another one made.
+    public var scope: MonkeyScope
+    /// Largest body, in bytes, that the depth and width bombs (`json.deep-nesting`, `json.wide`) build (16 KiB by default).
+    public var maximumBodyBytes: Int
+    /// Whether `nextMutant(seed:)` also sends discovery mutants (links and well-known paths learned
+    /// through `learn(from:)`) and draws learned values.
+    public var discovery: Bool
+
+    /// 16 KiB: deep enough for any recursion limit (2,000+ levels), small enough that a target parses
+    /// it in milliseconds, so a bomb finds recursion bugs rather than reporting slowness.
+    public static let defaultMaximumBody = 16_384
 
     /// Creates a configuration; the defaults suit fuzzing alongside load.
     public init(
         maximumStack: Int = 4,
         weights: [String: Double] = [:],
         adaptive: Bool = true,
-        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385]
+        hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385],
+        scope: MonkeyScope = .prefix,
+        maximumBodyBytes: Int = MutatorConfiguration.defaultMaximumBody,
+        discovery: Bool = true
     ) {
+        self.scope = scope
         self.maximumStack = max(1, maximumStack)
         self.weights = weights
         self.adaptive = adaptive
         self.hugeSizes = hugeSizes.isEmpty ? [65] : hugeSizes
+        self.maximumBodyBytes = max(0, maximumBodyBytes)
+        self.discovery = discovery
     }
 
     /// The weight for an operator with a given default.

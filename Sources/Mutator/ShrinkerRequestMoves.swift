@@ -4,7 +4,7 @@ import StampedeCore
 ///
 /// They pull a failing mutant back toward its parent: send cookies again, use the parent's
 /// method or the simplest one (`GET`), restore the recorded path or one of its segments, drop a
-/// path segment, shorten a segment, move a numeric query value toward 0. A failure that survives them is described by the fewest
+/// path segment, shorten a segment, move a numeric query value toward 0 or 1. A failure that survives them is described by the fewest
 /// differences from the recording, which is what lets two mutants of different parents that hit
 /// the same bug end up as the same minimal request.
 enum ShrinkerRequestMoves {
@@ -73,7 +73,7 @@ enum ShrinkerRequestMoves {
     static func simplerNumbers(_ text: String) -> [String] {
         guard let v = Int(text) else { return StructuralMoves.simplerNumbers(JSONNumber(text: text)) }
         guard v != 0 else { return text == "0" ? [] : ["0"] }
-        var out = ["0"]
+        var out = v == 1 ? ["0"] : ["0", "1"]
         var gap = v / 2
         while gap != 0 {
             let candidate = String(v - gap)

@@ -1,5 +1,6 @@
 public import Foundation
 import Mutator
+import StampedeClient
 public import StampedeCore
 public import StampedeEngine
 import Synchronization
@@ -16,7 +17,7 @@ import Synchronization
 public final class Replay: Sendable {
     public let options: ReplayOptions
     public let plan: ReplayPlan
-    private let renderer: RequestRenderer
+    private let renderer: StepRenderer
     private let engine: HTTPEngine
     private let scheduler: DelayScheduler
     private let mutator: Mutator?
@@ -29,9 +30,9 @@ public final class Replay: Sendable {
     /// - Throws: `EngineError` when the HTTP engine cannot start.
     public init(options: ReplayOptions, sessions: [Session], engine: HTTPEngine? = nil) throws {
         self.options = options
-        let renderer = RequestRenderer(
-            baseURL: options.load.baseURL, apiPrefix: options.load.apiPrefix, runID: options.runID,
-            requestTimeoutMs: options.requestTimeoutMs)
+        let renderer = StepRenderer(
+            baseURL: options.load.baseURL, apiPrefix: options.load.apiPrefix, secrets: options.secrets,
+            requestTimeoutMs: options.requestTimeoutMs, sseWindowMs: Int(options.sseWindowSeconds * 1000))
         let plan = ReplayPlan(sessions: sessions, autoRegister: options.load.autoRegister, renderer: renderer)
         self.plan = plan
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
@@ -43,7 +44,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
@@ -115,7 +116,8 @@ public final class Replay: Sendable {
         var windowSecond = 0
         while true {
             let now = ContinuousClock.now
-            if stopRequested.load(ordering: .relaxed) {
+            // A cancelled task ends the run like stop(): Task.sleep below would no longer wait.
+            if stopRequested.load(ordering: .relaxed) || Task.isCancelled {
                 interrupted = true
                 break
             }
@@ -140,14 +142,13 @@ public final class Replay: Sendable {
             let wake = min(nextTick, runContext.deadline, now + .milliseconds(100))
             try? await Task.sleep(until: wake, clock: .continuous)
         }
-        let stoppedAt = ContinuousClock.now
         runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
 
         // Wind down: no new requests; give the ones in flight a grace period, then cut them.
         runContext.stopping.store(true, ordering: .relaxed)
         _ = runContext.limiter.drainWaiters()
         let graceEnd = ContinuousClock.now + .milliseconds(Int64(options.stopGraceMs))
-        while runContext.gauge.value > 0 && ContinuousClock.now < graceEnd {
+        while runContext.gauge.value > 0 && ContinuousClock.now < graceEnd && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let cut = runContext.gauge.value
@@ -159,8 +160,10 @@ public final class Replay: Sendable {
 
         var report = buildReport(
             runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
-            cutInFlight: cut, stoppedAt: stoppedAt)
+            cutInFlight: cut)
         report.regressions = regressionResults.withLock { $0 }
+        Self.reportUnresolved(runContext, into: &report, note: note)
+        report.monkeyOutOfScope = mutator?.outOfScopeCount
         if options.triage.enabled && !interrupted {
             await triage(&report, runContext, note: note)
         } else if options.triage.enabled && !report.findings.isEmpty {
@@ -170,9 +173,19 @@ public final class Replay: Sendable {
         return report
     }
 
+    /// Counts requests left unsent per variable; one note and one warning line per variable.
+    private static func reportUnresolved(_ ctx: RunContext, into report: inout ReplayReport, note: @Sendable (String) -> Void) {
+        for variable in ctx.unresolved {
+            report.unresolved?[variable.name] = variable.count
+            let line = "{{\(variable.name)}} unresolved: \(variable.reason) (\(variable.count) request(s) not sent)"
+            report.notes.append(line)
+            note("stampede: warning: " + line)
+        }
+    }
+
     /// Confirms, minimizes and merges the report's findings, saving crash records as they finish.
     private func triage(_ report: inout ReplayReport, _ ctx: RunContext, note: @Sendable (String) -> Void) async {
-        let handled: Set<FailureClass> = [.serverError, .transport, .timeout]
+        let handled: Set<FailureClass> = [.serverError, .transport, .timeout, .protocol]
         let count = report.findings.filter { handled.contains($0.failureClass) }.count
         guard count > 0 else { return }
         note("triage: confirming and minimizing \(count) finding(s) (budget \(options.triage.budget) probes each)")
@@ -198,7 +211,7 @@ public final class Replay: Sendable {
 
     private func buildReport(
         _ ctx: RunContext, clients: [VirtualClient], began: Date, runtime: Duration, interrupted: Bool,
-        cutInFlight: Int, stoppedAt: ContinuousClock.Instant
+        cutInFlight: Int
     ) -> ReplayReport {
         let totals = ctx.metrics.totals()
         let points = ctx.metrics.timelinePoints
@@ -241,6 +254,8 @@ public final class Replay: Sendable {
                 + (options.rate != nil ? " scheduled by the open model (--rate), so queueing counts" : " (closed model)")
                 + "; SSE requests count time to first byte, streams are in sse",
         ]
+        let latency = totals.schedule.report(openModel: options.rate != nil)
+        if let warning = latency?.behindScheduleWarning { notes.append(warning) }
         if cutInFlight > 0 {
             notes.append("\(cutInFlight) request(s) still in flight \(options.stopGraceMs) ms after the end were cut and not counted")
         }
@@ -257,7 +272,6 @@ public final class Replay: Sendable {
         }
         if plan.sessions.isEmpty && split.user > 0 { notes.append("the corpus has no session for user clients beyond log-in") }
         let runtimeSeconds = Double(runtime / .milliseconds(1)) / 1000
-        _ = stoppedAt
         let load = options.load
         return ReplayReport(
             runtimeSeconds: runtimeSeconds, totalRequests: totals.requests, totalErrors: totals.errors,
@@ -281,7 +295,7 @@ public final class Replay: Sendable {
             sse: SSEReport(
                 streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
                 cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
-            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary())
+            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
     }
 
     /// The per-second series, with a per-kind split for each kind of client that ran.

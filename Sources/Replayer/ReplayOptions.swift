@@ -1,3 +1,5 @@
+public import StampedeClient
+public import Mutator
 public import StampedeCore
 
 /// Everything a replay run needs besides the corpus.
@@ -30,13 +32,18 @@ public struct ReplayOptions: Sendable {
     public var http2: Bool
     /// Confirmation and minimization of findings after the load.
     public var triage: TriageOptions
+    /// Values for `{{secret.NAME}}` (never printed: reports show `$STAMPEDE_SECRET_NAME`).
+    public var secrets: Secrets
+    /// Where monkeys may send requests (`--monkey-scope`).
+    public var monkeyScope: MonkeyScope = .prefix
 
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,
         slowMs: Int? = nil, workers: Int = 0, stopGraceMs: Int = 1_500,
-        caCertPath: String? = nil, http2: Bool = false, triage: TriageOptions = TriageOptions()
+        caCertPath: String? = nil, http2: Bool = false, triage: TriageOptions = TriageOptions(), secrets: Secrets = Secrets()
     ) {
+        self.secrets = secrets
         self.caCertPath = caCertPath
         self.http2 = http2
         self.load = load

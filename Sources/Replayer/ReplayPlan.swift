@@ -1,21 +1,30 @@
+public import StampedeClient
 public import StampedeCore
 
 /// The corpus arranged for replay: the identity steps every client runs first, and the sessions
 /// user clients pick from by weight.
 ///
-/// The first `register` and the first `login` step of the corpus establish a client's identity
-/// (register only with `LOAD_AUTO_REGISTER`); steps with those roles are then left out of the
-/// sessions, so a client logs in once and not before every session. A session left empty is
-/// not picked.
+/// The first `register` step (with `LOAD_AUTO_REGISTER`) and the first `login` step establish a
+/// client's identity, each together with its prerequisites, all in recorded order: the earlier
+/// steps of its session that extract a variable it references or that set a cookie it needs
+/// (`sets_cookies`: a `{{cookie.NAME}}` it references, or, for the identity step itself, any
+/// cookie, since the jar sends them all — a `GET /login` setting a per-form XSRF cookie). A corpus
+/// recorded without `sets_cookies` falls back to every earlier GET of the session. Steps with the
+/// identity roles are left out of the sessions, so a client logs in once and not before every
+/// session; a session left empty is not picked.
 public struct ReplayPlan: Sendable {
     /// One step with where it came from and its endpoint template key.
     public struct PlannedStep: Sendable {
         public var step: Step
         public var sessionID: String
+        /// 0-based index in its session.
         public var index: Int
         public var endpoint: String
+        /// Whether a re-login runs it (the login and its prerequisites, not the sign-up).
+        public var inLogin: Bool = false
     }
 
+    /// A session as user clients replay it.
     public struct PlannedSession: Sendable {
         public var id: String
         public var weight: Double
@@ -23,43 +32,52 @@ public struct ReplayPlan: Sendable {
     }
 
     public var identity: [PlannedStep]
-    /// Index in `identity` of the login step, where a client starts again after losing its session.
+    /// Index in `identity` of the first step of the login group, where a client starts again
+    /// after losing its session (steps outside the group are skipped then).
     public var loginIndex: Int?
     public var sessions: [PlannedSession]
     /// Every session of the corpus, as the mutator sees it.
     public var corpusSessions: [Session]
 
-    public init(sessions: [Session], autoRegister: Bool, renderer: RequestRenderer) {
+    /// Arranges `sessions` for replay.
+    public init(sessions: [Session], autoRegister: Bool, renderer: StepRenderer) {
         corpusSessions = sessions
         func plan(_ step: Step, _ session: Session, _ index: Int) -> PlannedStep {
-            let path = renderer.rewrite(path: step.request.path)
-            return PlannedStep(
+            PlannedStep(
                 step: step, sessionID: session.id, index: index,
-                endpoint: EndpointTemplate.key(method: step.request.method, path: path))
+                endpoint: EndpointTemplate.key(method: step.request.method, path: renderer.rewrite(path: step.request.path)))
         }
-        var register: PlannedStep?
-        var login: PlannedStep?
-        for session in sessions {
-            for (i, step) in session.steps.enumerated() {
-                if step.role == .register && register == nil { register = plan(step, session, i) }
-                if step.role == .login && login == nil { login = plan(step, session, i) }
+        let register = Self.first(.register, in: sessions)
+        let login = Self.first(.login, in: sessions)
+        let fallback = !sessions.contains { $0.steps.contains { !$0.setsCookies.isEmpty } }
+        var groups: [(session: Int, steps: [Int], inLogin: Bool)] = []
+        if autoRegister, let register {
+            groups.append((register.session, StepDependencies.prerequisites(of: register.step, in: sessions[register.session], identity: true, getFallback: fallback) + [register.step], false))
+        }
+        if let login {
+            groups.append((login.session, StepDependencies.prerequisites(of: login.step, in: sessions[login.session], identity: true, getFallback: fallback) + [login.step], true))
+        }
+        var identity: [(rank: Int, step: PlannedStep)] = []
+        for (s, steps, inLogin) in groups {
+            let rank = groups.firstIndex { $0.session == s } ?? 0
+            for k in steps.sorted() {
+                if let existing = identity.firstIndex(where: { $0.rank == rank && $0.step.index == k }) {
+                    if inLogin { identity[existing].step.inLogin = true }
+                    continue
+                }
+                var planned = plan(sessions[s].steps[k], sessions[s], k)
+                planned.inLogin = inLogin
+                identity.append((rank, planned))
             }
         }
-        var identity: [PlannedStep] = []
-        if autoRegister, let register { identity.append(register) }
-        if let login {
-            loginIndex = identity.count
-            identity.append(login)
-        } else {
-            loginIndex = nil
-        }
-        self.identity = identity
-        let dropRegister = register != nil
-        let dropLogin = login != nil
+        // Sign-up and login in one session: recorded order across both groups.
+        identity.sort { a, b in (a.rank, a.step.index) < (b.rank, b.step.index) }
+        self.identity = identity.map(\.step)
+        loginIndex = self.identity.firstIndex(where: \.inLogin)
         self.sessions = sessions.compactMap { session in
             let steps = session.steps.enumerated().compactMap { i, step -> PlannedStep? in
-                if step.role == .register && dropRegister { return nil }
-                if step.role == .login && dropLogin { return nil }
+                if step.role == .register && register != nil { return nil }
+                if step.role == .login && login != nil { return nil }
                 return plan(step, session, i)
             }
             guard !steps.isEmpty, session.weight > 0 else { return nil }
@@ -72,5 +90,12 @@ public struct ReplayPlan: Sendable {
         var keys = Set(identity.map(\.endpoint))
         for s in sessions { for p in s.steps { keys.insert(p.endpoint) } }
         return keys
+    }
+
+    static func first(_ role: StepRole, in sessions: [Session]) -> (session: Int, step: Int)? {
+        for (s, session) in sessions.enumerated() {
+            if let k = session.steps.firstIndex(where: { $0.role == role }) { return (s, k) }
+        }
+        return nil
     }
 }

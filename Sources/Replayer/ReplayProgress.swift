@@ -1,3 +1,4 @@
+public import StampedeClient
 /// One second of a running replay, for the live progress line.
 public struct ReplayProgress: Sendable, Equatable {
     /// Seconds since the start.

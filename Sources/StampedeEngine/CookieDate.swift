@@ -1,3 +1,5 @@
+import StampedeHTTP
+
 /// Parses cookie `Expires` dates with the lenient RFC 6265 §5.1.1 algorithm, which accepts
 /// RFC 1123, RFC 850 and asctime forms alike.
 enum CookieDate {

@@ -80,8 +80,8 @@ public struct CookieJar: Sendable, Equatable {
     /// Stores every `Set-Cookie` header of a response to `requestURL`.
     public mutating func store(response: HTTPResponse, requestURL: String) {
         let now = Self.currentTime()
-        for header in response.headers where ASCII.equalsIgnoringCase(header.name, "set-cookie") {
-            store(setCookie: header.value, requestURL: requestURL, now: now)
+        for value in response.setCookies {
+            store(setCookie: value, requestURL: requestURL, now: now)
         }
     }
 

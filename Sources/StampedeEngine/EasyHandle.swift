@@ -19,6 +19,8 @@ final class EasyHandle {
     // The running transfer.
     var job: WorkerJob?
     var startedAt: ContinuousClock.Instant = .now
+    /// The head and body prefix of the running transfer: handed to its response at the end, so an
+    /// idle handle holds no buffers (memory scales with transfers in flight, not handles).
     private var headerBytes: [UInt8] = []
     private var bodyPrefix: [UInt8] = []
     private var bodyCount = 0
@@ -47,8 +49,6 @@ final class EasyHandle {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         bodyCapacity = 256
         bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
-        headerBytes.reserveCapacity(1_024)
-        bodyPrefix.reserveCapacity(min(configuration.bodyPrefixLimit, 16_384))
         do {
             try setUpOnce()
         } catch {
@@ -106,6 +106,14 @@ final class EasyHandle {
             // target is named explicitly, and the lookups cost measurable CPU per request.
             try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_PROXY, ""), "curl_easy_setopt(CURLOPT_PROXY)")
         }
+        if configuration.receiveBufferSize > 0 {
+            let size = min(max(configuration.receiveBufferSize, 1_024), 524_288)
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_BUFFERSIZE, size), "curl_easy_setopt(CURLOPT_BUFFERSIZE)")
+        }
+        if configuration.uploadBufferSize > 0 {
+            let size = min(max(configuration.uploadBufferSize, 16_384), 2_097_152)
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_UPLOAD_BUFFERSIZE, size), "curl_easy_setopt(CURLOPT_UPLOAD_BUFFERSIZE)")
+        }
         if !configuration.http2 {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
@@ -116,8 +124,8 @@ final class EasyHandle {
         let request = job.request
         self.job = job
         startedAt = now
-        headerBytes.removeAll(keepingCapacity: true)
-        bodyPrefix.removeAll(keepingCapacity: true)
+        headerBytes.removeAll()
+        bodyPrefix.removeAll()
         bodyCount = 0
         errorBuffer[0] = 0
         stream = request.stream
@@ -193,8 +201,8 @@ final class EasyHandle {
         var hasContentType = false
         var hasExpect = false
         for header in headers {
-            if ASCII.equalsIgnoringCase(header.name, "content-type") { hasContentType = true }
-            if ASCII.equalsIgnoringCase(header.name, "expect") { hasExpect = true }
+            if HTTPHeader.namesEqual(header.name, "content-type") { hasContentType = true }
+            if HTTPHeader.namesEqual(header.name, "expect") { hasExpect = true }
             // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
             let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             guard let appended = line.withCString({ curl_slist_append(list, $0) }) else {
@@ -219,6 +227,8 @@ final class EasyHandle {
         bodyCount += bytes.count
         let room = configuration.bodyPrefixLimit - bodyPrefix.count
         if room > 0 {
+            // One allocation of the right size for the usual single-chunk body.
+            if bodyPrefix.capacity == 0 { bodyPrefix.reserveCapacity(min(room, max(bytes.count, 256))) }
             bodyPrefix.append(contentsOf: room >= bytes.count ? bytes : UnsafeRawBufferPointer(rebasing: bytes[..<room]))
         }
         if sse != nil { receiveEvents(bytes) }
@@ -240,7 +250,8 @@ final class EasyHandle {
 
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         // A new status line starts a new header block (after `100 Continue` or other 1xx).
-        if Self.isStatusLine(bytes) { headerBytes.removeAll(keepingCapacity: true) }
+        if HeaderBlock.isStatusLine(bytes) { headerBytes.removeAll(keepingCapacity: true) }
+        if headerBytes.capacity == 0 { headerBytes.reserveCapacity(512) }
         headerBytes.append(contentsOf: bytes)
         if stream != nil, bytes.count <= 2, bytes.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) { streamHead() }
     }
@@ -254,7 +265,7 @@ final class EasyHandle {
         _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         guard status >= 200 else { return }
         headDelivered = true
-        stream.onHead(status, Self.parseHeaders(headerBytes))
+        stream.onHead(status, HeaderBlock(bytes: headerBytes).headers)
     }
 
     private func streamBody(_ bytes: UnsafeRawBufferPointer, to stream: ResponseStream) -> Bool {
@@ -283,8 +294,10 @@ final class EasyHandle {
             ttfbUs: info(CURLINFO_STARTTRANSFER_TIME_T),
             totalUs: info(CURLINFO_TOTAL_TIME_T)
         )
-        response.headers = Self.parseHeaders(headerBytes)
-        response.body = Array(bodyPrefix)
+        response.setHead(headerBytes)
+        response.body = bodyPrefix
+        headerBytes = []
+        bodyPrefix = []
         response.bodyBytes = bodyCount
         let origin = job.request.scheduledAt ?? job.submittedAt
         response.startDelayUs = max(0, (startedAt - origin).microseconds)
@@ -308,43 +321,6 @@ final class EasyHandle {
         var value: curl_off_t = 0
         _ = stampede_easy_getinfo_off(curl, key, &value)
         return Int64(value)
-    }
-
-    /// True when a header line is a status line (`HTTP/…`); a byte compare, as it runs per header.
-    @inline(__always)
-    static func isStatusLine<C: RandomAccessCollection<UInt8>>(_ line: C) -> Bool {
-        guard line.count >= 5 else { return false }
-        let i = line.startIndex
-        return line[i] == 0x48 && line[line.index(i, offsetBy: 1)] == 0x54 && line[line.index(i, offsetBy: 2)] == 0x54
-            && line[line.index(i, offsetBy: 3)] == 0x50 && line[line.index(i, offsetBy: 4)] == 0x2F  // "HTTP/"
-    }
-
-    /// Splits a raw header block (status line, `Name: value` lines) into headers.
-    static func parseHeaders(_ bytes: [UInt8]) -> [HTTPHeader] {
-        var headers: [HTTPHeader] = []
-        var lineStart = 0
-        var index = 0
-        let count = bytes.count
-        while index <= count {
-            if index == count || bytes[index] == 0x0A {
-                var lineEnd = index
-                if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                if lineEnd > lineStart, let colon = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")),
-                   !isStatusLine(bytes[lineStart..<lineEnd]) {
-                    var valueStart = colon + 1
-                    while valueStart < lineEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-                    var valueEnd = lineEnd
-                    while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-                    headers.append(HTTPHeader(
-                        String(decoding: bytes[lineStart..<colon], as: UTF8.self),
-                        String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
-                    ))
-                }
-                lineStart = index + 1
-            }
-            index += 1
-        }
-        return headers
     }
 }
 

@@ -8,8 +8,8 @@ import Darwin
 public struct EngineConfiguration: Sendable, Equatable {
     /// Worker threads, each with its own libcurl multi handle and connection cache.
     public var workers: Int
-    /// Verify the server's TLS certificate and host name (`LOAD_VERIFY_TLS`); off by default, as
-    /// the original suite, for self-signed local backends.
+    /// Verify the server's TLS certificate and host name; on by default. The CLI turns it off
+    /// unless `LOAD_VERIFY_TLS` says otherwise, as the original suite, for self-signed local backends.
     public var verifyTLS: Bool
     /// A CA bundle for private CAs (`--cacert`).
     public var caCertPath: String?
@@ -25,6 +25,15 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
+    /// How each worker waits on its sockets (see `EngineLoop`).
+    public var loop: EngineLoop
+    /// libcurl's receive buffer per transfer (`CURLOPT_BUFFERSIZE`) in bytes, clamped to
+    /// 1 KiB–512 KiB; 0 keeps libcurl's 16 KiB. Small responses need little: the buffer is
+    /// per easy handle, so it is paid once per concurrent transfer.
+    public var receiveBufferSize: Int
+    /// libcurl's upload buffer per transfer (`CURLOPT_UPLOAD_BUFFERSIZE`) in bytes, clamped to
+    /// libcurl's 16 KiB–2 MiB; 0 keeps libcurl's 64 KiB.
+    public var uploadBufferSize: Int
     /// The base URL whose scheme, host and port every request must use (`RequestGuard`); a
     /// request for another origin fails locally and is not sent. Nil allows any origin.
     public var allowedOrigin: String?
@@ -32,13 +41,16 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Settings with the documented defaults.
     public init(
         workers: Int = EngineConfiguration.coreCount,
-        verifyTLS: Bool = false,
+        verifyTLS: Bool = true,
         caCertPath: String? = nil,
         http2: Bool = false,
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
         maxConnectionsPerWorker: Int = 0,
         useEnvironmentProxy: Bool = false,
+        loop: EngineLoop = .platformDefault,
+        receiveBufferSize: Int = 0,
+        uploadBufferSize: Int = 0,
         allowedOrigin: String? = nil
     ) {
         self.workers = workers
@@ -49,6 +61,9 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
         self.useEnvironmentProxy = useEnvironmentProxy
+        self.loop = loop
+        self.receiveBufferSize = receiveBufferSize
+        self.uploadBufferSize = uploadBufferSize
         self.allowedOrigin = allowedOrigin
     }
 

@@ -79,9 +79,18 @@ public final class HTTPEngine: Sendable {
     }
 
     /// Sends one request and waits for its response (transport failures are in the response).
+    ///
+    /// Cancelling the calling task returns at once with a `CURLE_ABORTED_BY_CALLBACK` failure; the
+    /// transfer itself ends on the worker at its own timeout, and its response is dropped.
     public func send(_ request: HTTPRequest) async -> HTTPResponse {
-        await withCheckedContinuation { continuation in
-            submit(request) { continuation.resume(returning: $0) }
+        let waiter = SendWaiter()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                guard waiter.wait(continuation) else { return }
+                submit(request) { waiter.resume($0) }
+            }
+        } onCancel: {
+            waiter.resume(HTTPResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "the task was cancelled")))
         }
     }
 
@@ -108,5 +117,47 @@ public final class HTTPEngine: Sendable {
             return index
         }
         return nextWorker.wrappingAdd(1, ordering: .relaxed).oldValue % threads.count
+    }
+}
+
+/// One `send`'s continuation, resumed exactly once: by the response or by cancellation, whichever
+/// comes first (cancellation may even come before the continuation exists).
+private final class SendWaiter: Sendable {
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<HTTPResponse, Never>)
+        /// Resumed (or cancelled before waiting, with the response to hand out on `wait`).
+        case finished(HTTPResponse?)
+    }
+
+    private let state = Mutex(State.idle)
+
+    /// Registers `continuation`; false when the send was cancelled first (it is then resumed here).
+    func wait(_ continuation: CheckedContinuation<HTTPResponse, Never>) -> Bool {
+        let early = state.withLock { s -> HTTPResponse? in
+            if case .finished(let response) = s { return response }
+            s = .waiting(continuation)
+            return nil
+        }
+        guard let early else { return true }
+        continuation.resume(returning: early)
+        return false
+    }
+
+    /// Resumes the waiting `send` with `response`, unless it was already resumed.
+    func resume(_ response: HTTPResponse) {
+        let continuation = state.withLock { s -> CheckedContinuation<HTTPResponse, Never>? in
+            switch s {
+            case .idle:
+                s = .finished(response)
+                return nil
+            case .waiting(let continuation):
+                s = .finished(nil)
+                return continuation
+            case .finished:
+                return nil
+            }
+        }
+        continuation?.resume(returning: response)
     }
 }

@@ -5,7 +5,19 @@ public struct HTTPResponse: Sendable, Equatable {
     /// The final HTTP status; 0 when no response arrived.
     public var status: Int
     /// The final response's headers in order (interim `1xx` responses are dropped).
-    public var headers: [HTTPHeader]
+    ///
+    /// Engine responses keep the raw header block and parse it when this is read; `header(_:)`
+    /// and `setCookies` read single headers without building the whole list.
+    public var headers: [HTTPHeader] {
+        get { head?.headers ?? parsedHeaders }
+        set {
+            parsedHeaders = newValue
+            head = nil
+        }
+    }
+    private var parsedHeaders: [HTTPHeader]
+    /// The raw header block, when the engine filled the response.
+    private var head: HeaderBlock?
     /// The first `EngineConfiguration.bodyPrefixLimit` bytes of the body.
     public var body: [UInt8]
     /// Every body byte received, kept or not.
@@ -39,7 +51,7 @@ public struct HTTPResponse: Sendable, Equatable {
         latencyUs: Int64 = 0
     ) {
         self.status = status
-        self.headers = headers
+        self.parsedHeaders = headers
         self.body = body
         self.bodyBytes = bodyBytes
         self.timings = timings
@@ -52,12 +64,29 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The first header with this name, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
+        if let head { return head.values(named: name, limit: 1).first }
+        return parsedHeaders.first { HTTPHeader.namesEqual($0.name, name) }?.value
     }
 
     /// Every `Set-Cookie` header value, in order.
     public var setCookies: [String] {
-        headers.filter { ASCII.equalsIgnoringCase($0.name, "set-cookie") }.map(\.value)
+        if let head { return head.values(named: "set-cookie") }
+        return parsedHeaders.filter { HTTPHeader.namesEqual($0.name, "set-cookie") }.map(\.value)
+    }
+
+    /// Takes the raw header block of the final response (engine side; parsed on demand).
+    mutating func setHead(_ bytes: [UInt8]) {
+        parsedHeaders = []
+        head = HeaderBlock(bytes: bytes)
+    }
+
+    /// Equal when every field is, headers compared parsed (raw and built lists of the same
+    /// headers are equal).
+    public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
+        lhs.status == rhs.status && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.bodyBytes == rhs.bodyBytes
+            && lhs.timings == rhs.timings && lhs.failure == rhs.failure && lhs.sse == rhs.sse
+            && lhs.newConnections == rhs.newConnections && lhs.startDelayUs == rhs.startDelayUs
+            && lhs.latencyUs == rhs.latencyUs
     }
 
     /// The body prefix as UTF-8 text (invalid bytes replaced).

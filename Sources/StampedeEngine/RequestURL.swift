@@ -1,3 +1,5 @@
+import StampedeHTTP
+
 /// The parts of an absolute URL the cookie jar needs: scheme, host and path.
 ///
 /// Deliberately small (no Foundation `URL`): it runs once per request per client.

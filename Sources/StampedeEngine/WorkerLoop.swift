@@ -3,20 +3,29 @@ import Synchronization
 
 /// One worker thread's event loop around its own libcurl multi handle.
 ///
-/// `curl_multi_perform` → drain `curl_multi_info_read` → hand results to completions →
-/// `curl_multi_poll` until the next scheduled start, a socket event or a wakeup from `WorkerInbox`.
-/// Everything here runs on the worker thread; only the inbox is shared.
+/// Two loops, chosen by `EngineConfiguration.loop`:
+/// - `socketAction` (Linux): epoll waits on the sockets libcurl asked for (socket callback), until
+///   libcurl's timer (timer callback), the next scheduled start or an eventfd wakeup; each ready
+///   socket goes to `curl_multi_socket_action`, so a round costs O(ready sockets).
+/// - `perform`: `curl_multi_perform` → `curl_multi_poll` over every socket.
+///
+/// Both drain `curl_multi_info_read` into completions. Everything here runs on the worker thread;
+/// only the inbox is shared.
 final class WorkerLoop {
     let inbox: WorkerInbox
     private let multi: UnsafeMutableRawPointer
     private let configuration: EngineConfiguration
     private var idle: [EasyHandle] = []
     private var all: [EasyHandle] = []
-    private var scheduled = ScheduleHeap()
+    private var scheduled = DeadlineHeap<WorkerJob>()
     private var taken: [WorkerJob] = []
     private var active = 0
+    #if os(Linux)
+    /// Set for the `socketAction` loop.
+    private let poller: SocketPoller?
+    #endif
 
-    /// The longest poll when nothing is scheduled; wakeups end it early, so this only bounds how
+    /// The longest wait when nothing is scheduled; wakeups end it early, so this only bounds how
     /// long a lost wakeup could delay a job.
     private static let idlePollMs: Int32 = 1_000
 
@@ -24,61 +33,109 @@ final class WorkerLoop {
         guard let multi = curl_multi_init() else {
             throw EngineError(call: "curl_multi_init", code: -1, name: "CURLM_OUT_OF_MEMORY", message: "curl_multi_init returned NULL")
         }
-        if configuration.maxConnectionsPerWorker > 0 {
-            do {
+        do {
+            if configuration.maxConnectionsPerWorker > 0 {
                 try Curl.check(stampede_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxConnectionsPerWorker), "curl_multi_setopt(CURLMOPT_MAXCONNECTS)")
-            } catch {
-                curl_multi_cleanup(multi)
-                throw error
             }
+            #if os(Linux)
+            if configuration.loop == .socketAction {
+                let poller = try SocketPoller()
+                try poller.attach(to: multi)
+                self.poller = poller
+                inbox = WorkerInbox(multi: multi, wakeFD: poller.wakeFD)
+            } else {
+                poller = nil
+                inbox = WorkerInbox(multi: multi)
+            }
+            #else
+            inbox = WorkerInbox(multi: multi)
+            #endif
+        } catch {
+            curl_multi_cleanup(multi)
+            throw error
         }
         self.multi = multi
         self.configuration = configuration
-        inbox = WorkerInbox(multi: multi)
         taken.reserveCapacity(64)
     }
 
     /// Runs until `WorkerInbox.stop()`; then fails what is left and releases libcurl resources.
     func run() {
-        var running: Int32 = 0
-        while true {
-            let stopping = inbox.state.withLock { state in
-                swap(&state.jobs, &taken)
-                state.sleeping = false
-                return state.stopping
-            }
-            if stopping { break }
-
-            if !taken.isEmpty || !scheduled.isEmpty {
-                let now = ContinuousClock.now
-                for job in taken {
-                    if let at = job.request.scheduledAt, at > now {
-                        scheduled.push(job, at: at)
-                    } else {
-                        start(job, now: now)
-                    }
-                }
-                taken.removeAll(keepingCapacity: true)
-                while let job = scheduled.popDue(now: now) { start(job, now: now) }
-            }
-
-            _ = curl_multi_perform(multi, &running)
-            drainFinished()
-
-            let sleep = inbox.state.withLock { state in
-                guard state.jobs.isEmpty, !state.stopping else { return false }
-                state.sleeping = true
-                return true
-            }
-            if sleep {
-                _ = curl_multi_poll(multi, nil, 0, pollTimeoutMs(), nil)
-            }
+        #if os(Linux)
+        if let poller {
+            runSocketAction(poller)
+        } else {
+            runPerform()
         }
+        #else
+        runPerform()
+        #endif
         shutDown()
     }
 
-    private func pollTimeoutMs() -> Int32 {
-        guard let next = scheduled.nextInstant else { return Self.idlePollMs }
+    /// Takes queued jobs and starts every one that is due; false once a stop was asked.
+    private func startDueJobs() -> Bool {
+        let stopping = inbox.state.withLock { state in
+            swap(&state.jobs, &taken)
+            state.sleeping = false
+            return state.stopping
+        }
+        if stopping { return false }
+        if !taken.isEmpty || !scheduled.isEmpty {
+            let now = ContinuousClock.now
+            for job in taken {
+                if let at = job.request.scheduledAt, at > now {
+                    scheduled.push(job, at: at)
+                } else {
+                    start(job, now: now)
+                }
+            }
+            taken.removeAll(keepingCapacity: true)
+            while let job = scheduled.popDue(now: now) { start(job, now: now) }
+        }
+        return true
+    }
+
+    private func runPerform() {
+        var running: Int32 = 0
+        while startDueJobs() {
+            _ = curl_multi_perform(multi, &running)
+            drainFinished()
+            if inbox.prepareToSleep() {
+                _ = curl_multi_poll(multi, nil, 0, waitTimeoutMs(until: nil), nil)
+            }
+        }
+    }
+
+    #if os(Linux)
+    private func runSocketAction(_ poller: SocketPoller) {
+        var running: Int32 = 0
+        let timeoutSocket = stampede_socket_timeout()
+        while startDueJobs() {
+            // Starting a transfer sets a 0 ms timer: run expired timers before waiting.
+            if poller.takeExpiredTimer(now: .now) {
+                _ = curl_multi_socket_action(multi, timeoutSocket, 0, &running)
+                drainFinished()
+            }
+            let timeout = inbox.prepareToSleep() ? waitTimeoutMs(until: poller.timerDeadline) : 0
+            let ready = poller.wait(timeoutMs: timeout)
+            for i in 0..<ready {
+                _ = curl_multi_socket_action(multi, poller.fds[i], poller.masks[i], &running)
+            }
+            if poller.takeExpiredTimer(now: .now) {
+                _ = curl_multi_socket_action(multi, timeoutSocket, 0, &running)
+            }
+            drainFinished()
+        }
+    }
+    #endif
+
+    /// Milliseconds until the earliest of libcurl's timer, the next scheduled start and the idle
+    /// bound (rounded up, so a wait never ends just before its deadline).
+    private func waitTimeoutMs(until timer: ContinuousClock.Instant?) -> Int32 {
+        var next = scheduled.nextInstant
+        if let timer, next.map({ timer < $0 }) ?? true { next = timer }
+        guard let next else { return Self.idlePollMs }
         let micros = (next - ContinuousClock.now).microseconds
         if micros <= 0 { return 0 }
         return Int32(min(Int64(Self.idlePollMs), (micros + 999) / 1_000))

@@ -21,13 +21,6 @@ extension Array where Element == HTTPHeader {
 extension HTTPHeader {
     /// Whether two header names are equal, ignoring ASCII case, without allocating.
     public static func namesEqual(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
-        guard x.count == y.count else { return false }
-        return zip(x, y).allSatisfy { lower($0) == lower($1) }
-    }
-
-    @inline(__always)
-    static func lower(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+        ASCII.equalsIgnoringCase(a, b)
     }
 }

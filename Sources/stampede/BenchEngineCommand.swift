@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineBench
 import StampedeEngine
 
 /// `stampede bench-engine`: a closed-loop GET benchmark of the libcurl engine alone.
@@ -23,6 +24,9 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Flag(help: "Use HTTP/2 (h2 via ALPN for https, prior knowledge for http).")
     var http2 = false
 
+    @Option(help: "Worker event loop: socket-action (epoll) or perform (curl_multi_poll).")
+    var loop: String = EngineLoop.platformDefault.rawValue
+
     @Flag(help: "Print one machine-readable line (key=value) instead of text.")
     var machine = false
 
@@ -30,6 +34,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
         guard connections > 0 else { throw ValidationError("--connections must be positive") }
         guard duration > 0 else { throw ValidationError("--duration must be positive") }
         guard workers > 0 else { throw ValidationError("--workers must be positive") }
+        guard EngineLoop(rawValue: loop) != nil else { throw ValidationError("--loop must be socket-action or perform") }
     }
 
     func run() async throws {
@@ -37,7 +42,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
             url: url,
             connections: connections,
             duration: .milliseconds(Int(duration * 1_000)),
-            configuration: EngineConfiguration(workers: workers, http2: http2)
+            configuration: EngineConfiguration(
+                workers: workers, verifyTLS: false, http2: http2, loop: EngineLoop(rawValue: loop) ?? .platformDefault)
         )
         let r = try await benchmark.run()
         if machine {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Mutator
-import Recorder
+import PropertyCheck
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -47,6 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
     var requestTimeout = 10_000
     @Flag(help: "Print the result as one JSON object instead of text.")
     var json = false
+    @OptionGroup var secrets: SecretFlags
 
     func validate() throws {
         guard runs >= 1 else { throw CLIError.usage("--runs must be ≥ 1") }
@@ -62,8 +63,10 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         var recordedBaseURL: String?
         var target: CheckTarget
+        var sessions: [Session] = []
         if let corpus {
-            let loaded = try Self.loadCorpus(corpus)
+            let loaded = try CorpusLoading.load(corpus)
+            sessions = loaded.sessions
             recordedBaseURL = loaded.header?.baseURL
             target = try CheckTarget.find(endpoint, in: loaded.sessions)
         } else {
@@ -79,8 +82,13 @@ struct CheckCommand: AsyncParsableCommand {
 
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verifyTLS, allowedOrigin: base))
         defer { engine.shutdown() }
-        let runner = SessionRunner(engine: engine, baseURL: base, options: SessionRunner.Options(timeoutMs: requestTimeout))
-        let client = CheckClient(runner: runner, target: target, property: property)
+        let load = try? LoadConfig.resolve(flags: [:], environment: environment)
+        let renderer = StepRenderer(baseURL: base, secrets: try secrets.load(), requestTimeoutMs: requestTimeout)
+        let runner = StepClient(engine: engine, renderer: renderer, sources: VariableSources(sessions: sessions))
+        let identity = ClientIdentity(
+            index: 1, runID: ClientIdentity.randomRunID(), prefix: load?.userPrefix ?? "loaduser",
+            domain: load?.userDomain ?? "example.com", password: load?.userPassword ?? "testpass123!")
+        let client = CheckClient(runner: runner, target: target, property: property, identity: identity)
         try await client.prepareSession()
 
         let check = PropertyCheck(schema: bodySchema, runs: runs, seed: seed, shrinkBudget: shrinkBudget)
@@ -128,16 +136,5 @@ struct CheckCommand: AsyncParsableCommand {
         if property != .no5xx { parts += ["--property", property.rawValue] }
         parts += ["--runs", String(runs), "--seed", String(seed)]
         return parts.joined(separator: " ")
-    }
-
-    static func loadCorpus(_ path: String) throws -> Corpus {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIError.usage("\(path): no such corpus file or directory")
-        }
-        let file = isDirectory.boolValue ? CorpusDirectory(path).baselinePath : path
-        let loaded = try Corpus.load(path: file)
-        for damage in loaded.damages { Console.error("\(file): \(damage)") }
-        return loaded
     }
 }

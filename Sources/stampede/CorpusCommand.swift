@@ -134,8 +134,10 @@ struct CorpusCommand: AsyncParsableCommand {
     static func describe(_ s: Session) -> String {
         var lines = ["session \(s.id)" + (s.name.map { " \"\($0)\"" } ?? "") + " weight \(s.weight), \(s.steps.count) steps"]
         if let crash = s.crash {
-            lines.append("  crash \(crash.signature): \(crash.failure) (\(crash.failureClass)) on \(crash.endpoint), hits \(crash.hits), minimized \(crash.minimized)")
-            lines.append("  curl: \(crash.curl)")
+            lines.append(
+                "  crash \(crash.signature): \(crash.failure) (\(crash.failureClass)) on \(crash.endpoint), hits \(crash.hits), "
+                    + "minimized \(crash.minimized), from step \(crash.parentStep + 1) of \(crash.parentSession)")
+            lines.append("  curl: " + ReportText.abbreviated(crash.curl, limit: 180))
         }
         if !s.variables.isEmpty {
             lines.append("  variables:")
@@ -149,7 +151,7 @@ struct CorpusCommand: AsyncParsableCommand {
             lines.append("  missing secret: set \(SecretName.environmentVariable(for: name)) (step\(steps.count == 1 ? "" : "s") \(numbers))")
         }
         for (i, step) in s.steps.enumerated() {
-            var line = "  \(i + 1). \(step.request.method) \(step.request.pathAndQuery)"
+            var line = "  \(i + 1). \(step.request.method) " + ReportText.abbreviated(step.request.pathAndQuery, limit: 150)
             if let e = step.expect { line += " → \(e.statusClass)xx" }
             if let role = step.role { line += " [\(role.rawValue)]" }
             if step.stream != nil { line += " [sse]" }
@@ -159,12 +161,12 @@ struct CorpusCommand: AsyncParsableCommand {
                 lines.append("       \(rule.variable) ← \(rule.source.rawValue) \(rule.expression)")
             }
             for header in step.request.headers where header.value.contains("{{") {
-                lines.append("       header \(header.name): \(header.value)")
+                lines.append("       header \(header.name): " + ReportText.abbreviated(header.value, limit: 150))
             }
             if let text = step.request.body?.text {
-                lines.append("       body: \(text.count > 160 ? String(text.prefix(160)) + "…" : text)")
+                lines.append("       body: " + ReportText.abbreviated(text, limit: 160))
             }
         }
-        return lines.joined(separator: "\n")
+        return lines.map { ReportText.abbreviated($0, limit: ReportText.maxColumns) }.joined(separator: "\n")
     }
 }

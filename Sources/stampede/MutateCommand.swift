@@ -52,27 +52,22 @@ struct MutateCommand: AsyncParsableCommand {
                     seed: mutant.seed, operations: mutant.operations, request: mutant.request, dropCookies: mutant.dropCookies)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             case .curl:
-                print("# \(session.id) step \(mutant.parentStep) seed \(mutant.seed): " + mutant.operations.map(\.description).joined(separator: ", ")
-                    + (mutant.dropCookies ? " [no cookies]" : ""))
-                print(CurlCommand.render(
+                let comment = "# \(session.id) step \(mutant.parentStep + 1) seed \(mutant.seed): "
+                    + mutant.operations.map(\.description).joined(separator: ", ") + (mutant.dropCookies ? " [no cookies]" : "")
+                print(ReportText.abbreviated(comment, limit: ReportText.maxColumns))
+                let curl = CurlCommand.render(
                     method: mutant.request.method, url: base + mutant.request.pathAndQuery,
-                    headers: mutant.request.headers, body: mutant.request.body?.rawBytes ?? []))
+                    headers: mutant.request.headers, body: mutant.request.body?.rawBytes ?? [], template: mutant.request)
+                // Whole when it fits a line; else abbreviated (`--format jsonl` has the full request).
+                print(ReportText.abbreviated(curl, limit: ReportText.maxColumns))
             }
         }
     }
 
     func loadSessions() throws -> ([Session], String?) {
         guard let corpus else { throw CLIError.usage("--corpus is required") }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory) else {
-            throw CLIError.usage("\(corpus): no such corpus file or directory")
-        }
-        let path = isDirectory.boolValue ? CorpusDirectory(corpus).baselinePath : corpus
-        let loaded = try Corpus.load(path: path)
-        if let first = loaded.damages.first {
-            let count = loaded.damages.count
-            throw CLIError.failure("\(path): \(count) damaged record(s) (see corpus validate), first: \(first)")
-        }
+        // Mutants of a damaged corpus would silently miss sessions: one error line, exit 1 (#14).
+        let loaded = try CorpusLoading.load(corpus, damageIsError: true)
         return (loaded.sessions, loaded.header?.baseURL)
     }
 

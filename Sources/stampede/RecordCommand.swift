@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Correlation
 import Recorder
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -54,10 +55,13 @@ struct RecordCommand: AsyncParsableCommand {
     @Flag(help: "Start a new corpus file instead of appending to --out.")
     var replace = false
 
+    @OptionGroup var secrets: SecretFlags
+
     @Option(help: "Corpus name stored in its header (default: the directory name of --out).")
     var name: String?
 
     func validate() throws {
+        _ = try secrets.load()
         let modes = [fromHAR != nil, flow != nil].filter { $0 }.count
         guard modes <= 1 else { throw ValidationError("--from-har and --flow exclude each other") }
         if fromHAR == nil, baseURL == nil { throw ValidationError("--base-url is required (the target to forward or drive)") }
@@ -78,7 +82,7 @@ struct RecordCommand: AsyncParsableCommand {
         if replace { unlink(out) }
         let engine: HTTPEngine
         do {
-            engine = try HTTPEngine(configuration: EngineConfiguration(workers: 2, bodyPrefixLimit: options.bodyPrefixLimit))
+            engine = try HTTPEngine(configuration: EngineConfiguration(workers: 2, verifyTLS: false, bodyPrefixLimit: options.bodyPrefixLimit))
         } catch {
             throw CLIError.failure("cannot start the HTTP engine: \(error)")
         }
@@ -100,7 +104,7 @@ struct RecordCommand: AsyncParsableCommand {
             say("verification skipped: no --base-url to replay against")
             return
         }
-        await verify(sessions, baseURL: target, engine: engine)
+        try await verify(sessions, baseURL: target, engine: engine)
     }
 
     private func importHAR(_ path: String) throws -> ([Session], String) {
@@ -150,23 +154,30 @@ struct RecordCommand: AsyncParsableCommand {
         return recorder.written
     }
 
-    private func verify(_ sessions: [Session], baseURL: String, engine: HTTPEngine) async {
+    /// Replays each new session once as a fresh client through the client core, with the
+    /// configured password (`LOAD_USER_PASSWORD`) and secrets; lists the steps that differ.
+    private func verify(_ sessions: [Session], baseURL: String, engine: HTTPEngine) async throws {
         say("verifying: each session replayed once as a fresh client against \(baseURL)")
-        var secrets: [String: String] = [:]
-        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("STAMPEDE_SECRET_") {
-            secrets[String(key.dropFirst("STAMPEDE_SECRET_".count)).lowercased()] = value
-        }
-        let runner = SessionRunner(engine: engine, baseURL: baseURL)
+        let secrets = try self.secrets.load()
+        let load = try? LoadConfig.resolve(flags: [:], environment: ProcessInfo.processInfo.environment)
+        let client = StepClient(
+            engine: engine, renderer: StepRenderer(baseURL: baseURL, secrets: secrets, requestTimeoutMs: 30_000),
+            sources: VariableSources(sessions: sessions))
         let run = ClientIdentity.randomRunID()
         var good = 0, total = 0
         for (index, session) in sessions.enumerated() {
-            let outcome = await runner.run(session, identity: ClientIdentity(index: index + 1, runID: run), secrets: secrets)
+            let identity = ClientIdentity(
+                index: index + 1, runID: run, prefix: load?.userPrefix ?? "loaduser", domain: load?.userDomain ?? "example.com",
+                password: load?.userPassword ?? "testpass123!")
+            var state = ClientState(identity: identity)
+            let outcome = await client.run(session, state: &state)
             let matched = outcome.steps.filter(\.matched).count
             good += matched
             total += outcome.steps.count
             say("  \(outcome.allMatched ? "ok  " : "FAIL") session \(session.id)" + (session.name.map { " \"\($0)\"" } ?? "") + ": \(matched)/\(outcome.steps.count) steps replay with the recorded status class")
             for step in outcome.steps where !step.matched {
-                say("        step \(step.index + 1) \(step.endpoint): \(step.explanation)")
+                let hint = CredentialHint.explain(session.steps[step.index], status: step.response.status, secrets: secrets)
+                say("        step \(step.number) \(step.endpoint): \(step.explanation)" + (hint.map { ": " + $0 } ?? ""))
             }
         }
         say("verified: \(good)/\(total) steps replay as recorded")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Mutator
 import Replayer
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -43,6 +44,8 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Seed for every random choice (default: random, printed and recorded).") var seed: UInt64?
     @Option(help: "Open model: request sends per second across all clients (default: closed model).") var rate: Double?
     @Option(help: "Share of clients that are monkeys in both mode.") var monkeyShare: Double = 0.5
+    @Option(help: "Where monkeys may send: recorded (recorded endpoints), prefix (under the recording's common path prefix), any.")
+    var monkeyScope = MonkeyScope.prefix.rawValue
     @Option(help: "Whole-request timeout: seconds, or 500ms / 10s (default 10 s; 3 s for demo).") var requestTimeout: String?
     @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
     @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
@@ -53,10 +56,12 @@ struct ReplayFlags: ParsableArguments {
     @Flag(help: "Exit 0 even when findings, user-flow failures or failed thresholds occurred.") var noFail = false
     @Flag(help: "No live progress line.") var quiet = false
     @OptionGroup var growth: GrowthFlags
+    @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
+        guard MonkeyScope(rawValue: monkeyScope) != nil else { throw ValidationError("--monkey-scope must be recorded, prefix or any") }
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
         guard requestTimeout.map({ Self.milliseconds($0) != nil }) ?? true else { throw ValidationError("--request-timeout: expected seconds or a number with ms/s/m") }
         guard Self.milliseconds(sseWindow) != nil else { throw ValidationError("--sse-window: expected seconds") }
@@ -75,16 +80,11 @@ struct ReplayFlags: ParsableArguments {
         return Int(seconds * 1000)
     }
 
-    /// Loads a corpus directory's baseline sessions.
+    /// Loads a corpus's baseline sessions (a corpus file or directory).
     static func loadSessions(_ path: String) throws -> [Session] {
-        let directory = CorpusDirectory(path)
-        guard FileManager.default.fileExists(atPath: directory.baselinePath) else {
-            throw CLIError.failure("no corpus at \(directory.baselinePath)")
-        }
-        let corpus = try Corpus.load(path: directory.baselinePath)
-        for damage in corpus.damages { Console.note("warning: \(directory.baselinePath): \(damage)") }
+        let corpus = try CorpusLoading.load(path)
         guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
-            throw CLIError.failure("the corpus \(directory.baselinePath) has no steps to replay")
+            throw CLIError.failure("the corpus \(corpus.path) has no steps to replay")
         }
         return corpus.sessions
     }
@@ -113,13 +113,14 @@ struct ReplayFlags: ParsableArguments {
         // Seeds stay below 2^53 so every JSON reader keeps them exact.
         let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
         let runID = String(generator.next() & 0xFF_FFFF, radix: 16)
-        let options = ReplayOptions(
+        var options = ReplayOptions(
             load: load, corpusPath: corpusPath, seed: runSeed,
             runID: String(repeating: "0", count: max(0, 6 - runID.count)) + runID, rate: rate,
             monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
             sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
             caCertPath: cacert, http2: http2,
-            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency))
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
+        options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
@@ -162,6 +163,7 @@ struct ReplayFlags: ParsableArguments {
         }
         print(ReportSummary.render(report))
         print("report: \(path)")
+        if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
         try reports.writeFiles(report)
         return ReportOutputFlags.verdict(report, noFail: noFail)
     }

@@ -1,6 +1,6 @@
 import DemoTarget
 import Foundation
-import Mutator
+import PropertyCheck
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP

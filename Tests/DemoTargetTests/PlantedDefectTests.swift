@@ -1,6 +1,7 @@
 @testable import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeHTTP
 import StampedeEngine
 import Testing
 
@@ -23,6 +24,13 @@ import Testing
         case "D5": response = await client.sendJSON("POST", "/execute", ["script": "print(1)", "lang": "python", "lang_version": "3.11\u{00E9}"])
         case "D6": response = await client.send("POST", "/scripts", body: Array(#"{"name":"n","script":"s"}"#.utf8))
         case "D7": response = await client.send("GET", "/executions/\(executionID)/events?limit=0", timeoutMs: 1_500)
+        case "D8": response = await client.send("GET", "/user/settings", headers: [HTTPHeader("If-None-Match", "*x")])
+        case "D9": response = await client.send("DELETE", "/scripts/\(scriptID)", headers: [HTTPHeader("Content-Type", "text/plain")])
+        case "D10": response = await client.sendRawJSON("POST", "/alerts/grafana", #"{"alerts":[{"labels":{"__proto__":""}}]}"#)
+        case "D11":
+            let deep = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
+            response = await client.sendRawJSON("PUT", "/scripts/\(scriptID)", deep)
+        case "D12": response = await client.send("GET", "/health/version")
         default: return .status(-1)
         }
         if let failure = response.failure { return .transportFailure(failure.name) }
@@ -43,7 +51,7 @@ import Testing
             #expect(!defect.summary.isEmpty && !defect.trigger.isEmpty)
             #expect(defect.endpoint.contains(" /api/v1/"))
         }
-        #expect(Set(all.map(\.id)) == Set(["D1", "D2", "D3", "D4", "D5", "D6", "D7"]), "a new defect needs a trigger in this test")
+        #expect(Set(all.map(\.id)) == Set((1...12).map { "D\($0)" }), "a new defect needs a trigger in this test")
     }
 
     @Test(arguments: PlantedDefects.all.map(\.id))
@@ -97,8 +105,58 @@ import Testing
             #expect(await client.send("GET", "/scripts/\(String(repeating: "a", count: 64))").status == 404)
             #expect(await client.sendJSON("POST", "/execute", ["script": "print('\u{00E9}')"]).status == 200)
             #expect(await client.sendRawJSON("PUT", "/user/settings/theme", #"{"theme":null}"#).status == 422)
+            // D8–D12 neighbours: a bare `*`, JSON on DELETE, ordinary label keys, 32 levels are all sound.
+            #expect(await client.send("GET", "/user/settings", headers: [HTTPHeader("If-None-Match", "*")]).status == 304)
+            #expect(await client.send("GET", "/user/settings", headers: [HTTPHeader("If-Match", "\"nope\"")]).status == 412)
+            let settings = await client.send("GET", "/user/settings")
+            let etag = try #require(settings.headers.value(named: "ETag"))
+            #expect(await client.send("GET", "/user/settings", headers: [HTTPHeader("If-None-Match", etag)]).status == 304)
+            #expect(await client.send("DELETE", "/scripts/abc", headers: [HTTPHeader("Content-Type", "application/json")]).status == 404)
+            #expect(await client.sendRawJSON("POST", "/alerts/grafana", #"{"alerts":[{"labels":{"proto":"","a.b":""}}]}"#).status == 200)
+            let fine = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
+            #expect(await client.sendRawJSON("PUT", "/scripts/abc", fine).status == 422)
+            let live = await client.send("GET", "/health/live")
+            #expect(String(decoding: live.body, as: UTF8.self).contains("/api/v1/health/version"))
         }
     }
+
+    /// `/openapi.json` is OpenAPI 3.1 and lists exactly the routes the server answers (with defects off,
+    /// every listed GET without path parameters answers something other than 404/405).
+    @Test func openAPIDocumentIsTruthful() async throws {
+        try await withDemo(defects: false) { server, engine in
+            let response = await engine.send(HTTPRequest(method: "GET", url: server.baseURL + "/openapi.json", timeoutMs: 5_000))
+            #expect(response.status == 200)
+            let doc = try StampedeCore.JSONValue(parsing: String(decoding: response.body, as: UTF8.self))
+            #expect(doc[key: "openapi"]?.stringValue == "3.1.0")
+            let paths = try #require(doc[key: "paths"]?.objectMembers)
+            var listed: Set<String> = []
+            for path in paths {
+                for method in path.value.objectMembers ?? [] { listed.insert(method.key.uppercased() + " " + path.key) }
+            }
+            var served: Set<String> = []
+            for route in Self.servedRoutes {
+                let concrete = route.1.replacingOccurrences(of: "{id}", with: "x")
+                #expect(DemoAPI.route(path: "/api/v1" + concrete) != nil, "\(route.1) is not routed")
+                served.insert(route.0 + " " + route.1)
+            }
+            #expect(listed == served)
+            let client = DemoClient(engine: engine, server: server)
+            await client.signUp("olga")
+            for route in Self.servedRoutes where route.0 == "GET" && !route.1.contains("{") && !route.1.hasPrefix("/events") {
+                let status = await client.send("GET", route.1).status
+                #expect(status != 404 && status != 405, "\(route.1): \(status)")
+            }
+        }
+    }
+
+    /// Every (method, path) the demo API serves, as the OpenAPI document must list them.
+    static let servedRoutes: [(String, String)] = [
+        ("POST", "/auth/register"), ("POST", "/auth/login"), ("POST", "/auth/logout"), ("GET", "/auth/me"), ("POST", "/execute"),
+        ("GET", "/executions/{id}/result"), ("GET", "/executions/{id}/events"), ("GET", "/events/executions/{id}"),
+        ("GET", "/scripts"), ("POST", "/scripts"), ("GET", "/scripts/{id}"), ("PUT", "/scripts/{id}"), ("DELETE", "/scripts/{id}"),
+        ("GET", "/user/settings"), ("PUT", "/user/settings/theme"), ("GET", "/notifications"), ("POST", "/notifications/mark-all-read"),
+        ("POST", "/alerts/grafana"), ("GET", "/health/live"), ("GET", "/health/version"),
+    ]
 
     @Test func stopDoesNotWaitForTheHang() async throws {
         let server = try await DemoServer.start()

@@ -1,4 +1,5 @@
 import Foundation
+import StampedeTestSupport
 import Testing
 
 /// Runs the built `stampede` binary as a child process.
@@ -12,17 +13,7 @@ struct CLIProcess {
     /// The `stampede` executable next to the test bundle (`.build/<config>/stampede`).
     static var binary: URL {
         get throws {
-            var candidates: [URL] = []
-            let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            var dir = runner.deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(dir.appendingPathComponent("stampede"))
-                dir = dir.deletingLastPathComponent()
-            }
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            candidates.append(root.appendingPathComponent(".build/debug/stampede"))
-            let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-            return try #require(found, "stampede binary not found near \(runner.path); run `swift build` first")
+            try #require(StampedeBinary.url, "stampede binary not found in \(StampedeBinary.candidates.map(\.path)); run `swift build` first")
         }
     }
 

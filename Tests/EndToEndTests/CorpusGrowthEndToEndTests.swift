@@ -42,6 +42,8 @@ import Testing
             #expect(loaded.sessions.count == 1, "\(file)")
             let crash = try #require(loaded.sessions.first?.crash, "\(file)")
             #expect(file.hasSuffix("/\(crash.signature).corpus"))
+            // Its reproducer script sits next to it.
+            #expect(FileManager.default.isExecutableFile(atPath: String(file.dropLast(".corpus".count)) + ".sh"), "\(file)")
         }
     }
 
@@ -98,8 +100,34 @@ import Testing
         case "D7":
             #expect(m.query.count == 1 && m.query.first?.0 == "limit" && m.query.first?.1 == "0", "\(m.query)")
             #expect(m.headers.isEmpty && m.body == nil)
+        case "D8":
+            #expect(m.method == "GET" && (m.headers == ["if-match"] || m.headers == ["if-none-match"]), "\(m.headers)")
+            #expect(m.query.isEmpty && m.body == nil)
+        case "D9":
+            #expect(m.method == "DELETE" && m.headers == ["content-type"], "\(m.headers)")
+            #expect(m.query.isEmpty && (m.body ?? "").isEmpty)
+        case "D10":
+            let odd = ["__proto__", "constructor", "prototype", "$where"]
+            #expect(odd.contains { (m.body ?? "").contains("\"\($0)\"") }, "\(m.body ?? "nil")")
+            #expect((m.body ?? "").utf8.count <= 48, "\(m.body ?? "")")
+            #expect(m.query.isEmpty && m.headers.isEmpty)
+        case "D11":
+            #expect(m.method == "PUT" && depth(json) == 33, "depth \(depth(json)) of \(m.body?.prefix(80) ?? "nil")")
+            #expect(m.query.isEmpty && m.headers.isEmpty)
+        case "D12":
+            #expect(m.method == "GET" && m.path.hasSuffix("/health/version"), "\(m.path)")
+            #expect(m.query.isEmpty && m.headers.isEmpty && m.body == nil)
         default:
             Issue.record("unknown defect \(defect)")
+        }
+    }
+
+    /// Levels of nested arrays and objects.
+    static func depth(_ value: JSONValue?) -> Int {
+        switch value {
+        case .array(let items)?: 1 + (items.map { depth($0) }.max() ?? 0)
+        case .object(let members)?: 1 + (members.map { depth($0.value) }.max() ?? 0)
+        default: 0
         }
     }
 
@@ -112,6 +140,11 @@ import Testing
         "D5": ("POST /api/v1/execute", "server_error"),
         "D6": ("POST /api/v1/scripts", "transport"),
         "D7": ("GET /api/v1/executions/{id}/events", "timeout"),
+        "D8": ("GET /api/v1/user/settings/", "server_error"),
+        "D9": ("DELETE /api/v1/scripts/{id}", "server_error"),
+        "D10": ("POST /api/v1/alerts/grafana", "server_error"),
+        "D11": ("PUT /api/v1/scripts/{id}", "server_error"),
+        "D12": ("GET /api/v1/health/version", "server_error"),
     ]
 
     @Test func findsMinimizesAndReplaysEveryPlantedDefect() async throws {
@@ -123,6 +156,8 @@ import Testing
         let first = try await CLIProcess.run(Self.replay(ws, defects.baseURL, duration: 30, seed: 8), timeout: .seconds(75))
         #expect(first.status == 1, "stderr: \(first.stderr)")
         #expect(first.stdout.contains("minimal: curl "))
+        #expect(first.stdout.contains("reproduce: bash "))
+        for line in first.stdout.split(separator: "\n") { #expect(line.count <= 200, "\(line.prefix(100))") }
         let report1 = try Self.latestReport(ws.out)
         let violations = try SchemaValidator(schemaPath: ReplayEndToEndTests.schemaPath).validate(report1)
         #expect(violations.isEmpty, "\(violations.prefix(10))")

@@ -24,6 +24,9 @@ import Testing
         let lines = result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(lines.count >= 10)
         #expect(lines.allSatisfy { $0.hasPrefix("curl ") && $0.contains("http://127.0.0.1:8000/") })
+        #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count <= 200 })
+        // Step numbers are 1-based where people read them.
+        #expect(!result.stdout.contains(" step 0 "))
     }
 
     @Test func shippedCorpusValidatesAndShowsItsVariables() async throws {

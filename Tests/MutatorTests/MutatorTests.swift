@@ -44,7 +44,8 @@ let demoSteps: [(Int, Int)] = demoSessions.enumerated().flatMap { s, session in 
     /// Pins the derivation: a change in any operator, the RNG or the catalog order changes this
     /// hash, which would break reproduction of crash records written by older builds.
     @Test func derivationIsPinned() {
-        let mutator = Mutator(sessions: demoSessions)
+        // Scope `any`: the scope filter drops mutants, it does not change how one is derived.
+        let mutator = Mutator(sessions: demoSessions, configuration: MutatorConfiguration(scope: .any))
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for seed in UInt64(0)..<300 {
             let (s, t) = demoSteps[Int(seed) % demoSteps.count]
@@ -100,7 +101,9 @@ let demoSteps: [(Int, Int)] = demoSessions.enumerated().flatMap { s, session in 
         let mutator = Mutator(sessions: demoSessions)
         let parent = demoSessions[1].steps[3].request  // PUT /scripts/{{script_id}} with JSON
         let parser = JSONParser(maximumDepth: 4096, allowsTemplatePlaceholders: true)
-        let breaking: Set<String> = ["json.truncate", "json.invalid-syntax", "json.invalid-utf8", "json.boundary-number"]
+        let breaking: Set<String> = [
+            "json.truncate", "json.invalid-syntax", "json.invalid-utf8", "json.boundary-number", "json.lone-surrogate",
+        ]
         for info in Mutator.operators where info.name.hasPrefix("json.") && !breaking.contains(info.name) {
             for seed in UInt64(0)..<20 {
                 let child = mutator.apply([MutationOperation(name: info.name, seed: seed)], to: parent)
@@ -161,7 +164,8 @@ func allTemplateText(_ r: RequestTemplate) -> [String] {
         + [r.body?.text ?? ""]
 }
 
-let pinnedDerivationHash: UInt64 = 8_996_892_316_358_091_741
+/// Changed on purpose by #13 (header grammar, new JSON operators, new catalog order).
+let pinnedDerivationHash: UInt64 = 826_369_227_009_687_473
 
 @Suite struct ResponseShapeTests {
     @Test func shapeIgnoresValuesOrderAndCountsButNotKeysOrKinds() throws {

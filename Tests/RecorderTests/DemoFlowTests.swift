@@ -1,5 +1,6 @@
 import DemoTarget
 import Recorder
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import Testing
@@ -29,7 +30,7 @@ struct DemoFlowTests {
 enum ReplayHelpers {
     /// Every session replayed by `clients` fresh clients, all at once.
     static func replay(_ sessions: [Session], clients: Int, baseURL: String, engine: HTTPEngine) async -> [SessionOutcome] {
-        let runner = SessionRunner(engine: engine, baseURL: baseURL)
+        let runner = StepClient(engine: engine, renderer: StepRenderer(baseURL: baseURL, requestTimeoutMs: 30_000))
         let run = ClientIdentity.randomRunID()
         return await withTaskGroup(of: [SessionOutcome].self) { group in
             for client in 0..<clients {
@@ -37,7 +38,8 @@ enum ReplayHelpers {
                     var outcomes: [SessionOutcome] = []
                     for (index, session) in sessions.enumerated() {
                         let identity = ClientIdentity(index: client * 100 + index, runID: run)
-                        outcomes.append(await runner.run(session, identity: identity))
+                        var state = ClientState(identity: identity)
+                        outcomes.append(await runner.run(session, state: &state))
                     }
                     return outcomes
                 }

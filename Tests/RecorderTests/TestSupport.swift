@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Recorder
 import ServiceLifecycle
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 

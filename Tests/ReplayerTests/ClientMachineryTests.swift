@@ -1,4 +1,5 @@
 import Foundation
+import StampedeClient
 import StampedeCore
 import StampedeHTTP
 import StampedeTestSupport
@@ -86,44 +87,45 @@ final class Log: Sendable {
     }
 
     @Test func rendererFillsVariablesCookiesAndCSRF() throws {
-        let renderer = RequestRenderer(baseURL: "http://127.0.0.1:9/", apiPrefix: "/api/v2", runID: "ab12", requestTimeoutMs: 1000)
-        var jar = CookieJar()
-        jar.store(setCookie: "csrf_token=tok123; Path=/", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
-        jar.store(setCookie: "access_token=secret; Path=/; HttpOnly", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
-        var rng = SeededGenerator(seed: 1)
+        let renderer = StepRenderer(baseURL: "http://127.0.0.1:9/", apiPrefix: "/api/v2", requestTimeoutMs: 1000)
         let identity = ClientIdentity(index: 3, runID: "ab12", prefix: "loaduser", domain: "example.com", password: "pw")
+        var state = ClientState(identity: identity, seed: 1)
+        state.jar.store(setCookie: "csrf_token=tok123; Path=/", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
+        state.jar.store(setCookie: "access_token=secret; Path=/; HttpOnly", requestURL: "http://127.0.0.1:9/api/v2/auth/login")
+        state.variables = ["script_id": "a b", "name": #"say "hi""#]
         let template = RequestTemplate(
             method: "PUT", path: "/api/v1/scripts/{{script_id}}", query: [QueryItem("who", "{{vu.username}}")],
             headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Cookie", "stale=1"), HTTPHeader("X-Run", "{{run.id}}")],
             body: BodyTemplate(text: #"{"name":"{{name}}","email":"{{vu.email}}"}"#, contentType: "application/json"))
-        let (request, rendered) = renderer.render(
-            template, identity: identity, variables: ["script_id": "a b", "name": #"say "hi""#], jar: jar, rng: &rng)
+        let rendered = renderer.render(template, state: &state)
+        let request = rendered.request
+        #expect(rendered.unresolved.isEmpty)
         #expect(request.url == "http://127.0.0.1:9/api/v2/scripts/a%20b?who=loaduser_3_ab12")
-        #expect(rendered.path == "/api/v2/scripts/a%20b")
+        #expect(rendered.template.path == "/api/v2/scripts/a%20b")
         let body = String(decoding: request.body, as: UTF8.self)
         #expect(body == #"{"name":"say \"hi\"","email":"loaduser_3_ab12@example.com"}"#)
-        let headers = Dictionary(request.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
-        #expect(headers["x-csrf-token"] == "tok123")
-        #expect(headers["x-run"] == "ab12")
-        let cookie = try #require(headers["cookie"])
+        #expect(request.headers.value(named: "x-csrf-token") == "tok123")
+        #expect(rendered.template.headers.value(named: "x-csrf-token") == "{{cookie.csrf_token}}")
+        #expect(request.headers.value(named: "x-run") == "ab12")
+        let cookie = try #require(request.headers.value(named: "cookie"))
         #expect(cookie.contains("csrf_token=tok123") && cookie.contains("access_token=secret") && !cookie.contains("stale"))
         #expect(request.timeoutMs == 1000)
 
-        var rng2 = SeededGenerator(seed: 1)
-        let get = RequestTemplate(method: "GET", path: "/health")
-        let (plain, _) = renderer.render(get, identity: identity, variables: [:], jar: jar, rng: &rng2, sendCookies: false)
-        #expect(plain.headers.isEmpty)
+        let plain = renderer.render(RequestTemplate(method: "GET", path: "/health"), state: &state, sendCookies: false)
+        #expect(plain.request.headers.isEmpty)
     }
 
-    @Test func unknownVariablesStayVisibleAndPathsAreSendable() {
-        let renderer = RequestRenderer(baseURL: "http://h", runID: "r", requestTimeoutMs: 0)
-        var rng = SeededGenerator(seed: 2)
-        let identity = ClientIdentity(index: 0, runID: "r", prefix: "u", domain: "d", password: "p")
-        let (request, _) = renderer.render(
-            RequestTemplate(method: "GET", path: "/api/v1/x/{{missing}}/ y#"), identity: identity, variables: [:],
-            jar: CookieJar(), rng: &rng)
-        #expect(request.url == "http://h/api/v1/x/%7B%7Bmissing%7D%7D/%20y%23")
-        #expect(RequestRenderer.sendable("/a/%2e%2e/b;c") == "/a/%2e%2e/b;c")
+    @Test func unknownVariablesAreReportedAndPathsAreSendable() {
+        let renderer = StepRenderer(baseURL: "http://h", requestTimeoutMs: 0)
+        var state = ClientState(identity: ClientIdentity(index: 0, runID: "r", prefix: "u", domain: "d", password: "p"))
+        let rendered = renderer.render(RequestTemplate(method: "GET", path: "/api/v1/x/{{missing}}/ y#"), state: &state)
+        #expect(rendered.unresolved == ["missing"] && !rendered.isSendable)
+        #expect(rendered.request.url == "http://h/api/v1/x/%7B%7Bmissing%7D%7D/%20y%23")
+        let encoded = renderer.render(RequestTemplate(method: "GET", path: "/c/%7b%7Bcontent_id%7D%7d/x"), state: &state)
+        #expect(encoded.unresolved == ["content_id"])
+        let literal = RequestTemplate(method: "POST", path: "/alerts", body: BodyTemplate(text: "{{ $labels.job }} is down", contentType: "text/plain"))
+        #expect(renderer.render(literal, state: &state).isSendable)
+        #expect(StepRenderer.sendable("/a/%2e%2e/b;c") == "/a/%2e%2e/b;c")
     }
 
     @Test func generatedValuesFollowTheSeed() {
@@ -136,34 +138,33 @@ final class Log: Sendable {
     }
 
     @Test func extractorReadsJSONHeadersCookiesAndRegex() {
-        var jar = CookieJar()
-        jar.store(setCookie: "csrf_token=c1", requestURL: "http://h/")
+        var state = ClientState(identity: ClientIdentity(index: 0, runID: "r"))
         let response = HTTPResponse(
-            status: 200, headers: [HTTPHeader("Location", "/api/v1/scripts/77")],
+            status: 200, headers: [HTTPHeader("Location", "/api/v1/scripts/77"), HTTPHeader("Set-Cookie", "csrf_token=c1")],
             body: Array(#"{"execution_id":"e-9","nested":{"n":5}}"#.utf8))
-        var vars: [String: String] = [:]
-        let missing = ResponseExtractor.apply(
-            [
+        let missing = StepRenderer.absorb(
+            response,
+            extract: [
                 ExtractRule(variable: "eid", source: .json, expression: "/execution_id"),
                 ExtractRule(variable: "n", source: .json, expression: "/nested/n"),
                 ExtractRule(variable: "sid", source: .header, expression: "location", pattern: "scripts/(\\d+)"),
                 ExtractRule(variable: "csrf", source: .cookie, expression: "csrf_token"),
                 ExtractRule(variable: "rx", source: .regex, expression: "\"e-(\\d)\""),
                 ExtractRule(variable: "none", source: .json, expression: "/absent"),
-            ], response: response, jar: jar, into: &vars)
-        #expect(vars == ["eid": "e-9", "n": "5", "sid": "77", "csrf": "c1", "rx": "9"])
+            ], requestURL: "http://h/", into: &state)
+        #expect(state.variables == ["eid": "e-9", "n": "5", "sid": "77", "csrf": "c1", "rx": "9"])
         #expect(missing == ["none"])
     }
 
     @Test func planTakesIdentityStepsOutOfSessions() {
-        let renderer = RequestRenderer(baseURL: "http://h", runID: "r", requestTimeoutMs: 0)
+        let renderer = StepRenderer(baseURL: "http://h", requestTimeoutMs: 0)
         let plan = ReplayPlan(sessions: TestCorpus.sessions, autoRegister: true, renderer: renderer)
-        #expect(plan.identity.map(\.endpoint) == ["POST /api/v1/auth/register", "POST /api/v1/auth/login"])
-        #expect(plan.loginIndex == 1)
-        #expect(plan.sessions.first?.steps.map(\.endpoint) == ["GET /api/v1/auth/me"])
+        #expect(plan.identity.filter { $0.step.role != nil }.map(\.endpoint) == ["POST /api/v1/auth/register", "POST /api/v1/auth/login"])
+        #expect(plan.identity.last?.inLogin == true && plan.identity.first?.inLogin == false)
+        #expect(plan.sessions.first?.steps.map(\.endpoint).contains("GET /api/v1/auth/me") == true)
         #expect(plan.recordedEndpoints.contains("DELETE /api/v1/scripts/{id}"))
         let noRegister = ReplayPlan(sessions: TestCorpus.sessions, autoRegister: false, renderer: renderer)
-        #expect(noRegister.identity.count == 1 && noRegister.loginIndex == 0)
+        #expect(noRegister.identity.allSatisfy { $0.step.role != .register } && noRegister.loginIndex == 0)
     }
 
     @Test func reportFileNameIsUTC() {

@@ -1,3 +1,4 @@
+import StampedeClient
 import Testing
 
 @testable import Replayer

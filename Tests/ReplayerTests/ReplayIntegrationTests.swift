@@ -1,8 +1,10 @@
 import DemoTarget
 import Foundation
+import StampedeClient
 import StampedeCore
 import StampedeTestSupport
 import StampedeEngine
+import Synchronization
 import Testing
 
 @testable import Replayer
@@ -81,6 +83,23 @@ import Testing
         await server.stop()
         #expect(report.interrupted)
         #expect(ContinuousClock.now - began < .seconds(10))
+        #expect(report.totalRequests > 0)
+    }
+
+    /// A cancelled run ends like `stop()` (it used to spin until its deadline); 300 s of duration
+    /// cannot fit the one-minute limit unless cancellation ends it.
+    @Test(.timeLimit(.minutes(1))) func cancellingTheTaskEndsTheRunWithAReport() async throws {
+        let server = try await DemoServer.start(DemoServerOptions(defects: false))
+        let replay = try Replay(
+            options: options(server.baseURL, mode: .user, clients: 2, concurrency: 2, duration: 300), sessions: TestCorpus.sessions)
+        let ticked = Atomic<Bool>(false)
+        let task = Task { await replay.run { _ in ticked.store(true, ordering: .relaxed) } }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !ticked.load(ordering: .relaxed), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        task.cancel()
+        let report = await task.value
+        await server.stop()
+        #expect(report.interrupted)
         #expect(report.totalRequests > 0)
     }
 

@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
@@ -30,7 +31,7 @@ import Testing
             load: load, corpusPath: "test", seed: 5, runID: "tri\(UInt32.random(in: 0...UInt32.max))",
             requestTimeoutMs: 2_000, workers: 1,
             triage: TriageOptions(budget: budget, crashDirectory: crashDirectory, timeLimitSeconds: timeLimit))
-        let renderer = RequestRenderer(baseURL: baseURL, runID: options.runID, requestTimeoutMs: 2_000)
+        let renderer = StepRenderer(baseURL: baseURL, requestTimeoutMs: 2_000)
         let plan = ReplayPlan(sessions: sessions, autoRegister: true, renderer: renderer)
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
         let triage = Triage(options: options, plan: plan, renderer: renderer, engine: engine, mutator: nil)
@@ -46,7 +47,7 @@ import Testing
 
     static func finding(signature: String = "raw", _ failureClass: FailureClass, failure: String, fingerprint: String, method: String, endpoint: String) -> Finding {
         let example = FindingExample(
-            session: "s", step: 0, seed: nil, operations: [], request: RequestTemplate(method: method, path: "/"), url: "",
+            session: "s", stepIndex: 0, seed: nil, operations: [], request: RequestTemplate(method: method, path: "/"), url: "",
             curl: "", status: 0, responseExcerpt: "")
         return Finding(
             signature: signature, failureClass: failureClass, failure: failure, method: method, endpoint: endpoint,

@@ -7,17 +7,23 @@ import Testing
 import Glibc
 #endif
 
+/// Every test runs on both worker loops (`EngineLoop.socketAction` and `.perform`) until the
+/// old one is removed.
 @Suite("HTTPEngine against a loopback server")
 struct EngineTests {
     let server: TestServer
-    let engine: HTTPEngine
 
     init() throws {
         server = try TestServer()
-        engine = try HTTPEngine(configuration: .init(workers: 2))
     }
 
-    @Test func getEchoes() async throws {
+    func makeEngine(_ loop: EngineLoop, workers: Int = 2, bodyPrefixLimit: Int = 65_536) throws -> HTTPEngine {
+        try HTTPEngine(configuration: .init(workers: workers, bodyPrefixLimit: bodyPrefixLimit, loop: loop))
+    }
+
+    @Test(arguments: EngineLoop.allCases)
+    func getEchoes(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo/hello?x=1"))
         #expect(response.failure == nil)
@@ -31,8 +37,9 @@ struct EngineTests {
         #expect(response.latencyUs >= response.timings.totalUs)
     }
 
-    @Test(arguments: ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "brew", "M-SEARCH~"])
-    func methodIsSentVerbatim(method: String) async throws {
+    @Test(arguments: EngineLoop.allCases, ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "brew", "M-SEARCH~"])
+    func methodIsSentVerbatim(loop: EngineLoop, method: String) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(method: method, url: server.baseURL + "/echo", timeoutMs: 5_000))
         #expect(response.failure == nil)
@@ -48,8 +55,9 @@ struct EngineTests {
         }
     }
 
-    @Test(arguments: ["POST", "PUT", "PATCH", "DELETE", "GET", "WEIRD"])
-    func bodyRoundTrips(method: String) async throws {
+    @Test(arguments: EngineLoop.allCases, ["POST", "PUT", "PATCH", "DELETE", "GET", "WEIRD"])
+    func bodyRoundTrips(loop: EngineLoop, method: String) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let body = (0..<3).flatMap { _ in (0...255).map { UInt8($0) } }
         let request = HTTPRequest(
@@ -73,10 +81,10 @@ struct EngineTests {
         #expect(!head.lowercased().contains("expect"))
     }
 
-    @Test func bodyPrefixIsBoundedButEveryByteIsCounted() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func bodyPrefixIsBoundedButEveryByteIsCounted(loop: EngineLoop) async throws {
         defer { server.stop() }
-        engine.shutdown()
-        let small = try HTTPEngine(configuration: .init(workers: 1, bodyPrefixLimit: 16))
+        let small = try makeEngine(loop, workers: 1, bodyPrefixLimit: 16)
         defer { small.shutdown() }
         let body = [UInt8](repeating: 0x61, count: 200_000)
         let response = await small.send(HTTPRequest(method: "POST", url: server.baseURL + "/echo", body: body))
@@ -86,7 +94,9 @@ struct EngineTests {
         #expect(response.bodyBytes > body.count)
     }
 
-    @Test func cookiesFromOneResponseGoOutOnTheNext() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func cookiesFromOneResponseGoOutOnTheNext(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         var jar = CookieJar()
         let loginURL = server.baseURL + "/login"
@@ -107,7 +117,9 @@ struct EngineTests {
         #expect(echoed.bodyText.contains("X-CSRF-Token: \(token)\n"))
     }
 
-    @Test func sseStreamEndsByItself() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func sseStreamEndsByItself(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let request = HTTPRequest(url: server.baseURL + "/sse?count=3&interval=5", sse: SSEOptions(windowMs: 5_000, maxEvents: 10))
         let response = await engine.send(request)
@@ -121,7 +133,9 @@ struct EngineTests {
         #expect(first <= response.timings.totalUs)
     }
 
-    @Test func sseStreamIsCutAtTheWindow() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func sseStreamIsCutAtTheWindow(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let request = HTTPRequest(url: server.baseURL + "/sse?count=0&interval=10", sse: SSEOptions(windowMs: 300, maxEvents: 2))
         let response = await engine.send(request)
@@ -134,7 +148,9 @@ struct EngineTests {
         #expect(response.timings.totalUs >= 200_000)  // waited for the limit (curl may fire a little early)
     }
 
-    @Test func silentServerIsCutByTheTimeout() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func silentServerIsCutByTheTimeout(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 300))
         #expect(response.status == 0)
@@ -143,14 +159,47 @@ struct EngineTests {
         #expect(response.timings.totalUs >= 200_000)  // waited for the limit (curl may fire a little early)
     }
 
-    @Test func sseWithoutAnyResponseIsATimeoutNotAWindowCut() async throws {
+    @Test(.timeLimit(.minutes(1)), arguments: EngineLoop.allCases)
+    func cancellingTheTaskEndsSend(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
+        defer { engine.shutdown(); server.stop() }
+        let started = server.requestCount
+        // Ten minutes of timeout: only cancellation can end this send within the test's time limit.
+        let task = Task { await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 600_000)) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.requestCount == started, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(server.requestCount > started)
+        task.cancel()
+        let response = await task.value
+        #expect(response.status == 0)
+        #expect(response.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+    }
+
+    @Test(arguments: EngineLoop.allCases)
+    func sendInACancelledTaskIsNotSent(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
+        defer { engine.shutdown(); server.stop() }
+        let started = server.requestCount
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await engine.send(HTTPRequest(url: server.baseURL + "/echo/x"))
+        }
+        #expect(await task.value.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
+        #expect(server.requestCount == started)
+    }
+
+    @Test(arguments: EngineLoop.allCases)
+    func sseWithoutAnyResponseIsATimeoutNotAWindowCut(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", sse: SSEOptions(windowMs: 200)))
         #expect(response.failure?.name == "CURLE_OPERATION_TIMEDOUT")
         #expect(response.sse?.cutByWindow == false)
     }
 
-    @Test func refusedConnectionIsReported() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func refusedConnectionIsReported(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let port = TestServer.refusedPort()
         let response = await engine.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeoutMs: 5_000))
@@ -159,24 +208,29 @@ struct EngineTests {
         #expect(response.failure?.message.isEmpty == false)
     }
 
-    @Test func closeWithoutResponseIsGotNothing() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func closeWithoutResponseIsGotNothing(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(url: server.baseURL + "/close", timeoutMs: 5_000))
         #expect(response.failure?.name == "CURLE_GOT_NOTHING")
     }
 
-    @Test func malformedURLIsAFailureNotACrash() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func malformedURLIsAFailureNotACrash(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let response = await engine.send(HTTPRequest(url: "http://[not a url", timeoutMs: 5_000))
         #expect(response.failure?.name == "CURLE_URL_MALFORMAT")
     }
 
-    @Test func connectionsAreReused() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func connectionsAreReused(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let total = 1_000, concurrency = 32
         let counters = Mutex((started: 0, finished: 0, newConnections: 0, failures: 0))
         let url = server.baseURL + "/echo/reuse"
-        let engine = engine
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             @Sendable func next() {
                 let go = counters.withLock { c -> Bool in
@@ -204,7 +258,9 @@ struct EngineTests {
         #expect(result.newConnections == server.acceptedConnections)
     }
 
-    @Test func scheduledSendWaitsAndLatencyCountsFromSchedule() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func scheduledSendWaitsAndLatencyCountsFromSchedule(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let at = ContinuousClock.now + .milliseconds(150)
         let later = await engine.send(HTTPRequest(url: server.baseURL + "/echo", scheduledAt: at))
@@ -220,7 +276,9 @@ struct EngineTests {
         #expect(late.latencyUs >= 2_000_000 + late.timings.totalUs)
     }
 
-    @Test func shutdownFailsPendingTransfersAndLaterSubmits() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func shutdownFailsPendingTransfersAndLaterSubmits(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
         defer { server.stop() }
         let pending = Mutex<HTTPResponse?>(nil)
         let started = server.requestCount
@@ -239,5 +297,48 @@ struct EngineTests {
         let after = await engine.send(HTTPRequest(url: server.baseURL + "/echo"))
         #expect(after.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
         #expect(after.failure?.message == "engine shut down")
+    }
+
+    @Test(arguments: EngineLoop.allCases)
+    func redirectIsReturnedNotFollowed(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
+        defer { engine.shutdown(); server.stop() }
+        let response = await engine.send(HTTPRequest(url: server.baseURL + "/redirect?to=/echo/next", timeoutMs: 5_000))
+        #expect(response.failure == nil)
+        #expect(response.status == 302)
+        #expect(response.header("location") == "/echo/next")
+        #expect(response.setCookies == ["hop=1; Path=/"])
+        #expect(response.headers.value(named: "Location") == "/echo/next")
+        #expect(server.requestCount == 1)
+    }
+
+    /// The server closes every connection after one response, so each request opens a new socket
+    /// (often with a reused descriptor number): the socket callback must follow the change.
+    @Test(arguments: EngineLoop.allCases)
+    func socketsThatChangeAreFollowed(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop, workers: 1)
+        defer { engine.shutdown(); server.stop() }
+        for _ in 0..<20 {
+            let response = await engine.send(HTTPRequest(url: server.baseURL + "/oneshot", timeoutMs: 5_000))
+            #expect(response.failure == nil)
+            #expect(response.bodyText == "once")
+        }
+        #expect(server.acceptedConnections == 20)
+    }
+
+    /// Headers are kept raw and parsed on demand; every way of reading them agrees.
+    @Test(arguments: EngineLoop.allCases)
+    func lazilyParsedHeadersMatchTheFullList(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop)
+        defer { engine.shutdown(); server.stop() }
+        let login = await engine.send(HTTPRequest(method: "POST", url: server.baseURL + "/login", timeoutMs: 5_000))
+        let all = login.headers
+        #expect(all.first?.name == "Content-Length")
+        #expect(login.setCookies == all.filter { HTTPHeader.namesEqual($0.name, "set-cookie") }.map(\.value))
+        #expect(login.header("SET-COOKIE") == login.setCookies.first)
+        #expect(login.header("x-absent") == nil)
+        var rebuilt = login
+        rebuilt.headers = all
+        #expect(rebuilt == login)
     }
 }

@@ -53,36 +53,50 @@ struct TLSTests {
         }
     }
 
-    func fetch(_ server: TLSServer, verify: Bool, caCert: String? = nil) async throws -> HTTPResponse {
-        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verify, caCertPath: caCert))
+    func fetch(_ server: TLSServer, verify: Bool, caCert: String? = nil, loop: EngineLoop) async throws -> HTTPResponse {
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verify, caCertPath: caCert, loop: loop))
         defer { engine.shutdown() }
         return await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
     }
 
-    @Test func verificationOffAcceptsASelfSignedCertificate() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func verificationOffAcceptsASelfSignedCertificate(loop: EngineLoop) async throws {
         let server = try TLSServer()
         defer { server.stop() }
         try #require(server.port > 0)
-        let response = try await fetch(server, verify: false)
+        let response = try await fetch(server, verify: false, loop: loop)
         #expect(response.failure == nil, "\(String(describing: response.failure))")
         #expect(response.status == 200)
         #expect(response.timings.tlsUs > 0)
     }
 
-    @Test func verificationOnRejectsItWithTheCurlName() async throws {
+    @Test(arguments: EngineLoop.allCases)
+    func verificationOnRejectsItWithTheCurlName(loop: EngineLoop) async throws {
         let server = try TLSServer()
         defer { server.stop() }
         try #require(server.port > 0)
-        let response = try await fetch(server, verify: true)
+        let response = try await fetch(server, verify: true, loop: loop)
         #expect(response.status == 0)
         #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
     }
 
-    @Test func caCertMakesVerificationPass() async throws {
+    @Test func theLibraryVerifiesByDefault() async throws {
         let server = try TLSServer()
         defer { server.stop() }
         try #require(server.port > 0)
-        let response = try await fetch(server, verify: true, caCert: server.certificate)
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        defer { engine.shutdown() }
+        #expect(engine.configuration.verifyTLS)
+        let response = await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
+        #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
+    }
+
+    @Test(arguments: EngineLoop.allCases)
+    func caCertMakesVerificationPass(loop: EngineLoop) async throws {
+        let server = try TLSServer()
+        defer { server.stop() }
+        try #require(server.port > 0)
+        let response = try await fetch(server, verify: true, caCert: server.certificate, loop: loop)
         #expect(response.failure == nil, "\(String(describing: response.failure))")
         #expect(response.status == 200)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import Synchronization
@@ -8,7 +9,9 @@ import Synchronization
 final class RunContext: Sendable {
     let options: ReplayOptions
     let plan: ReplayPlan
-    let renderer: RequestRenderer
+    let renderer: StepRenderer
+    /// Explains unresolved variables.
+    let sources: VariableSources
     let engine: HTTPEngine
     let limiter: ConcurrencyLimiter
     let gauge = InFlightGauge()
@@ -27,6 +30,8 @@ final class RunContext: Sendable {
     let relogins = Atomic<Int>(0)
     let sessionsCompleted = Atomic<Int>(0)
     let mutantsSent = Atomic<Int>(0)
+    /// Requests not sent because a variable was unresolved, by variable, with the first reason.
+    private let unresolvedCounts = Mutex<[String: (count: Int, reason: String)]>([:])
     /// Mutants dropped before sending because the engine would refuse them (`HTTPEngine.refusal`).
     let mutantsRefused = Atomic<Int>(0)
     /// Timeouts of mutants by method token (methods the corpus never records only).
@@ -35,12 +40,13 @@ final class RunContext: Sendable {
     let recordedEndpoints: Set<String>
 
     init(
-        options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine,
+        options: ReplayOptions, plan: ReplayPlan, renderer: StepRenderer, engine: HTTPEngine,
         scheduler: DelayScheduler, mutator: Mutator?, start: ContinuousClock.Instant, shards: Int
     ) {
         self.options = options
         self.plan = plan
         self.renderer = renderer
+        self.sources = VariableSources(sessions: plan.corpusSessions)
         self.engine = engine
         self.limiter = ConcurrencyLimiter(permits: options.load.concurrency)
         self.scheduler = scheduler
@@ -59,23 +65,19 @@ final class RunContext: Sendable {
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
     var isClosed: Bool { closed.load(ordering: .relaxed) }
 
-    /// Classifies a response; `expectClass` is the recorded status class of a user step.
-    func classify(_ response: HTTPResponse, expectClass: Int?) -> FailureClass? {
-        if let failure = response.failure {
-            // Errors raised before anything was sent say nothing about the target.
-            if Self.localFailures.contains(failure.name) { return nil }
-            return failure.name == "CURLE_OPERATION_TIMEDOUT" ? .timeout : .transport
+    /// Counts a request left unsent because of `variables` (a step of `session`); returns them explained.
+    func noteUnresolved(_ variables: [String], session: String?) -> [UnresolvedVariable] {
+        let explained = variables.map { sources.explain($0, session: session) }
+        unresolvedCounts.withLock { counts in
+            for v in explained { counts[v.name, default: (0, v.reason)].count += 1 }
         }
-        if response.status >= 500 { return .serverError }
-        if let expectClass, response.status / 100 != expectClass { return .expectation }
-        return nil
+        return explained
     }
 
-    /// CURLcodes that libcurl raises before sending (a request it cannot form), not target failures.
-    static let localFailures: Set<String> = [
-        "CURLE_URL_MALFORMAT", "CURLE_UNSUPPORTED_PROTOCOL", "CURLE_BAD_FUNCTION_ARGUMENT", "CURLE_OUT_OF_MEMORY",
-        "CURLE_ABORTED_BY_CALLBACK",
-    ]
+    /// Unsent requests by variable, and each variable's first reason.
+    var unresolved: [(name: String, count: Int, reason: String)] {
+        unresolvedCounts.withLock { $0.map { ($0.key, $0.value.count, $0.value.reason) }.sorted { $0.name < $1.name } }
+    }
 
     /// Methods whose mutants timed out this often are no longer sent: each such hang holds a
     /// permit for the whole request timeout, and a few of them would starve every other client.

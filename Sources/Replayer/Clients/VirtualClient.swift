@@ -1,5 +1,6 @@
 import Foundation
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
@@ -28,23 +29,31 @@ final class VirtualClient: PermitWaiter {
         case identity(Int)
         case session(Int, Int, Int)
         case mutant(Mutant)
+
+        var isMutant: Bool {
+            if case .mutant = self { return true }
+            return false
+        }
     }
 
     struct Pending: Sendable {
         var origin: Origin
+        /// The rendered template (secrets kept as placeholders), for findings.
         var rendered: RequestTemplate
         var request: HTTPRequest
         var endpoint: String
         var expectClass: Int?
+        /// Variables nothing resolved: the request is not sent.
+        var unresolved: [String]
     }
 
     struct State: Sendable {
         var phase: Phase
-        var jar = CookieJar()
-        var variables: [String: String] = [:]
-        var rng: SeededGenerator
+        var client: ClientState
         var requests = 0
         var needsLogin = false
+        /// Running the identity steps again: only the login group's.
+        var relogging = false
         var lastReloginAt = Int.min / 2
         var scheduledAt: ContinuousClock.Instant?
         var finished = false
@@ -69,14 +78,13 @@ final class VirtualClient: PermitWaiter {
             password: load.userPassword)
         shard = index
         self.loggedIn = loggedIn
-        let rng = SeededGenerator(seed: context.options.seed, 0x636C_6965_6E74, UInt64(index))
         let phase: Phase
         if loggedIn && !context.plan.identity.isEmpty {
             phase = .identity(0)
         } else {
             phase = kind == .monkey ? .monkey : .done  // user clients pick a session on start
         }
-        state = Mutex(State(phase: phase, rng: rng))
+        state = Mutex(State(phase: phase, client: ClientState(identity: identity, seed: context.options.seed)))
     }
 
     /// Starts the loop.
@@ -118,6 +126,7 @@ final class VirtualClient: PermitWaiter {
             context.limiter.releaseAndResume()
             return finish()
         }
+        guard pending.unresolved.isEmpty else { return unsent(pending) }
         context.gauge.enter()
         context.engine.submit(pending.request) { [self] response in
             completed(response, pending)
@@ -143,6 +152,7 @@ final class VirtualClient: PermitWaiter {
         state.withLock { $0.finished = true }
     }
 
+
     // MARK: - Choosing and rendering the next request
 
     private func prepare(_ s: inout State) -> Pending? {
@@ -151,11 +161,15 @@ final class VirtualClient: PermitWaiter {
             switch s.phase {
             case .done:
                 return nil
-            case .identity(let i):
+            case .identity(var i):
+                // A re-login runs the login group only (not the sign-up).
+                while s.relogging, i < context.plan.identity.count, !context.plan.identity[i].inLogin { i += 1 }
                 guard i < context.plan.identity.count else {
+                    s.relogging = false
                     s.phase = kind == .monkey ? .monkey : nextSessionPhase(&s)
                     continue
                 }
+                s.phase = .identity(i)
                 return pending(for: context.plan.identity[i], origin: .identity(i), &s)
             case .session(let si, let k, let attempt):
                 let planned = context.plan.sessions[si].steps[k]
@@ -165,33 +179,39 @@ final class VirtualClient: PermitWaiter {
                     s.phase = .done
                     return nil
                 }
-                var (mutant, request, rendered) = renderMutant(mutator, identity: identity, &s)
-                // A mutant the engine would refuse (another host, an injected header line) is dropped and counted.
-                for _ in 0..<8 where context.engine.refusal(for: request) != nil {
-                    context.mutantsRefused.wrappingAdd(1, ordering: .relaxed)
-                    (mutant, request, rendered) = renderMutant(mutator, identity: identity, &s)
-                }
-                var sent = request
-                sent.scheduledAt = s.scheduledAt
-                s.scheduledAt = nil
-                s.requests += 1
-                return Pending(
-                    origin: .mutant(mutant), rendered: rendered, request: sent,
-                    endpoint: mutantEndpoint(mutant, rendered), expectClass: nil)
+                return pending(for: mutator, &s)
             }
         }
         return nil
     }
 
-    private func renderMutant(_ mutator: Mutator, identity: ClientIdentity, _ s: inout State) -> (Mutant, HTTPRequest, RequestTemplate) {
-        var mutant = mutator.nextMutant(seed: s.rng.next())
-        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
-            mutant = mutator.nextMutant(seed: s.rng.next())
+    private func pending(for mutator: Mutator, _ s: inout State) -> Pending {
+        var (mutant, rendered) = renderMutant(mutator, &s)
+        // A mutant the engine would refuse (another host, an injected header line) is dropped and counted.
+        for _ in 0..<8 where context.engine.refusal(for: rendered.request) != nil {
+            context.mutantsRefused.wrappingAdd(1, ordering: .relaxed)
+            (mutant, rendered) = renderMutant(mutator, &s)
         }
-        let (request, rendered) = context.renderer.render(
-            mutant.request, identity: identity, variables: s.variables, jar: s.jar, rng: &s.rng,
-            sendCookies: !mutant.dropCookies)
-        return (mutant, request, rendered)
+        var sent = rendered.request
+        sent.scheduledAt = s.scheduledAt
+        s.scheduledAt = nil
+        s.requests += 1
+        let parent = context.plan.corpusSessions[mutant.parentSession].steps[mutant.parentStep]
+        return Pending(
+            origin: .mutant(mutant), rendered: rendered.template, request: sent,
+            endpoint: mutantEndpoint(mutant, rendered.template), expectClass: parent.expect?.statusClass,
+            unresolved: rendered.unresolved)
+    }
+
+    private func renderMutant(_ mutator: Mutator, _ s: inout State) -> (Mutant, RenderedRequest) {
+        var mutant = mutator.nextMutant(seed: s.client.rng.next())
+        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+            mutant = mutator.nextMutant(seed: s.client.rng.next())
+        }
+        // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
+        let rendered = context.renderer.render(
+            mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
+        return (mutant, rendered)
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
@@ -205,19 +225,14 @@ final class VirtualClient: PermitWaiter {
     }
 
     private func pending(for planned: ReplayPlan.PlannedStep, origin: Origin, _ s: inout State) -> Pending {
-        var (request, rendered) = context.renderer.render(
-            planned.step.request, identity: identity, variables: s.variables, jar: s.jar, rng: &s.rng)
-        if let stream = planned.step.stream {
-            let windowMs = Int((stream.windowSeconds ?? context.options.sseWindowSeconds) * 1000)
-            request.sse = SSEOptions(windowMs: windowMs, maxEvents: 64)
-            request.timeoutMs = windowMs + context.options.requestTimeoutMs
-        }
+        let rendered = context.renderer.render(planned.step, state: &s.client)
+        var request = rendered.request
         request.scheduledAt = s.scheduledAt
         s.scheduledAt = nil
         s.requests += 1
         return Pending(
-            origin: origin, rendered: rendered, request: request, endpoint: planned.endpoint,
-            expectClass: planned.step.expect?.statusClass)
+            origin: origin, rendered: rendered.template, request: request, endpoint: planned.endpoint,
+            expectClass: planned.step.expect?.statusClass, unresolved: rendered.unresolved)
     }
 
     private func nextSessionPhase(_ s: inout State) -> Phase {
@@ -225,16 +240,54 @@ final class VirtualClient: PermitWaiter {
         guard !sessions.isEmpty else { return .done }
         if s.needsLogin, let login = context.plan.loginIndex {
             s.needsLogin = false
+            s.relogging = true
             return .identity(login)
         }
-        let pick = s.rng.pickWeighted(sessions.map(\.weight)) ?? 0
+        let pick = s.client.rng.pickWeighted(sessions.map(\.weight)) ?? 0
         return .session(pick, 0, 0)
+    }
+
+    /// A request with an unresolved variable is not sent: it is counted (per variable) as an
+    /// `unresolved` failure, the client moves on, and pauses a little so a corpus whose every step
+    /// is unresolved cannot spin.
+    private func unsent(_ pending: Pending) {
+        context.limiter.releaseAndResume()
+        let now = ContinuousClock.now
+        _ = context.noteUnresolved(pending.unresolved, session: sessionID(of: pending.origin))
+        context.metrics.record(
+            RequestObservation(
+                kind: kind, endpoint: pending.endpoint, status: 0, transportFailure: nil, latencyMicroseconds: 0,
+                bytesReceived: 0, failure: kind == .user ? .unresolved : nil, slow: false, sse: nil),
+            shard: shard, at: now)
+        state.withLock { s in
+            switch s.phase {
+            case .identity(let i): s.phase = .identity(i + 1)
+            case .session: s.phase = nextSessionPhase(&s)
+            case .monkey, .done: break
+            }
+        }
+        if context.isStopping { return finish() }
+        context.scheduler.schedule(after: Self.unsentPause) { [self] in requestPermit() }
+    }
+
+    /// What a monkey sends for a variable it has not bound.
+    static let unboundPlaceholder = "0"
+
+    /// The pause after a request left unsent.
+    static let unsentPause: Duration = .milliseconds(20)
+
+    private func sessionID(of origin: Origin) -> String? {
+        switch origin {
+        case .identity(let i): context.plan.identity[i].sessionID
+        case .session(let si, let k, _): context.plan.sessions[si].steps[k].sessionID
+        case .mutant(let m): context.plan.corpusSessions[m.parentSession].id
+        }
     }
 
     // MARK: - Completion
 
     private func record(_ response: HTTPResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
-        var failure = context.classify(response, expectClass: pending.expectClass)
+        var failure = FailureClass.classify(response, expectClass: pending.origin.isMutant ? nil : pending.expectClass)
         let sse = response.sse.map {
             SSEObservation(events: $0.eventCount, timeToFirstEventMicroseconds: $0.timeToFirstEventUs, cutByWindow: $0.cutByWindow)
         }
@@ -248,7 +301,8 @@ final class VirtualClient: PermitWaiter {
         let observation = RequestObservation(
             kind: kind, endpoint: pending.endpoint, status: response.status,
             transportFailure: response.failure?.name, latencyMicroseconds: latency,
-            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse)
+            bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse,
+            serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
         context.metrics.record(observation, shard: shard, at: now)
         if let failure, failure.isFinding {
             noteFinding(response, pending, failure, at: now)
@@ -268,26 +322,32 @@ final class VirtualClient: PermitWaiter {
             var session = "", step = 0
             var seed: UInt64?
             var operations: [String] = []
+            let template: RequestTemplate
             switch pending.origin {
             case .identity(let i):
                 session = plan.identity[i].sessionID
                 step = plan.identity[i].index
+                template = plan.identity[i].step.request
             case .session(let si, let k, _):
                 session = plan.sessions[si].steps[k].sessionID
                 step = plan.sessions[si].steps[k].index
+                template = plan.sessions[si].steps[k].step.request
             case .mutant(let m):
                 session = plan.corpusSessions[m.parentSession].id
                 step = m.parentStep
                 seed = m.seed
                 operations = m.operations.map(\.description)
+                template = m.request
             }
+            // Secrets never leave the client: the example shows them as $STAMPEDE_SECRET_NAME.
+            let sent = context.renderer.secrets.redact(pending.request)
             let curl = CurlCommand.render(
-                method: pending.request.method, url: pending.request.url, headers: pending.request.headers,
-                body: pending.request.body)
+                method: sent.method, url: sent.url, headers: sent.headers, body: sent.body, template: template)
             return FindingExample(
-                session: session, step: step, seed: seed, operations: operations, request: pending.rendered,
-                url: pending.request.url, curl: curl, status: response.status,
-                responseExcerpt: response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
+                session: session, stepIndex: step, seed: seed, operations: operations, request: pending.rendered,
+                url: sent.url, curl: curl, status: response.status,
+                responseExcerpt: context.renderer.secrets.redact(
+                    response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)))
         } seed: {
             switch pending.origin {
             case .identity(let i):
@@ -304,67 +364,73 @@ final class VirtualClient: PermitWaiter {
 
     /// Updates the state from a response; returns a pause to take before the next request.
     private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
-        s.jar.store(response: response, requestURL: pending.request.url)
-        let transportFailed = response.failure != nil
+        // Discovery (#13): the mutator learns links and values from every response.
+        context.mutator?.learn(from: ObservedResponse(status: response.status, headers: response.headers, body: response.body))
         // A refused or reset connection: back off a little so a dead target is not spun on.
-        let backoff: Duration? = transportFailed ? .milliseconds(50) : nil
+        let backoff: Duration? = response.failure != nil ? .milliseconds(50) : nil
         switch pending.origin {
         case .identity(let i):
-            if transportFailed { return backoff }  // try the same identity step again
-            ResponseExtractor.apply(context.plan.identity[i].step.extract, response: response, jar: s.jar, into: &s.variables)
+            let step = context.plan.identity[i].step
+            StepRenderer.absorb(response, extract: step.extract, requestURL: pending.request.url, into: &s.client)
+            if response.failure != nil { return backoff }  // try the same identity step again
             s.phase = .identity(i + 1)
             return nil
         case .session(let si, let k, let attempt):
-            let planned = context.plan.sessions[si].steps[k]
-            if transportFailed {
-                s.phase = nextSessionPhase(&s)
-                return backoff
-            }
-            if response.status == 401 && pending.expectClass != 4 && context.plan.loginIndex != nil {
-                // The session is gone (expired, logged out): log in again, then go on.
-                s.needsLogin = true
-                context.relogins.wrappingAdd(1, ordering: .relaxed)
-                s.phase = nextSessionPhase(&s)
-                return nil
-            }
-            ResponseExtractor.apply(planned.step.extract, response: response, jar: s.jar, into: &s.variables)
-            if let poll = planned.step.poll, response.status / 100 == 2, attempt + 1 < poll.maxAttempts {
-                let value = ResponseExtractor.jsonText(response.body, pointer: poll.pointer)
-                if value == nil || !poll.until.contains(value ?? "") {
-                    s.phase = .session(si, k, attempt + 1)
-                    return .milliseconds(Int64(max(0, poll.intervalMs)))
-                }
-            }
-            if planned.step.role == .logout { s.needsLogin = true }
-            if k + 1 < context.plan.sessions[si].steps.count {
-                s.phase = .session(si, k + 1, 0)
-            } else {
-                context.sessionsCompleted.wrappingAdd(1, ordering: .relaxed)
-                s.phase = nextSessionPhase(&s)
-            }
-            return nil
+            return absorbSession(response, pending, si, k, attempt, &s) ?? backoff
         case .mutant(let mutant):
+            let step = context.plan.corpusSessions[mutant.parentSession].steps[mutant.parentStep]
+            StepRenderer.absorb(
+                response, extract: response.status / 100 == 2 ? step.extract : [], requestURL: pending.request.url,
+                into: &s.client)
             context.mutantsSent.wrappingAdd(1, ordering: .relaxed)
-            if response.failure?.name == "CURLE_OPERATION_TIMEDOUT" { context.noteTimeout(method: mutant.request.method) }
+            if response.failure?.isTimeout == true { context.noteTimeout(method: mutant.request.method) }
             context.mutator?.feedback(
                 mutant,
                 outcome: MutationOutcome(endpoint: pending.endpoint, status: response.status, shape: Self.shape(response)))
-            if transportFailed { return backoff }
-            if response.status / 100 == 2 {
-                let step = context.plan.corpusSessions[mutant.parentSession].steps[mutant.parentStep]
-                ResponseExtractor.apply(step.extract, response: response, jar: s.jar, into: &s.variables)
-            }
+            if response.failure != nil { return backoff }
             // A logged-in monkey whose session a mutant ended (say a logout) logs in again, but
-            // not more than once per 20 requests so a garbage 401 cannot make it loop on login.
-            if response.status == 401, !mutant.dropCookies, let login = context.plan.loginIndex,
-                s.requests - s.lastReloginAt > 20, loggedIn
+            // not more than once per 20 requests so a garbage 401/403 cannot make it loop on login.
+            if StepRenderer.sessionLost(status: response.status, expectClass: pending.expectClass), !mutant.dropCookies,
+                let login = context.plan.loginIndex, s.requests - s.lastReloginAt > 20, loggedIn
             {
                 s.lastReloginAt = s.requests
                 context.relogins.wrappingAdd(1, ordering: .relaxed)
+                s.relogging = true
                 s.phase = .identity(login)
             }
             return nil
         }
+    }
+
+    /// A user session step's answer: extract, poll again, log in again, or go on.
+    private func absorbSession(_ response: HTTPResponse, _ pending: Pending, _ si: Int, _ k: Int, _ attempt: Int, _ s: inout State) -> Duration? {
+        let planned = context.plan.sessions[si].steps[k]
+        if response.failure != nil {
+            StepRenderer.absorb(response, extract: [], requestURL: pending.request.url, into: &s.client)
+            s.phase = nextSessionPhase(&s)
+            return nil
+        }
+        if StepRenderer.sessionLost(status: response.status, expectClass: pending.expectClass), context.plan.loginIndex != nil {
+            // The session is gone (expired, logged out, refused): log in again, then go on.
+            StepRenderer.absorb(response, extract: [], requestURL: pending.request.url, into: &s.client)
+            s.needsLogin = true
+            context.relogins.wrappingAdd(1, ordering: .relaxed)
+            s.phase = nextSessionPhase(&s)
+            return nil
+        }
+        StepRenderer.absorb(response, extract: planned.step.extract, requestURL: pending.request.url, into: &s.client)
+        if let poll = planned.step.poll, attempt + 1 < poll.maxAttempts, StepRenderer.pollContinues(poll, response: response) {
+            s.phase = .session(si, k, attempt + 1)
+            return .milliseconds(Int64(max(0, poll.intervalMs)))
+        }
+        if planned.step.role == .logout { s.needsLogin = true }
+        if k + 1 < context.plan.sessions[si].steps.count {
+            s.phase = .session(si, k + 1, 0)
+        } else {
+            context.sessionsCompleted.wrappingAdd(1, ordering: .relaxed)
+            s.phase = nextSessionPhase(&s)
+        }
+        return nil
     }
 
     /// A cheap structural fingerprint of a response for the mutator's novelty feedback.

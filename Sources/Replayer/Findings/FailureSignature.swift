@@ -1,3 +1,4 @@
+public import StampedeClient
 /// Identifies a bug: the same signature means the same failure of the same endpoint.
 ///
 /// The signature is a 64-bit FNV-1a hash (16 hex digits) of the method, the endpoint template,

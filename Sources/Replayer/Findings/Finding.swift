@@ -1,3 +1,4 @@
+public import StampedeClient
 public import StampedeCore
 
 /// A distinct failure (one signature) seen during a run, with one example input.
@@ -35,6 +36,8 @@ public struct Finding: Codable, Sendable, Equatable {
     public var crashRecord: Session? = nil
     /// The crash file triage wrote or updated for this finding.
     public var crashFile: String? = nil
+    /// The reproducer script next to the crash file (`crashes/<signature>.sh`).
+    public var crashScript: String? = nil
     /// `created` or `updated` (the signature already had a crash file).
     public var crashStatus: String? = nil
 
@@ -47,13 +50,14 @@ public struct Finding: Codable, Sendable, Equatable {
         case reproduceRate = "reproduce_rate"
         case rawSignatures = "raw_signatures"
         case crashFile = "crash_file"
+        case crashScript = "crash_script"
         case crashStatus = "crash_status"
     }
 }
 
 /// One concrete input that produced a finding, ready to paste.
 public struct FindingExample: Codable, Sendable, Equatable {
-    /// The corpus session and step the input derives from.
+    /// The corpus session and step the input derives from; `step` is the 1-based step number.
     public var session: String
     public var step: Int
     /// The mutant's seed (monkey inputs), to regenerate it with `stampede mutate`.
@@ -69,12 +73,13 @@ public struct FindingExample: Codable, Sendable, Equatable {
     /// The first bytes of the response body, as text.
     public var responseExcerpt: String
 
+    /// - Parameter stepIndex: the parent step's 0-based index (stored as the 1-based number).
     public init(
-        session: String, step: Int, seed: UInt64?, operations: [String], request: RequestTemplate,
+        session: String, stepIndex: Int, seed: UInt64?, operations: [String], request: RequestTemplate,
         url: String, curl: String, status: Int, responseExcerpt: String
     ) {
         self.session = session
-        self.step = step
+        self.step = stepIndex + 1
         self.seed = seed
         self.operations = operations
         self.request = request

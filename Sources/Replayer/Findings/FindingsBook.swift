@@ -1,4 +1,5 @@
 import Foundation
+import StampedeClient
 import StampedeCore
 import Synchronization
 

@@ -1,3 +1,4 @@
+import StampedeClient
 /// Per endpoint template counters and histograms, inside one metrics shard.
 struct EndpointAccumulator: Sendable {
     var count = 0
@@ -42,18 +43,5 @@ struct EndpointAccumulator: Sendable {
         var h = success
         if let error { h.merge(error) }
         return h
-    }
-}
-
-extension FailureClass {
-    /// Position in `allCases`, for counter arrays.
-    var index: Int {
-        switch self {
-        case .serverError: 0
-        case .transport: 1
-        case .timeout: 2
-        case .expectation: 3
-        case .slow: 4
-        }
     }
 }

@@ -1,3 +1,4 @@
+import StampedeClient
 import Synchronization
 
 /// Thread-safe metrics sink for engine completion callbacks.
@@ -86,7 +87,7 @@ struct TimelinePoint: Sendable, Equatable {
     var p90Milliseconds: Double
     var p99Milliseconds: Double
 
-    var hardFailures: Int { failures[0] + failures[1] + failures[2] + failures[3] }
+    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
 }
 
 /// Closed seconds, contiguous from 0.

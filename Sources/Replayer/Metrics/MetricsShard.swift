@@ -1,3 +1,4 @@
+import StampedeClient
 /// Everything one metrics shard accumulates; merged with the other shards at report time.
 struct MetricsShard: Sendable {
     /// Beyond this many endpoint templates, further ones share one bucket so memory stays flat
@@ -11,6 +12,7 @@ struct MetricsShard: Sendable {
     var exceptions: [String: Int] = [:]
     var modes = [ModeAccumulator(), ModeAccumulator()]
     var sse = SSEAccumulator()
+    var schedule = ScheduleAccumulator()
     /// Open per-second buckets keyed by second since the start; drained by the collector.
     var seconds: [Int: SecondBucket] = [:]
 
@@ -23,6 +25,7 @@ struct MetricsShard: Sendable {
         endpoints[key, default: EndpointAccumulator()].record(o)
         modes[o.kind == .user ? 0 : 1].record(o)
         if let s = o.sse { sse.record(s) }
+        schedule.record(o)
         seconds[second, default: SecondBucket()].record(o)
     }
 
@@ -33,6 +36,7 @@ struct MetricsShard: Sendable {
         for (name, n) in other.exceptions { exceptions[name, default: 0] += n }
         for i in modes.indices { modes[i].merge(other.modes[i]) }
         sse.merge(other.sse)
+        schedule.merge(other.schedule)
         for (s, bucket) in other.seconds { seconds[s, default: SecondBucket()].merge(bucket) }
     }
 
@@ -74,7 +78,7 @@ struct ModeAccumulator: Sendable {
     }
 
     /// Failures that are not merely slow.
-    var hardFailures: Int { failures[0] + failures[1] + failures[2] + failures[3] }
+    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
 }
 
 /// Server-sent event stream sampling totals.

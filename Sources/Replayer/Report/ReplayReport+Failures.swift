@@ -1,3 +1,5 @@
+import StampedeClient
+
 extension ReplayReport {
     /// Failures in a class → count map, every class but `slow` (which is not an error).
     public static func hardFailures(_ classes: [String: Int]) -> Int {

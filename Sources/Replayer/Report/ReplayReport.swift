@@ -40,10 +40,17 @@ public struct ReplayReport: Codable, Sendable {
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
+    /// Requests not sent because a `{{variable}}` was unresolved, by variable name (nil in
+    /// reports written before it existed).
+    public var unresolved: [String: Int]?
+    /// Mutants dropped (and replaced) because their path left `--monkey-scope`; nil without monkeys.
+    public var monkeyOutOfScope: Int? = nil
     /// Latency over every request of the run; absent in reports written before it existed.
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
     public var thresholds: [ThresholdResult]?
+    /// Latency from the scheduled send next to service time; nil in reports written before it.
+    public var latency: LatencyReport?
 
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
@@ -51,7 +58,7 @@ public struct ReplayReport: Codable, Sendable {
         version: String, runID: String, seed: UInt64, mode: String, startedAt: String, finishedAt: String,
         interrupted: Bool, config: ReportConfig, maxInFlight: Int, clients: ClientsReport,
         failureClasses: [String: Int], modes: [String: ModeReport], findings: [Finding], sse: SSEReport,
-        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil
+        regressions: [RegressionResult] = [], latencyMs: LatencySummary? = nil, latency: LatencyReport? = nil
     ) {
         self.runtimeSeconds = runtimeSeconds
         self.totalRequests = totalRequests
@@ -77,12 +84,14 @@ public struct ReplayReport: Codable, Sendable {
         self.findings = findings
         self.sse = sse
         self.regressions = regressions
+        self.unresolved = [:]
         self.latencyMs = latencyMs
+        self.latency = latency
     }
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
         case totalRequests = "total_requests"
@@ -92,6 +101,7 @@ public struct ReplayReport: Codable, Sendable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case maxInFlight = "max_in_flight"
+        case monkeyOutOfScope = "monkey_out_of_scope"
         case failureClasses = "failure_classes"
     }
 

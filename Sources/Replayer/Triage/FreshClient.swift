@@ -1,67 +1,55 @@
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
 /// A brand-new virtual client for triage: empty jar, no variables, its own identity. It runs a
-/// crash's context steps (log in, create the object a path refers to…) and then one candidate.
+/// crash's context steps (log in, create the object a path refers to…) and then one candidate,
+/// through the client core.
 struct FreshClient {
-    let renderer: RequestRenderer
-    let engine: HTTPEngine
-    let identity: ClientIdentity
-    var jar = CookieJar()
-    var variables: [String: String] = [:]
-    var rng: SeededGenerator
+    let client: StepClient
+    var state: ClientState
+    /// The login group's steps, replayed once when a candidate finds the session gone.
+    var login: [Step] = []
 
     /// SSE context steps read at most this long: only their extract rules matter here.
     static let contextStreamWindowMs = 1_000
     /// Polled context steps wait at most this long between attempts.
     static let maxPollIntervalMs = 200
 
-    init(renderer: RequestRenderer, engine: HTTPEngine, identity: ClientIdentity, seed: UInt64) {
-        self.renderer = renderer
-        self.engine = engine
-        self.identity = identity
-        rng = SeededGenerator(seed: seed, 0x7472_6961_6765, UInt64(identity.index))
+    init(renderer: StepRenderer, engine: HTTPEngine, sources: VariableSources, identity: ClientIdentity, seed: UInt64) {
+        var renderer = renderer
+        renderer.sseWindowMs = Self.contextStreamWindowMs
+        client = StepClient(engine: engine, renderer: renderer, sources: sources, maxPollIntervalMs: Self.maxPollIntervalMs)
+        state = ClientState(identity: identity, seed: seed, stream: 0x7472_6961_6765)
     }
 
     /// Runs context steps in order, binding their extract rules; returns false when one of them
-    /// failed at the transport level (the candidate is still worth sending).
+    /// failed at the transport level or was unresolved (the candidate is still worth sending).
     mutating func run(context: [Step]) async -> Bool {
         var ok = true
-        for step in context {
-            var attempts = 0
-            while true {
-                var (request, _) = renderer.render(step.request, identity: identity, variables: variables, jar: jar, rng: &rng)
-                if step.stream != nil {
-                    request.sse = SSEOptions(windowMs: Self.contextStreamWindowMs, maxEvents: 64)
-                    request.timeoutMs = Self.contextStreamWindowMs + renderer.requestTimeoutMs
-                }
-                let response = await engine.send(request)
-                attempts += 1
-                jar.store(response: response, requestURL: request.url)
-                if response.failure != nil {
-                    ok = false
-                    break
-                }
-                ResponseExtractor.apply(step.extract, response: response, jar: jar, into: &variables)
-                guard let poll = step.poll, response.status / 100 == 2, attempts < poll.maxAttempts else { break }
-                let value = ResponseExtractor.jsonText(response.body, pointer: poll.pointer)
-                if let value, poll.until.contains(value) { break }
-                try? await Task.sleep(for: .milliseconds(min(max(0, poll.intervalMs), Self.maxPollIntervalMs)))
-            }
+        for (index, step) in context.enumerated() {
+            var step = step
+            if step.stream != nil { step.stream?.windowSeconds = Double(Self.contextStreamWindowMs) / 1000 }
+            let outcome = await client.run(step, index: index, state: &state)
+            if outcome.response.failure != nil || outcome.failureClass == .unresolved { ok = false }
         }
         return ok
     }
 
-    /// Sends one candidate with the client's state and observes the answer.
-    mutating func send(_ candidate: MutatedRequest, routes: RouteTable) async -> TriageObservation {
-        let (request, rendered) = renderer.render(
-            candidate.request, identity: identity, variables: variables, jar: jar, rng: &rng,
-            sendCookies: !candidate.dropCookies)
-        let response = await engine.send(request)
-        jar.store(response: response, requestURL: request.url)
+    /// Sends one candidate with the client's state and observes the answer. When the answer says
+    /// the session is gone (401/403 to a request recorded as 2xx/3xx) and `login` steps are known,
+    /// the client logs in again once and re-sends.
+    mutating func send(_ candidate: MutatedRequest, expectClass: Int?, routes: RouteTable) async -> TriageObservation {
+        var (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: !candidate.dropCookies)
+        if let status = response?.status, let expectClass, !candidate.dropCookies, !login.isEmpty,
+            StepRenderer.sessionLost(status: status, expectClass: expectClass)
+        {
+            _ = await run(context: login)
+            (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: true)
+        }
         return TriageObservation(
-            response: response, request: request, rendered: rendered,
-            route: routes.route(of: renderer.rewrite(path: candidate.request.path)))
+            response: response, rendered: rendered,
+            route: routes.route(of: client.renderer.rewrite(path: candidate.request.path)))
     }
 }

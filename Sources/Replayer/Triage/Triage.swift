@@ -1,5 +1,6 @@
 import Foundation
 import Mutator
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
@@ -17,7 +18,8 @@ import Synchronization
 final class Triage: Sendable {
     let options: ReplayOptions
     let plan: ReplayPlan
-    let renderer: RequestRenderer
+    let renderer: StepRenderer
+    let sources: VariableSources
     let engine: HTTPEngine
     let mutator: Mutator
     let routes: RouteTable
@@ -35,15 +37,22 @@ final class Triage: Sendable {
     static let firstClientIndex = 1_000_000
 
     init(
-        options: ReplayOptions, plan: ReplayPlan, renderer: RequestRenderer, engine: HTTPEngine, mutator: Mutator?,
+        options: ReplayOptions, plan: ReplayPlan, renderer: StepRenderer, engine: HTTPEngine, mutator: Mutator?,
         isStopped: @escaping @Sendable () -> Bool = { false }
     ) {
         stopRequested = isStopped
         deadline = ContinuousClock.now + .milliseconds(Int64(options.triage.timeLimitSeconds * 1000))
-        store = options.triage.crashDirectory.map { CrashStore(directory: $0) }
+        store = options.triage.crashDirectory.map {
+            CrashStore(
+                directory: $0,
+                reproducer: ReproducerSettings(
+                    load: options.load, csrfHeader: renderer.csrf.headerName, csrfCookie: renderer.csrf.cookieName,
+                    timeoutSeconds: Double(options.requestTimeoutMs) / 1000))
+        }
         self.options = options
         self.plan = plan
         self.renderer = renderer
+        self.sources = VariableSources(sessions: plan.corpusSessions)
         self.engine = engine
         self.mutator = mutator ?? Mutator(sessions: plan.corpusSessions)
         var paths: [String] = []
@@ -64,7 +73,7 @@ final class Triage: Sendable {
             let ta = findings[a].failureClass == .timeout, tb = findings[b].failureClass == .timeout
             return ta != tb ? ta : a < b
         }
-        let triaged = await forEachLimited(order.map { findings[$0] }) { finding in
+        let triaged = await mapLimited(order.map { findings[$0] }, width: options.triage.parallelism) { finding in
             guard !self.isStopped() else { return finding }
             var done: Finding
             if let record = known[finding.signature] {
@@ -90,7 +99,7 @@ final class Triage: Sendable {
         finding.reproduceRate = crash.reproduceRate
         finding.minimized = crash.minimized
         finding.minimal = FindingExample(
-            session: crash.parentSession, step: crash.parentStep, seed: crash.seed, operations: [], request: last.request,
+            session: crash.parentSession, stepIndex: crash.parentStep, seed: crash.seed, operations: [], request: last.request,
             url: "", curl: crash.curl, status: Int(crash.failure) ?? 0, responseExcerpt: "")
         var updated = record
         updated.crash?.hits = finding.hits
@@ -121,6 +130,7 @@ final class Triage: Sendable {
         do {
             let (path, outcome) = try store.save(record, baseURL: options.load.baseURL)
             finding.crashFile = path
+            finding.crashScript = record.crash.map { store.scriptPath(signature: $0.signature) }
             finding.crashStatus = outcome.rawValue
         } catch {
             problems.withLock { $0.append("cannot save the crash record of \(finding.signature): \(error)") }
@@ -130,94 +140,119 @@ final class Triage: Sendable {
     /// One finding: confirm, shrink, confirm the minimal request, build its crash record.
     func triage(_ finding: Finding, seed: TriageSeed?) async -> Finding {
         var finding = finding
-        let handled: Set<FailureClass> = [.serverError, .transport, .timeout]
-        guard handled.contains(finding.failureClass), let seed,
-            seed.sessionIndex < plan.corpusSessions.count,
-            seed.stepIndex < plan.corpusSessions[seed.sessionIndex].steps.count
-        else { return finding }
-        let session = plan.corpusSessions[seed.sessionIndex]
-        let parent = session.steps[seed.stepIndex].request
-        let isTimeout = finding.failureClass == .timeout
-        // Every reproduction of a hang costs a whole request timeout: one confirmation, and the
-        // shrink's last accepted probe stands for the minimal request's.
-        let attempts = isTimeout ? 1 : options.triage.confirmations
-        var target = TriageTarget(
-            failureClass: finding.failureClass, failure: finding.failure, fingerprint: finding.fingerprint,
-            route: routes.route(of: renderer.rewrite(path: seed.request.request.path)), routes: routes)
-
-        // Confirm: logged in first (as half the monkeys and every user are); without the identity
-        // steps only if that does not reproduce it.
-        var withIdentity = !seed.request.dropCookies
-        var confirmation: [TriageObservation] = []
-        for identity in withIdentity ? [true, false] : [false] {
-            withIdentity = identity
-            let context = self.context(for: seed, request: seed.request, withIdentity: identity)
-            confirmation = await probe(context: context, candidate: seed.request, times: attempts, target: target)
-            if !confirmation.isEmpty { break }
-        }
-        guard let first = confirmation.first else {
+        guard let job = job(for: finding, seed: seed) else { return finding }
+        guard let confirmed = await confirm(job) else {
             finding.confirmed = false
             finding.reproduceRate = 0
             return finding
         }
-        target.accept(first, routes: routes)
+        let shrunk = await shrink(job, confirmed)
+        let minimal = await confirmMinimal(job, confirmed, shrunk)
+        return makeRecord(finding, job: job, minimal: minimal)
+    }
 
-        // Shrink while the same failure reproduces.
-        let budget = isTimeout ? options.triage.timeoutBudget : options.triage.budget
-        let shrinker = Shrinker(budget: budget, normalizeRequestLine: true)
-        let useIdentity = withIdentity
+    /// What triaging one finding works from; nil when triage does not handle it.
+    func job(for finding: Finding, seed: TriageSeed?) -> TriageJob? {
+        let handled: Set<FailureClass> = [.serverError, .transport, .timeout, .protocol]
+        guard handled.contains(finding.failureClass), let seed,
+            seed.sessionIndex < plan.corpusSessions.count,
+            seed.stepIndex < plan.corpusSessions[seed.sessionIndex].steps.count
+        else { return nil }
+        let isTimeout = finding.failureClass == .timeout
+        return TriageJob(
+            seed: seed, session: plan.corpusSessions[seed.sessionIndex], isTimeout: isTimeout,
+            // Every reproduction of a hang costs a whole request timeout: one confirmation, and
+            // the shrink's last accepted probe stands for the minimal request's.
+            attempts: isTimeout ? 1 : options.triage.confirmations,
+            expect: plan.corpusSessions[seed.sessionIndex].steps[seed.stepIndex].expect?.statusClass,
+            target: TriageTarget(
+                failureClass: finding.failureClass, failure: finding.failure, fingerprint: finding.fingerprint,
+                route: routes.route(of: renderer.rewrite(path: seed.request.request.path)), routes: routes))
+    }
+
+    /// Confirm: logged in first (as half the monkeys and every user are); without the identity
+    /// steps only if that does not reproduce it. Nil when it does not reproduce at all.
+    func confirm(_ job: TriageJob) async -> TriageConfirmation? {
+        for identity in job.seed.request.dropCookies ? [false] : [true, false] {
+            let context = self.context(for: job.seed, request: job.seed.request, withIdentity: identity)
+            let hits = await probe(
+                context: context, candidate: job.seed.request, times: job.attempts, target: job.target, expectClass: job.expect)
+            if let first = hits.first {
+                var target = job.target
+                target.accept(first, routes: routes)
+                return TriageConfirmation(withIdentity: identity, observations: hits, target: target)
+            }
+        }
+        return nil
+    }
+
+    /// Shrinks while the same failure reproduces.
+    func shrink(_ job: TriageJob, _ confirmed: TriageConfirmation) async -> TriageShrink {
+        let shrinker = Shrinker(
+            budget: job.isTimeout ? options.triage.timeoutBudget : options.triage.budget, normalizeRequestLine: true)
+        var target = confirmed.target
         var lastAccepted: (request: MutatedRequest, observed: TriageObservation)?
-        let result: ShrinkResult
         /// Still fails the same way (the shrinker's predicate).
         func stillFails(_ candidate: MutatedRequest) async -> Bool {
             guard !isStopped() else { return false }
             let observed = await probe(
-                context: context(for: seed, request: candidate, withIdentity: useIdentity && !candidate.dropCookies),
-                candidate: candidate)
+                context: context(for: job.seed, request: candidate, withIdentity: confirmed.withIdentity && !candidate.dropCookies),
+                candidate: candidate, expectClass: job.expect)
             guard target.matches(observed) else { return false }
             target.accept(observed, routes: routes)
             lastAccepted = (candidate, observed)
             return true
         }
-        if seed.operations.isEmpty {
-            result = await shrinker.shrink(seed.request, reference: parent) { await stillFails($0) }
+        let parent = job.session.steps[job.seed.stepIndex].request
+        let result: ShrinkResult
+        if job.seed.operations.isEmpty {
+            result = await shrinker.shrink(job.seed.request, reference: parent) { await stillFails($0) }
         } else {
-            result = await shrinker.shrink(parent: parent, operations: seed.operations, using: mutator) { await stillFails($0) }
+            result = await shrinker.shrink(parent: parent, operations: job.seed.operations, using: mutator) { await stillFails($0) }
         }
+        return TriageShrink(result: result, target: target, lastAccepted: lastAccepted)
+    }
 
-        // Confirm the minimal request; a shrink that only reproduced by chance falls back to the input.
-        var minimal = result.request
-        var minimalContext = context(for: seed, request: minimal, withIdentity: useIdentity && !minimal.dropCookies)
+    /// Confirms the minimal request; a shrink that only reproduced by chance falls back to the input.
+    func confirmMinimal(_ job: TriageJob, _ confirmed: TriageConfirmation, _ shrunk: TriageShrink) async -> TriageMinimal {
+        let minimal = shrunk.result.request
+        let context = context(for: job.seed, request: minimal, withIdentity: confirmed.withIdentity && !minimal.dropCookies)
+        let confirmationRate = Double(confirmed.observations.count) / Double(job.attempts)
         var final: [TriageObservation]
         var rate: Double
-        if isTimeout {
-            if let lastAccepted, lastAccepted.request == minimal {
-                final = [lastAccepted.observed]
-            } else if minimal == seed.request {
-                final = confirmation
+        if job.isTimeout {
+            if let last = shrunk.lastAccepted, last.request == minimal {
+                final = [last.observed]
+            } else if minimal == job.seed.request {
+                final = confirmed.observations
             } else {
-                final = await probe(context: minimalContext, candidate: minimal, times: 1, target: target)
+                final = await probe(context: context, candidate: minimal, times: 1, target: shrunk.target, expectClass: job.expect)
             }
-            rate = Double(confirmation.count) / Double(attempts)
+            rate = confirmationRate
         } else {
-            final = await probe(context: minimalContext, candidate: minimal, times: attempts, target: target)
-            rate = Double(final.count) / Double(attempts)
+            final = await probe(context: context, candidate: minimal, times: job.attempts, target: shrunk.target, expectClass: job.expect)
+            rate = Double(final.count) / Double(job.attempts)
         }
-        var minimized = true
-        var operations = result.operations
-        if final.isEmpty {
-            minimal = seed.request
-            minimalContext = context(for: seed, request: minimal, withIdentity: useIdentity && !minimal.dropCookies)
-            final = confirmation
-            rate = Double(confirmation.count) / Double(attempts)
-            minimized = false
-            operations = seed.operations
+        guard !final.isEmpty else {
+            let input = job.seed.request
+            return TriageMinimal(
+                request: input,
+                context: self.context(for: job.seed, request: input, withIdentity: confirmed.withIdentity && !input.dropCookies),
+                observations: confirmed.observations, rate: confirmationRate, minimized: false, operations: job.seed.operations)
         }
-        let observed = Self.representative(final)
+        return TriageMinimal(
+            request: minimal, context: context, observations: final, rate: rate, minimized: true,
+            operations: shrunk.result.operations)
+    }
+
+    /// The triaged finding: final signature, minimal example and crash record.
+    func makeRecord(_ finding: Finding, job: TriageJob, minimal: TriageMinimal) -> Finding {
+        var finding = finding
+        let observed = Self.representative(minimal.observations)
         let signature = observed.signature
         let curl = CurlCommand.render(
             method: observed.request.method, url: observed.request.url, headers: observed.request.headers,
-            body: observed.request.body)
+            body: observed.request.body, template: minimal.request.request)
         finding.rawSignatures = [finding.signature]
         finding.signature = signature.value
         finding.method = observed.method
@@ -225,22 +260,22 @@ final class Triage: Sendable {
         finding.failure = observed.failure
         finding.fingerprint = signature.fingerprint
         finding.confirmed = true
-        finding.reproduceRate = (rate * 1000).rounded() / 1000
-        finding.minimized = minimized
+        finding.reproduceRate = (minimal.rate * 1000).rounded() / 1000
+        finding.minimized = minimal.minimized
         finding.minimal = FindingExample(
-            session: session.id, step: seed.stepIndex, seed: seed.mutantSeed, operations: operations.map(\.description),
-            request: observed.rendered, url: observed.request.url, curl: curl, status: observed.status,
-            responseExcerpt: observed.excerpt)
-        let failing = Step(request: minimal.request, endpoint: observed.endpoint)
+            session: job.session.id, stepIndex: job.seed.stepIndex, seed: job.seed.mutantSeed,
+            operations: minimal.operations.map(\.description), request: observed.rendered, url: observed.request.url, curl: curl,
+            status: observed.status, responseExcerpt: observed.excerpt)
+        let failing = Step(request: minimal.request.request, endpoint: observed.endpoint)
         finding.crashRecord = Session(
             id: "crash-" + signature.value,
             name: "\(finding.failureClass.rawValue) \(observed.failure) \(observed.endpoint)",
-            steps: minimalContext + [failing],
+            steps: minimal.context + [failing],
             crash: CrashInfo(
                 signature: signature.value, failure: observed.failure, failureClass: finding.failureClass.rawValue,
-                endpoint: observed.endpoint, mutations: seed.operations.map(\.description),
-                seed: seed.mutantSeed ?? options.seed, parentSession: session.id, parentStep: seed.stepIndex,
-                minimized: minimized, firstSeen: finding.firstSeen, lastSeen: finding.lastSeen, hits: finding.hits,
+                endpoint: observed.endpoint, mutations: job.seed.operations.map(\.description),
+                seed: job.seed.mutantSeed ?? options.seed, parentSession: job.session.id, parentStep: job.seed.stepIndex,
+                minimized: minimal.minimized, firstSeen: finding.firstSeen, lastSeen: finding.lastSeen, hits: finding.hits,
                 reproduceRate: finding.reproduceRate ?? 0, curl: curl))
         return finding
     }
@@ -303,7 +338,7 @@ final class Triage: Sendable {
     /// step. Still failing when the failure reproduces (same signature, or same class, failure
     /// and endpoint); fixed otherwise.
     func regressions(_ crashes: [(session: Session, file: String?)]) async -> [RegressionResult] {
-        await forEachLimited(crashes) { entry in await self.regression(entry.session, file: entry.file) }
+        await mapLimited(crashes, width: options.triage.parallelism) { entry in await self.regression(entry.session, file: entry.file) }
     }
 
     func regression(_ session: Session, file: String?) async -> RegressionResult {
@@ -317,14 +352,14 @@ final class Triage: Sendable {
         }
         let context = session.steps.dropLast().filter { options.load.autoRegister || $0.role != .register }
         let candidate = MutatedRequest(request: last.request)
-        let observed = await probe(context: Array(context), candidate: candidate)
+        let observed = await probe(context: Array(context), candidate: candidate, expectClass: last.expect?.statusClass)
         let target = TriageTarget(
             failureClass: failureClass, failure: crash?.failure ?? "500", fingerprint: "",
             route: routes.route(of: renderer.rewrite(path: last.request.path)), routes: routes)
         let still = observed.isFailure && (observed.signature.value == signature || target.matches(observed))
         let curl = CurlCommand.render(
             method: observed.request.method, url: observed.request.url, headers: observed.request.headers,
-            body: observed.request.body)
+            body: observed.request.body, template: last.request)
         return RegressionResult(
             signature: signature, endpoint: crash?.endpoint ?? observed.endpoint, failureClass: failureClass.rawValue,
             failure: crash?.failure ?? observed.failure, status: still ? .stillFailing : .fixed,
@@ -334,24 +369,25 @@ final class Triage: Sendable {
     // MARK: - Probes
 
     /// One fresh client: context, then the candidate.
-    func probe(context: [Step], candidate: MutatedRequest) async -> TriageObservation {
+    func probe(context: [Step], candidate: MutatedRequest, expectClass: Int? = nil) async -> TriageObservation {
         let index = Self.firstClientIndex + clients.wrappingAdd(1, ordering: .relaxed).oldValue
         let load = options.load
         var client = FreshClient(
-            renderer: renderer, engine: engine,
+            renderer: renderer, engine: engine, sources: sources,
             identity: ClientIdentity(
                 index: index, runID: options.runID, prefix: load.userPrefix, domain: load.userDomain,
                 password: load.userPassword),
             seed: options.seed)
         _ = await client.run(context: context)
-        return await client.send(candidate, routes: routes)
+        if context.contains(where: { $0.role == .login }) { client.login = plan.identity.filter(\.inLogin).map(\.step) }
+        return await client.send(candidate, expectClass: expectClass, routes: routes)
     }
 
     /// `times` probes; the observations that match `target`.
-    func probe(context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget) async -> [TriageObservation] {
+    func probe(context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget, expectClass: Int? = nil) async -> [TriageObservation] {
         var hits: [TriageObservation] = []
         for _ in 0..<times {
-            let observed = await probe(context: context, candidate: candidate)
+            let observed = await probe(context: context, candidate: candidate, expectClass: expectClass)
             if target.matches(observed) { hits.append(observed) }
         }
         return hits
@@ -426,32 +462,40 @@ final class Triage: Sendable {
         name.hasPrefix("vu.") || name.hasPrefix("cookie.") || name.hasPrefix("random.") || name.hasPrefix("now.")
             || name == "run.id"
     }
+}
 
-    // MARK: - Concurrency
+/// One finding's triage input: its seed, parent session and what reproduces it.
+struct TriageJob {
+    var seed: TriageSeed
+    var session: Session
+    var isTimeout: Bool
+    /// Probes per confirmation.
+    var attempts: Int
+    /// The parent step's recorded status class (a 401/403 on a step recorded as 2xx/3xx re-logs in).
+    var expect: Int?
+    var target: TriageTarget
+}
 
-    /// Maps items with at most `parallelism` of them in progress; results in input order.
-    func forEachLimited<Item: Sendable, Result: Sendable>(
-        _ items: [Item], _ body: @escaping @Sendable (Item) async -> Result
-    ) async -> [Result] {
-        guard !items.isEmpty else { return [] }
-        let width = min(options.triage.parallelism, items.count)
-        return await withTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: items.count)
-            var next = 0
-            for _ in 0..<width {
-                let i = next
-                group.addTask { (i, await body(items[i])) }
-                next += 1
-            }
-            while let (i, value) = await group.next() {
-                results[i] = value
-                if next < items.count {
-                    let j = next
-                    group.addTask { (j, await body(items[j])) }
-                    next += 1
-                }
-            }
-            return results.compactMap { $0 }
-        }
-    }
+/// A confirmed finding: whether the identity steps ran, the matching probes, the target they refined.
+struct TriageConfirmation {
+    var withIdentity: Bool
+    var observations: [TriageObservation]
+    var target: TriageTarget
+}
+
+/// What shrinking left: the smallest request still failing, and the last probe that showed it.
+struct TriageShrink {
+    var result: ShrinkResult
+    var target: TriageTarget
+    var lastAccepted: (request: MutatedRequest, observed: TriageObservation)?
+}
+
+/// The request a finding's crash record keeps, with its context and confirmation probes.
+struct TriageMinimal {
+    var request: MutatedRequest
+    var context: [Step]
+    var observations: [TriageObservation]
+    var rate: Double
+    var minimized: Bool
+    var operations: [MutationOperation]
 }

@@ -1,3 +1,4 @@
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 
@@ -13,6 +14,7 @@ struct TriageObservation: Sendable {
     var route: String
     var body: [UInt8]
     var fingerprint: String
+    /// The request as sent, secrets shown as `$STAMPEDE_SECRET_NAME`.
     var request: HTTPRequest
     var rendered: RequestTemplate
     var excerpt: String
@@ -23,6 +25,7 @@ struct TriageObservation: Sendable {
     var isFailure: Bool {
         guard let failureClass else { return false }
         return failureClass == .serverError || failureClass == .transport || failureClass == .timeout
+            || failureClass == .protocol
     }
 
     /// The signature of this failure as a finding's final signature.
@@ -37,26 +40,20 @@ struct TriageObservation: Sendable {
             body: body)
     }
 
-    init(response: HTTPResponse, request: HTTPRequest, rendered: RequestTemplate, route: String) {
-        failureClass = Self.classify(response)
-        failure = response.failure?.name ?? String(response.status)
+    /// An observation of `response` (nil: not sent, a variable was unresolved).
+    init(response: HTTPResponse?, rendered: RenderedRequest, route: String) {
+        let response = response ?? HTTPResponse()
+        let sent = rendered.isSendable
+        failureClass = sent ? FailureClass.classify(response, expectClass: nil) : .unresolved
+        failure = sent ? response.failure?.name ?? String(response.status) : "unresolved " + rendered.unresolved.joined(separator: ", ")
         status = response.status
-        method = rendered.method
+        method = rendered.template.method
         self.route = route
         body = Array(response.body.prefix(FailureSignature.fingerprintPrefix))
         fingerprint = FailureSignature.fingerprint(response.body)
-        self.request = request
-        self.rendered = rendered
-        excerpt = response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self)
-    }
-
-    /// The load's classification, without expectations (triage re-sends single requests).
-    static func classify(_ response: HTTPResponse) -> FailureClass? {
-        if let failure = response.failure {
-            if RunContext.localFailures.contains(failure.name) { return nil }
-            return failure.name == "CURLE_OPERATION_TIMEDOUT" ? .timeout : .transport
-        }
-        return response.status >= 500 ? .serverError : nil
+        request = rendered.redactedRequest
+        self.rendered = rendered.template
+        excerpt = rendered.secrets.redact(response.failure?.message ?? String(decoding: response.body.prefix(300), as: UTF8.self))
     }
 }
 
@@ -97,9 +94,11 @@ struct TriageTarget: Sendable {
         switch failureClass {
         case .serverError:
             return o.failure == failure && (fingerprint.isEmpty || o.fingerprint == fingerprint)
+        case .protocol:
+            return o.failure == failure
         case .transport, .timeout:
             return true
-        case .expectation, .slow:
+        case .expectation, .slow, .unresolved:
             return false
         }
     }

@@ -1,4 +1,5 @@
 public import Replayer
+import StampedeClient
 
 /// What changed between two runs: per-endpoint latency, error rate and throughput, and which
 /// findings are new, fixed or still there.

@@ -1,4 +1,5 @@
 import Replayer
+import StampedeClient
 
 extension HTMLReport {
     /// Requests longer than this many characters start collapsed.

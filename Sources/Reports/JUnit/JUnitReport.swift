@@ -1,5 +1,6 @@
 import Foundation
 public import Replayer
+import StampedeClient
 
 /// JUnit XML for CI test reporters (GitLab, Jenkins, GitHub): one test case per threshold, one per
 /// finding (failed) and one per client kind's flows (failed when user flows failed).

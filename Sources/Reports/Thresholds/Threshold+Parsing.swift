@@ -1,5 +1,6 @@
 import Foundation
 import Replayer
+import StampedeClient
 
 extension Threshold {
     static let latencyStatistics = ["min", "p50", "p90", "p95", "p99", "max"]

@@ -181,3 +181,13 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     /// Hashes the text, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }
+
+extension JSONValue {
+    /// Whether the value is an array or an object.
+    package var isContainer: Bool {
+        switch self {
+        case .array, .object: true
+        default: false
+        }
+    }
+}

@@ -75,7 +75,7 @@ public struct RequestTemplate: Codable, Hashable, Sendable {
 
     /// The first header with this name (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.value(named: name)
     }
 
     /// Path plus the encoded query string, as sent on the wire (variables not rendered).

@@ -35,6 +35,9 @@ public struct CrashInfo: Codable, Hashable, Sendable {
     public var mutations: [String]
     public var seed: UInt64
     public var parentSession: String
+    /// Index (0-based) of the parent step in its session. Written as `parent_step_number`, the
+    /// 1-based step number people read; records written before that carry the 0-based
+    /// `parent_step`, which is still read.
     public var parentStep: Int
     public var minimized: Bool
     public var firstSeen: String
@@ -67,14 +70,58 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         self.curl = curl
     }
 
+    /// `failure_class` of transport failures (a dropped connection's CURLcode depends on timing).
+    public static let transportClass = "transport"
+
     enum CodingKeys: String, CodingKey {
         case signature, failure, endpoint, mutations, seed, minimized, hits, curl
         case failureClass = "failure_class"
         case parentSession = "parent_session"
-        case parentStep = "parent_step"
+        case parentStepNumber = "parent_step_number"
+        case legacyParentStep = "parent_step"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case reproduceRate = "reproduce_rate"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        signature = try c.decode(String.self, forKey: .signature)
+        failure = try c.decode(String.self, forKey: .failure)
+        failureClass = try c.decode(String.self, forKey: .failureClass)
+        endpoint = try c.decode(String.self, forKey: .endpoint)
+        mutations = try c.decode([String].self, forKey: .mutations)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        parentSession = try c.decode(String.self, forKey: .parentSession)
+        if let number = try c.decodeIfPresent(Int.self, forKey: .parentStepNumber) {
+            parentStep = number - 1
+        } else {
+            parentStep = try c.decode(Int.self, forKey: .legacyParentStep)
+        }
+        minimized = try c.decode(Bool.self, forKey: .minimized)
+        firstSeen = try c.decode(String.self, forKey: .firstSeen)
+        lastSeen = try c.decode(String.self, forKey: .lastSeen)
+        hits = try c.decode(Int.self, forKey: .hits)
+        reproduceRate = try c.decode(Double.self, forKey: .reproduceRate)
+        curl = try c.decode(String.self, forKey: .curl)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(signature, forKey: .signature)
+        try c.encode(failure, forKey: .failure)
+        try c.encode(failureClass, forKey: .failureClass)
+        try c.encode(endpoint, forKey: .endpoint)
+        try c.encode(mutations, forKey: .mutations)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(parentSession, forKey: .parentSession)
+        try c.encode(parentStep + 1, forKey: .parentStepNumber)
+        try c.encode(minimized, forKey: .minimized)
+        try c.encode(firstSeen, forKey: .firstSeen)
+        try c.encode(lastSeen, forKey: .lastSeen)
+        try c.encode(hits, forKey: .hits)
+        try c.encode(reproduceRate, forKey: .reproduceRate)
+        try c.encode(curl, forKey: .curl)
     }
 }
 

@@ -50,6 +50,36 @@ public enum PercentEncoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Percent-encodes the bytes libcurl refuses in a URL path (space, controls, non-ASCII,
+    /// `"<>\\^`{|}` and `#`), leaving everything else — `%`, `..`, `;` — exactly as it is.
+    public static func sendablePath(_ path: String) -> String {
+        let utf8 = path.utf8
+        guard utf8.contains(where: needsEncodingInPath) else { return path }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for b in utf8 {
+            if needsEncodingInPath(b) {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func needsEncodingInPath(_ b: UInt8) -> Bool {
+        switch b {
+        case 0...0x20, 0x7F...0xFF: true
+        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
+            UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "#"):
+            true
+        default: false
+        }
+    }
+
     static func isUnreserved(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
             || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E

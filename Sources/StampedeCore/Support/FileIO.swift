@@ -68,6 +68,23 @@ enum FileIO {
         if Glibc.rename(from, to) != 0 { throw SystemError(call: "rename", errno: errno) }
     }
 
+    /// Writes a whole file atomically: a temporary file next to it, `fsync`, `rename`.
+    static func writeAtomically(path: String, bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        do throws(SystemError) {
+            try writeAll(fd, bytes)
+            try sync(fd)
+            if fchmod(fd, mode) != 0 { throw SystemError(call: "fchmod", errno: errno) }
+            close(fd)
+            try rename(temporary, path)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }

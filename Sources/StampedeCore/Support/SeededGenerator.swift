@@ -100,3 +100,29 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         (x << k) | (x >> (64 &- k))
     }
 }
+
+/// Draws shared by the Mutator and PropertyCheck.
+extension SeededGenerator {
+    /// A uniformly chosen element of a non-empty array.
+    package mutating func element<T>(_ array: [T]) -> T {
+        array[next(below: array.count)]
+    }
+
+    /// A version-4 UUID string in lowercase.
+    package mutating func uuidString() -> String {
+        let a = next(), b = next()
+        var bytes: [UInt8] = []
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: b >> UInt64(shift))) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for (i, byte) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,5 +1,5 @@
-import Mutator
-import Recorder
+import PropertyCheck
+import StampedeClient
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
@@ -7,7 +7,7 @@ import StampedeHTTP
 /// One virtual client of `stampede check`: builds the session once (the recorded steps before
 /// the target), then sends each variant with it and judges the response.
 actor CheckClient {
-    let runner: SessionRunner
+    let runner: StepClient
     let target: CheckTarget
     let property: CheckProperty
     private var state: ClientState
@@ -15,23 +15,23 @@ actor CheckClient {
     private(set) var statuses: [Int: Int] = [:]
     private var shrinking = false
 
-    init(runner: SessionRunner, target: CheckTarget, property: CheckProperty) {
+    init(runner: StepClient, target: CheckTarget, property: CheckProperty, identity: ClientIdentity) {
         self.runner = runner
         self.target = target
         self.property = property
-        self.state = ClientState(identity: ClientIdentity(index: 1, runID: ClientIdentity.randomRunID()))
+        self.state = ClientState(identity: identity)
     }
 
     /// Runs the context steps; a transport failure there is fatal, an unexpected status a warning.
     func prepareSession() async throws {
         var state = self.state
         for (index, step) in target.context.enumerated() {
-            let outcome = await runner.runStep(step, index: index, state: &state)
+            let outcome = await runner.run(step, index: index, state: &state)
             if let failure = outcome.response.failure {
-                throw CLIError.failure("session step \(index) (\(outcome.endpoint)) failed: \(failure.name) \(failure.message)")
+                throw CLIError.failure("session step \(outcome.number) (\(outcome.endpoint)) failed: \(failure.name) \(failure.message)")
             }
             if !outcome.matched {
-                Console.note("stampede: warning: session step \(index) (\(outcome.endpoint)): \(outcome.explanation)")
+                Console.note("stampede: warning: session step \(outcome.number) (\(outcome.endpoint)): \(outcome.explanation)")
             }
         }
         self.state = state
@@ -39,8 +39,11 @@ actor CheckClient {
 
     /// Sends `body` as the target step's body and applies the property.
     func evaluate(_ body: JSONValue) async -> PropertyVerdict {
-        let prepared = runner.prepare(target.step(withBody: body), state: state)
-        let response = await runner.engine.send(prepared.request)
+        let rendered = runner.renderer.render(target.step(withBody: body), state: &state)
+        guard rendered.isSendable else {
+            return .fail("unresolved " + rendered.unresolved.map { "{{\($0)}}" }.joined(separator: ", "))
+        }
+        let response = await runner.engine.send(rendered.request)
         let verdict = property.verdict(for: response, expectedClass: target.step.expect?.statusClass ?? 2)
         if !shrinking {
             statuses[response.failure == nil ? response.status : 0, default: 0] += 1
@@ -50,8 +53,9 @@ actor CheckClient {
     }
 
     /// A curl command sending `body` with this client's session (cookies and CSRF header included).
+    /// Secrets show as `$STAMPEDE_SECRET_NAME`.
     func curl(for body: JSONValue) -> String {
-        let request = runner.prepare(target.step(withBody: body), state: state).request
+        let request = runner.renderer.render(target.step(withBody: body), state: &state).redactedRequest
         guard Self.hasInvisibleScalars(request.body) else {
             return CurlCommand.render(method: request.method, url: request.url, headers: request.headers, body: request.body)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Mutator
+import PropertyCheck
+import StampedeClient
 import StampedeEngine
 
 /// The property `stampede check` asserts of every response to a valid input.
@@ -15,7 +16,7 @@ enum CheckProperty: String, ExpressibleByArgument, CaseIterable {
     func verdict(for response: HTTPResponse, expectedClass: Int) -> PropertyVerdict {
         switch self {
         case .no5xx:
-            return (500..<600).contains(response.status) ? .fail("HTTP \(response.status)") : .pass
+            return FailureClass.classify(response, expectClass: nil) == .serverError ? .fail("HTTP \(response.status)") : .pass
         case .noTransportError:
             return response.failure.map { .fail($0.name) } ?? .pass
         case .statusClass:

@@ -1,4 +1,4 @@
-import Mutator
+import PropertyCheck
 import StampedeCore
 
 /// What `stampede check` prints: text for people, one JSON object for scripts.

@@ -1,5 +1,5 @@
 import Foundation
-import Mutator
+import PropertyCheck
 import StampedeCore
 import StampedeHTTP
 

@@ -228,6 +228,15 @@ final class TestServer: Sendable {
         if path == "/close" {
             return false
         }
+        if path == "/redirect" {
+            let target = request.query("to") ?? "/echo"
+            return send(status: 302, headers: [("Location", target), ("Set-Cookie", "hop=1; Path=/")], body: [], to: fd)
+        }
+        if path == "/oneshot" {
+            // One response per connection: the client must open a new socket for the next request.
+            _ = send(status: 200, headers: [("Connection", "close")], body: Array("once".utf8), to: fd)
+            return false
+        }
         if path.hasPrefix("/status/"), let code = Int(path.dropFirst("/status/".count)) {
             return send(status: code, headers: [], body: [], to: fd)
         }

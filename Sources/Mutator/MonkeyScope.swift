@@ -1,0 +1,129 @@
+import StampedeCore
+
+/// Where monkeys may send requests, by path (`--monkey-scope`).
+///
+/// A mutated path is normalised first — `%2e`/`%2f`/`%5c` decoded (twice-encoded too),
+/// backslashes as slashes, `;params` cut from segments, empty and `.` segments dropped, `..`
+/// applied — so dot-segment or encoded traversal is judged by where it lands.
+public enum MonkeyScope: String, Sendable, Hashable, CaseIterable {
+    /// Only paths that match a recorded endpoint template (`/scripts/{id}` matches any id).
+    case recorded
+    /// Paths under the longest common path prefix of the recording (segment-wise); the prefix
+    /// itself only when the recording requested it.
+    case prefix
+    /// Anything, traversal included.
+    case any
+}
+
+/// A `MonkeyScope` applied to one recording.
+struct PathScope: Sendable {
+    let scope: MonkeyScope
+    /// The recording's longest common prefix, as normalised segments.
+    let prefix: [Substring]
+    /// Whether a recorded path is exactly the prefix.
+    let prefixRecorded: Bool
+    /// Recorded path templates as segments; nil marks a segment any value matches.
+    let templates: [[Substring?]]
+
+    init(scope: MonkeyScope, sessions: [Session]) {
+        self.scope = scope
+        var paths: [[Substring]] = []
+        var templates: Set<[Substring?]> = []
+        for step in sessions.flatMap(\.steps) {
+            paths.append(Self.normalized(step.request.path).segments)
+            let template = step.endpoint.flatMap { $0.split(separator: " ", maxSplits: 1).last.map(String.init) } ?? step.request.path
+            templates.insert(Self.normalized(template).segments.map { Self.isPlaceholder($0) ? nil : $0 })
+        }
+        var prefix = paths.first ?? []
+        for path in paths.dropFirst() {
+            let common = zip(prefix, path).prefix { $0 == $1 }.count
+            prefix = Array(prefix.prefix(common))
+        }
+        self.prefix = prefix
+        prefixRecorded = paths.contains { $0 == prefix }
+        self.templates = Array(templates)
+    }
+
+    /// Whether a (template) path may be sent.
+    func contains(_ path: String) -> Bool {
+        if scope == .any { return true }
+        let (segments, escaped) = Self.normalized(path)
+        if escaped { return false }
+        switch scope {
+        case .any: return true
+        case .prefix:
+            return segments.starts(with: prefix) && (segments.count > prefix.count || prefixRecorded)
+        case .recorded:
+            return templates.contains { template in
+                template.count == segments.count
+                    && zip(template, segments).allSatisfy { t, s in t == nil || t == s || Self.isPlaceholder(s) }
+            }
+        }
+    }
+
+    /// `{id}` (an endpoint template's) or `{{name}}` (a corpus template's).
+    static func isPlaceholder(_ segment: Substring) -> Bool {
+        segment.hasPrefix("{") && segment.hasSuffix("}")
+    }
+
+    /// The segments a server resolves a path to, and whether `..` climbed above the root.
+    static func normalized(_ path: String) -> (segments: [Substring], escaped: Bool) {
+        var text = path
+        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<query]) }
+        for _ in 0..<3 where text.contains("%") {
+            let decoded = decodeTraversal(text)
+            if decoded == text { break }
+            text = decoded
+        }
+        var segments: [Substring] = []
+        var escaped = false
+        for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "/" || $0 == "\\" }) {
+            let segment = raw.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? raw
+            if segment == "." || segment.isEmpty { continue }
+            if segment == ".." {
+                if segments.popLast() == nil { escaped = true }
+                continue
+            }
+            segments.append(segment)
+        }
+        return (segments, escaped)
+    }
+
+    /// Decodes the escapes that matter for where a path lands: `%2f` `/`, `%5c` `\`, `%25` `%`
+    /// and every unreserved character (`%2e` `.`, `%61` `a`: the same path to a correct server).
+    static func decodeTraversal(_ text: String) -> String {
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count {
+                if let replacement = escaped(bytes[i + 1], bytes[i + 2]) {
+                    out.append(replacement)
+                    i += 3
+                    continue
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The byte `%XY` stands for, when decoding it cannot change a path's meaning.
+    static func escaped(_ x: UInt8, _ y: UInt8) -> UInt8? {
+        guard let high = hexValue(x), let low = hexValue(y) else { return nil }
+        let byte = high << 4 | low
+        let unreserved = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+        return unreserved || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "%") ? byte : nil
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

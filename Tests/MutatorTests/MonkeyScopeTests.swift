@@ -1,0 +1,74 @@
+import StampedeCore
+import Testing
+
+@testable import Mutator
+
+/// `--monkey-scope`: mutated paths are normalised and judged by where they land.
+@Suite struct MonkeyScopeTests {
+    /// A WebDAV-like recording: every request under /dav/alice/cal, the collection itself never requested.
+    static let sessions = [
+        Session(
+            id: "cal",
+            steps: [
+                Step(request: RequestTemplate(method: "PUT", path: "/dav/alice/cal/a.ics"), endpoint: "PUT /dav/alice/cal/{id}"),
+                Step(request: RequestTemplate(method: "GET", path: "/dav/alice/cal/a.ics"), endpoint: "GET /dav/alice/cal/{id}"),
+                Step(request: RequestTemplate(method: "DELETE", path: "/dav/alice/cal/{{file}}"), endpoint: "DELETE /dav/alice/cal/{id}"),
+            ])
+    ]
+
+    @Test(arguments: [
+        // The incident: DELETE …/file/./.. lands on the collection (deleting it whole).
+        ("/dav/alice/cal/a.ics/./..", false, false, true),
+        ("/dav/alice/cal/{{file}}/./..", false, false, true),
+        ("/dav/alice/cal/a.ics/%2e%2e", false, false, true),
+        ("/dav/alice/cal/a.ics/%252e%252e/..", false, false, true),
+        ("/dav/alice/cal/a.ics/..%2f..", false, false, true),
+        ("/dav/alice/cal/a.ics\\..\\..", false, false, true),
+        ("/dav/alice/cal/a.ics/..;/../bob", false, false, true),
+        ("/../../etc/passwd", false, false, true),
+        // Inside.
+        ("//dav//alice/cal/zzz", true, true, true),
+        ("/dav/alice/cal/./zzz", true, true, true),
+        ("/dav/alice/cal/zzz/extra", true, false, true),
+        ("/dav/alice/cal/%61.ics", true, true, true),
+        ("/%64%61%76/alice/cal/zzz", true, true, true),
+    ])
+    func pathsAreNormalisedThenChecked(path: String, prefix: Bool, recorded: Bool, any: Bool) {
+        #expect(PathScope(scope: .prefix, sessions: Self.sessions).contains(path) == prefix)
+        #expect(PathScope(scope: .recorded, sessions: Self.sessions).contains(path) == recorded)
+        // `any` keeps everything, even a path that climbs above the root.
+        #expect(PathScope(scope: .any, sessions: Self.sessions).contains(path) == any)
+    }
+
+    @Test func theRecordedPrefixItselfIsInScopeOnlyWhenRecorded() {
+        var sessions = Self.sessions
+        #expect(!PathScope(scope: .prefix, sessions: sessions).contains("/dav/alice/cal"))
+        sessions[0].steps.append(Step(request: RequestTemplate(method: "PROPFIND", path: "/dav/alice/cal/")))
+        #expect(PathScope(scope: .prefix, sessions: sessions).contains("/dav/alice/cal"))
+    }
+
+    /// Only dot-segment mutations, so many mutants traverse.
+    static func mutator(_ scope: MonkeyScope) -> Mutator {
+        var weights: [String: Double] = [:]
+        for op in Mutator.operators { weights[op.name] = op.name == "path.dot-segment" ? 1 : 0 }
+        return Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: 1, weights: weights, scope: scope))
+    }
+
+    @Test func outOfScopeMutantsAreDroppedReplacedAndCounted() {
+        let prefix = Self.mutator(.prefix)
+        let any = Self.mutator(.any)
+        let scope = PathScope(scope: .prefix, sessions: Self.sessions)
+        var escapedUnderAny = 0
+        for seed in UInt64(0)..<300 {
+            let kept = prefix.nextMutant(seed: seed)
+            #expect(scope.contains(kept.request.path), "\(kept.request.path)")
+            // Reproducible: the mutant's own seed derives it again.
+            #expect(prefix.mutant(session: kept.parentSession, step: kept.parentStep, seed: kept.seed).request.path == kept.request.path
+                || kept.operations.isEmpty)
+            if !scope.contains(any.nextMutant(seed: seed).request.path) { escapedUnderAny += 1 }
+        }
+        #expect(prefix.outOfScopeCount > 0)
+        #expect(any.outOfScopeCount == 0)
+        #expect(escapedUnderAny > 0)
+    }
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Fuzzing benchmark: Stampede monkey mode (from corpora/demo) vs Schemathesis (from the demo
+# target's /openapi.json), same wall time, each run on a freshly started demo target.
+#
+#   bench/fuzz.sh [--times "30 60"] [--seeds 5] [--port 18090] [--skip-build]
+#
+# For every planted defect it prints the time each tool took to first trigger it (median over the
+# seeds; "-" when a tool never did within the time) and the number of distinct defects each tool
+# triggered. Detection is on the server side and the same for both tools: the demo target's verbose
+# log marks every planted failure (`500 [D8]`, `dropped [D6]`), and a stamper adds the arrival time.
+# D7 (a 15 s hang that ends in an ordinary 422) leaves no mark in the log, so it is not timed here.
+#
+# Schemathesis comes from PyPI, pinned, into .build/bench-venv (created on first use). Both tools get
+# a logged-in session: Stampede logs in itself (corpus identity steps); Schemathesis is given the
+# cookies and CSRF header of a user this script registers. Loopback only; every process this script
+# starts is stopped by PID.
+set -euo pipefail
+
+TIMES="30 60"
+SEEDS=5
+PORT=18090
+BUILD=1
+SCHEMATHESIS_VERSION="4.32.5"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --times) TIMES="$2"; shift 2 ;;
+        --seeds) SEEDS="$2"; shift 2 ;;
+        --port) PORT="$2"; shift 2 ;;
+        --skip-build) BUILD=0; shift ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
+require_tools curl python3 timeout
+build_stampede
+VENV="$ROOT/.build/bench-venv"
+if [ ! -x "$VENV/bin/st" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+WORK="$(mktemp -d /tmp/stampede-fuzz.XXXXXX)"
+SERVER_PID=""
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT INT TERM
+
+BASE="http://127.0.0.1:$PORT"
+STAMP='import sys, time
+t0 = float(sys.argv[1])
+for line in sys.stdin:
+    if "[D" in line:
+        print(f"{time.time() - t0:.2f} {line.strip()}", flush=True)'
+
+# start_server LOG: a fresh demo target whose marked lines go to LOG with seconds since start.
+start_server() {
+    local t0
+    t0="$(python3 -c 'import time; print(time.time())')"
+    "$STAMPEDE" serve-demo --host 127.0.0.1 --port "$PORT" --verbose 2>&1 >/dev/null | python3 -u -c "$STAMP" "$t0" >"$1" &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "$BASE/api/v1/health/live" && return 0
+        sleep 0.1
+    done
+    echo "demo target did not start" >&2
+    exit 1
+}
+
+run_stampede() {  # SECONDS SEED
+    "$STAMPEDE" replay --corpus "$ROOT/corpora/demo" --base-url "$BASE" --mode monkey --duration "$1" --seed "$2" \
+        --request-timeout 2s --triage-time 1 --output "$WORK/out" --quiet >/dev/null 2>&1 || true
+}
+
+run_schemathesis() {  # SECONDS SEED
+    local user="st$2$RANDOM" jar="$WORK/jar"
+    curl -s -o /dev/null -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$user\",\"email\":\"$user@example.com\",\"password\":\"password123\"}" "$BASE/api/v1/auth/register"
+    curl -s -o /dev/null -c "$jar" -d "username=$user&password=password123" "$BASE/api/v1/auth/login"
+    local access csrf
+    access="$(awk '$6 == "access_token" { print $7 }' "$jar")"
+    csrf="$(awk '$6 == "csrf_token" { print $7 }' "$jar")"
+    timeout "$1" "$VENV/bin/st" run "$BASE/openapi.json" --url "$BASE/api/v1" --seed "$2" --checks all \
+        -H "Cookie: access_token=$access; csrf_token=$csrf" -H "X-CSRF-Token: $csrf" \
+        --request-timeout 2 >/dev/null 2>&1 || true
+}
+
+# first_times LOG: "D8 1.23" for each defect's first mark.
+first_times() {
+    python3 -c 'import re, sys
+seen = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"\[(D\d+)\]", line)
+    if m and m.group(1) not in seen:
+        seen[m.group(1)] = line.split()[0]
+for d, t in seen.items():
+    print(d, t)' "$1"
+}
+
+for seconds in $TIMES; do
+    for tool in stampede schemathesis; do
+        for seed in $(seq 1 "$SEEDS"); do
+            log="$WORK/$tool-$seconds-$seed.log"
+            start_server "$log"
+            "run_$tool" "$seconds" "$seed"
+            stop_server
+            first_times "$log" >"$WORK/$tool-$seconds-$seed.first"
+        done
+    done
+    python3 - "$WORK" "$seconds" "$SEEDS" <<'EOF'
+import statistics, sys
+work, seconds, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+defects = [f"D{i}" for i in range(1, 13) if i != 7]
+found = {}
+for tool in ("stampede", "schemathesis"):
+    per = {d: [] for d in defects}
+    counts = []
+    for seed in range(1, seeds + 1):
+        first = dict(line.split() for line in open(f"{work}/{tool}-{seconds}-{seed}.first") if line.strip())
+        counts.append(len(first))
+        for d in defects:
+            per[d].append(float(first[d]) if d in first else None)
+    found[tool] = (per, counts)
+print(f"\n{seconds} s per run, {seeds} seed(s); median time to first trigger (s), '-' = not found in a majority of seeds")
+print(f"{'defect':8} {'stampede':>10} {'schemathesis':>13}")
+for d in defects:
+    row = []
+    for tool in ("stampede", "schemathesis"):
+        times = found[tool][0][d]
+        hits = sorted(t for t in times if t is not None)
+        row.append(f"{statistics.median(hits):.1f}" if len(hits) * 2 > len(times) else "-")
+    print(f"{d:8} {row[0]:>10} {row[1]:>13}")
+for tool in ("stampede", "schemathesis"):
+    counts = found[tool][1]
+    print(f"{tool}: distinct defects per run {counts}, median {statistics.median(counts)}")
+EOF
+done
