@@ -38,7 +38,8 @@ public final class Replay: Sendable {
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
         let http = try engine ?? HTTPEngine(
             configuration: EngineConfiguration(
-                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2))
+                workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2,
+                allowedOrigin: options.load.baseURL))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
         self.engine = http
@@ -47,10 +48,9 @@ public final class Replay: Sendable {
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
-    /// cannot be reached. Any HTTP status counts as reachable.
+    /// cannot be reached. Any HTTP status counts as reachable; the body is not read.
     public func probe(timeoutMs: Int = 2_000) async -> TransportFailure? {
-        let response = await engine.send(HTTPRequest(url: options.load.baseURL + "/", timeoutMs: timeoutMs))
-        return response.failure
+        await ReachabilityProbe.run(engine: engine, baseURL: options.load.baseURL, timeoutMs: timeoutMs)
     }
 
     /// Replays crash records (before the load): each once as a fresh client, its context steps
@@ -264,6 +264,8 @@ public final class Replay: Sendable {
         if !quarantined.isEmpty {
             notes.append("mutants with method(s) \(quarantined.joined(separator: ", ")) were no longer sent after \(RunContext.quarantineAfterTimeouts) timeouts each (each hang holds a permit)")
         }
+        let refused = ctx.mutantsRefused.load(ordering: .relaxed)
+        if refused > 0 { notes.append("\(refused) mutant(s) were dropped before sending: another origin or an injected header line") }
         if interrupted { notes.append("the run was interrupted before its duration") }
         if dropped > 0 { notes.append("\(dropped) further failure signature(s) were not kept (limit \(FindingsBook.maxFindings))") }
         if totals.endpoints[MetricsShard.overflowEndpoint] != nil {

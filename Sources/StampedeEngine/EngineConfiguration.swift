@@ -34,6 +34,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// libcurl's upload buffer per transfer (`CURLOPT_UPLOAD_BUFFERSIZE`) in bytes, clamped to
     /// libcurl's 16 KiB–2 MiB; 0 keeps libcurl's 64 KiB.
     public var uploadBufferSize: Int
+    /// The base URL whose scheme, host and port every request must use (`RequestGuard`); a
+    /// request for another origin fails locally and is not sent. Nil allows any origin.
+    public var allowedOrigin: String?
 
     /// Settings with the documented defaults.
     public init(
@@ -47,7 +50,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         useEnvironmentProxy: Bool = false,
         loop: EngineLoop = .platformDefault,
         receiveBufferSize: Int = 0,
-        uploadBufferSize: Int = 0
+        uploadBufferSize: Int = 0,
+        allowedOrigin: String? = nil
     ) {
         self.workers = workers
         self.verifyTLS = verifyTLS
@@ -60,6 +64,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.loop = loop
         self.receiveBufferSize = receiveBufferSize
         self.uploadBufferSize = uploadBufferSize
+        self.allowedOrigin = allowedOrigin
     }
 
     /// The number of online CPU cores (at least 1).

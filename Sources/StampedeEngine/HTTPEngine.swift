@@ -24,6 +24,7 @@ public final class HTTPEngine: Sendable {
     private let threads: [pthread_t]
     private let nextWorker = Atomic<Int>(0)
     private let isShutDown = Atomic<Bool>(false)
+    let requestGuard: RequestGuard
 
     /// Starts the worker threads.
     ///
@@ -34,6 +35,7 @@ public final class HTTPEngine: Sendable {
         configuration.workers = max(1, configuration.workers)
         configuration.bodyPrefixLimit = max(0, configuration.bodyPrefixLimit)
         self.configuration = configuration
+        requestGuard = try RequestGuard(allowedOrigin: configuration.allowedOrigin)
         var loops: [WorkerLoop] = []
         for _ in 0..<configuration.workers {
             loops.append(try WorkerLoop(configuration: configuration))
@@ -70,6 +72,7 @@ public final class HTTPEngine: Sendable {
     /// `shutdown()` it runs at once on the calling thread with a `CURLE_ABORTED_BY_CALLBACK`
     /// failure ("engine shut down").
     public func submit(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+        if let refusal = requestGuard.refusal(for: request) { return completion(HTTPResponse(failure: refusal)) }
         let job = WorkerJob(request: request, completion: completion, submittedAt: .now)
         if !isShutDown.load(ordering: .relaxed), inboxes[workerIndex()].enqueue(job) { return }
         completion(HTTPResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "engine shut down")))

@@ -80,7 +80,7 @@ struct CheckCommand: AsyncParsableCommand {
         let verifyTLS = ["1", "true", "yes"].contains((environment["LOAD_VERIFY_TLS"] ?? "").lowercased())
         let seed = self.seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
-        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verifyTLS))
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verifyTLS, allowedOrigin: base))
         defer { engine.shutdown() }
         let load = try? LoadConfig.resolve(flags: [:], environment: environment)
         let renderer = StepRenderer(baseURL: base, secrets: try secrets.load(), requestTimeoutMs: requestTimeout)

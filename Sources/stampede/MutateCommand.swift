@@ -66,7 +66,8 @@ struct MutateCommand: AsyncParsableCommand {
 
     func loadSessions() throws -> ([Session], String?) {
         guard let corpus else { throw CLIError.usage("--corpus is required") }
-        let loaded = try CorpusLoading.load(corpus)
+        // Mutants of a damaged corpus would silently miss sessions: one error line, exit 1 (#14).
+        let loaded = try CorpusLoading.load(corpus, damageIsError: true)
         return (loaded.sessions, loaded.header?.baseURL)
     }
 

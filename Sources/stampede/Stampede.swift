@@ -74,10 +74,11 @@ struct CLIError: Error {
 /// Where the CLI's output goes: results to stdout, diagnostics to stderr.
 enum Console {
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data(("stampede: error: " + line + "\n").utf8))
+        note("stampede: error: " + line)
     }
 
+    /// One line on stderr, after stdout's buffer (so the two never interleave mid-line).
     static func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((ConsoleLine.oneLine(line) + "\n").utf8))
     }
 }

@@ -20,7 +20,11 @@ func randomSession(seed: UInt64, index: Int) -> Session {
     let steps = (0..<rng.next(in: 1...6)).map { _ -> Step in
         var request = RequestTemplate(method: methods[rng.next(below: methods.count)], path: "/api/v1/" + word(12))
         for _ in 0..<rng.next(below: 3) { request.query.append(QueryItem(word(5), rng.chance(0.2) ? nil : word(8))) }
-        for _ in 0..<rng.next(below: 3) { request.headers.append(HTTPHeader(word(6), word(20))) }
+        for _ in 0..<rng.next(below: 3) {
+            // Corpus validation: names are tokens, values hold no CR, LF or NUL.
+            let name = String(word(6).filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            request.headers.append(HTTPHeader(name.isEmpty ? "X" : name, word(20).replacingOccurrences(of: "\n", with: " ")))
+        }
         if rng.chance(0.5) {
             request.body = rng.chance(0.8)
                 ? BodyTemplate(text: word(60), contentType: "application/json")

@@ -32,6 +32,8 @@ final class RunContext: Sendable {
     let mutantsSent = Atomic<Int>(0)
     /// Requests not sent because a variable was unresolved, by variable, with the first reason.
     private let unresolvedCounts = Mutex<[String: (count: Int, reason: String)]>([:])
+    /// Mutants dropped before sending because the engine would refuse them (`HTTPEngine.refusal`).
+    let mutantsRefused = Atomic<Int>(0)
     /// Timeouts of mutants by method token (methods the corpus never records only).
     private let methodTimeouts = Mutex<[String: Int]>([:])
     let recordedMethods: Set<String>

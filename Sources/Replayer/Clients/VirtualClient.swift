@@ -186,13 +186,12 @@ final class VirtualClient: PermitWaiter {
     }
 
     private func pending(for mutator: Mutator, _ s: inout State) -> Pending {
-        var mutant = mutator.nextMutant(seed: s.client.rng.next())
-        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
-            mutant = mutator.nextMutant(seed: s.client.rng.next())
+        var (mutant, rendered) = renderMutant(mutator, &s)
+        // A mutant the engine would refuse (another host, an injected header line) is dropped and counted.
+        for _ in 0..<8 where context.engine.refusal(for: rendered.request) != nil {
+            context.mutantsRefused.wrappingAdd(1, ordering: .relaxed)
+            (mutant, rendered) = renderMutant(mutator, &s)
         }
-        // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
-        let rendered = context.renderer.render(
-            mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
         var sent = rendered.request
         sent.scheduledAt = s.scheduledAt
         s.scheduledAt = nil
@@ -202,6 +201,17 @@ final class VirtualClient: PermitWaiter {
             origin: .mutant(mutant), rendered: rendered.template, request: sent,
             endpoint: mutantEndpoint(mutant, rendered.template), expectClass: parent.expect?.statusClass,
             unresolved: rendered.unresolved)
+    }
+
+    private func renderMutant(_ mutator: Mutator, _ s: inout State) -> (Mutant, RenderedRequest) {
+        var mutant = mutator.nextMutant(seed: s.client.rng.next())
+        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+            mutant = mutator.nextMutant(seed: s.client.rng.next())
+        }
+        // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
+        let rendered = context.renderer.render(
+            mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
+        return (mutant, rendered)
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under

@@ -7,6 +7,8 @@ public struct CorpusDamage: Error, Hashable, Sendable, CustomStringConvertible {
         case corrupt
         /// A line inflated fine but is not a valid header or session record.
         case invalidRecord
+        /// A session record decoded but fails ``Session/validate()`` (one damage per problem).
+        case invalidSession
     }
 
     public var kind: Kind
@@ -25,6 +27,7 @@ public struct CorpusDamage: Error, Hashable, Sendable, CustomStringConvertible {
         case .truncated: "truncated at byte offset \(byteOffset): \(detail)"
         case .corrupt: "corrupt data at byte offset \(byteOffset): \(detail)"
         case .invalidRecord: "invalid record in the gzip member at byte offset \(byteOffset): \(detail)"
+        case .invalidSession: "\(detail) (gzip member at byte offset \(byteOffset))"
         }
     }
 }

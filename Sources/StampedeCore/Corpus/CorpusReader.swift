@@ -77,6 +77,7 @@ public struct CorpusReader: Sendable {
             }
             do {
                 let session = try JSONDecoder().decode(Session.self, from: data)
+                do { try session.validate() } catch { return scan.damages += error.damages(at: memberStart, line: lineIndex + 1) }
                 scan.sessionCount += 1
                 try body(.session(session))
             } catch let error as DecodingError {

@@ -25,6 +25,7 @@ final class TestServer: Sendable {
         var clients: Set<Int32> = []
         var accepted = 0
         var requests = 0
+        var received: [UInt8] = []
         var stopped = false
     }
 
@@ -33,9 +34,15 @@ final class TestServer: Sendable {
     /// Requests read so far.
     var requestCount: Int { state.withLock { $0.requests } }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Every byte read from every connection, in arrival order per read.
+    var receivedBytes: [UInt8] { state.withLock { $0.received } }
 
-    init() throws {
+    let host: String
+    var baseURL: String { "http://\(host):\(port)" }
+
+    /// Listens on `host` (any loopback address: Linux routes all of 127.0.0.0/8 without setup).
+    init(host: String = "127.0.0.1") throws {
+        self.host = host
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var one: Int32 = 1
@@ -43,7 +50,7 @@ final class TestServer: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -147,6 +154,7 @@ final class TestServer: Sendable {
                 let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
+                state.withLock { $0.received += chunk[0..<n] }
             }
             guard let headEnd else { return }
             let head = String(decoding: buffer[0..<headEnd], as: UTF8.self)
@@ -164,6 +172,7 @@ final class TestServer: Sendable {
                 let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
+                state.withLock { $0.received += chunk[0..<n] }
             }
             let request = Request(
                 method: String(requestLine[0]),

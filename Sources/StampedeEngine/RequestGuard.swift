@@ -1,0 +1,95 @@
+internal import CCurl
+internal import StampedeHTTP
+
+/// The engine's last check before a transfer starts: the URL goes to the allowed origin (as
+/// libcurl itself parses it) and the method and headers cannot add lines to the request.
+///
+/// A refused request is never handed to libcurl; its response carries a local failure whose
+/// message starts with ``RequestGuard/refusalPrefix`` (see ``TransportFailure/isRefused``).
+struct RequestGuard: Sendable {
+    /// Scheme, host and port of a URL, as libcurl's URL API reports them (port defaulted).
+    struct Origin: Sendable, Equatable, CustomStringConvertible {
+        var scheme: String
+        var host: String
+        var port: String
+        var hasUserInfo: Bool
+
+        var description: String { "\(scheme)://\(host):\(port)" }
+    }
+
+    static let refusalPrefix = "refused, not sent: "
+
+    /// Nil allows any origin.
+    let origin: Origin?
+
+    /// - Throws: `EngineError` when `allowedOrigin` is set but libcurl cannot parse it.
+    init(allowedOrigin: String?) throws(EngineError) {
+        guard let allowedOrigin else {
+            origin = nil
+            return
+        }
+        guard let parsed = Self.origin(of: allowedOrigin) else {
+            throw EngineError(
+                call: "curl_url_set", code: Int(CURLE_URL_MALFORMAT.rawValue), name: "CURLE_URL_MALFORMAT",
+                message: "the allowed origin \(allowedOrigin.abbreviated(limit: 80).debugDescription) is not a URL")
+        }
+        origin = parsed
+    }
+
+    /// Why `request` must not be sent, or nil when it may.
+    func refusal(for request: HTTPRequest) -> TransportFailure? {
+        if let origin {
+            guard let target = Self.origin(of: request.url) else {
+                return Self.refuse(CURLE_URL_MALFORMAT, "the URL \(request.url.abbreviated(limit: 80).debugDescription) does not parse")
+            }
+            if target.scheme != origin.scheme || target.host != origin.host || target.port != origin.port {
+                return Self.refuse(CURLE_URL_MALFORMAT, "\(target) is not the base URL's origin \(origin)")
+            }
+            if target.hasUserInfo { return Self.refuse(CURLE_URL_MALFORMAT, "the URL carries user information") }
+        }
+        if let reason = HTTPSyntax.methodProblem(request.method) { return Self.refuse(CURLE_BAD_FUNCTION_ARGUMENT, reason) }
+        for header in request.headers {
+            if let reason = HTTPSyntax.headerProblem(name: header.name, value: header.value) {
+                return Self.refuse(CURLE_BAD_FUNCTION_ARGUMENT, reason)
+            }
+        }
+        return nil
+    }
+
+    private static func refuse(_ code: CURLcode, _ reason: String) -> TransportFailure {
+        Curl.failure(code, message: refusalPrefix + reason)
+    }
+
+    /// The origin of `url` as libcurl parses it for a transfer; nil when it does not parse.
+    static func origin(of url: String) -> Origin? {
+        guard let handle = curl_url() else { return nil }
+        defer { curl_url_cleanup(handle) }
+        guard url.withCString({ stampede_url_parse(handle, $0) }) == CURLUE_OK,
+            let scheme = part(CURLUPART_SCHEME, of: handle),
+            let host = part(CURLUPART_HOST, of: handle),
+            let port = part(CURLUPART_PORT, of: handle)
+        else { return nil }
+        let hasUserInfo = part(CURLUPART_USER, of: handle) != nil || part(CURLUPART_PASSWORD, of: handle) != nil
+        return Origin(scheme: ASCII.lowercased(scheme), host: ASCII.lowercased(host), port: port, hasUserInfo: hasUserInfo)
+    }
+
+    private static func part(_ part: CURLUPart, of handle: OpaquePointer) -> String? {
+        var out: UnsafeMutablePointer<CChar>?
+        guard stampede_url_get(handle, part, &out) == CURLUE_OK, let out else { return nil }
+        defer { curl_free(out) }
+        return String(cString: out)
+    }
+}
+
+extension TransportFailure {
+    /// The engine refused the request before sending it (another origin, or a method or header
+    /// that would inject lines): nothing reached the network.
+    public var isRefused: Bool { message.hasPrefix(RequestGuard.refusalPrefix) }
+}
+
+extension HTTPEngine {
+    /// Why the engine would refuse `request` without sending it, or nil when it would send it.
+    public func refusal(for request: HTTPRequest) -> TransportFailure? {
+        requestGuard.refusal(for: request)
+    }
+}
