@@ -74,10 +74,15 @@ public struct ReplayPlan: Sendable {
         identity.sort { a, b in (a.rank, a.step.index) < (b.rank, b.step.index) }
         self.identity = identity.map(\.step)
         loginIndex = self.identity.firstIndex(where: \.inLogin)
-        self.sessions = sessions.compactMap { session in
+        // The identity steps' prerequisites (a `GET /login` that sets an XSRF cookie) run with the
+        // identity, once per client and again on re-login — not in every pass of their session.
+        var identitySteps = Set<[Int]>()
+        for (s, steps, _) in groups { for k in steps { identitySteps.insert([s, k]) } }
+        self.sessions = sessions.enumerated().compactMap { s, session in
             let steps = session.steps.enumerated().compactMap { i, step -> PlannedStep? in
                 if step.role == .register && register != nil { return nil }
                 if step.role == .login && login != nil { return nil }
+                if identitySteps.contains([s, i]) { return nil }
                 return plan(step, session, i)
             }
             guard !steps.isEmpty, session.weight > 0 else { return nil }
