@@ -52,10 +52,12 @@ public struct ReplayPlan: Sendable {
         let fallback = !sessions.contains { $0.steps.contains { !$0.setsCookies.isEmpty } }
         var groups: [(session: Int, steps: [Int], inLogin: Bool)] = []
         if autoRegister, let register {
-            groups.append((register.session, StepDependencies.prerequisites(of: register.step, in: sessions[register.session], identity: true, getFallback: fallback) + [register.step], false))
+            groups.append((register.session, Self.identityGroup(register, sessions, fallback), false))
         }
         if let login {
-            groups.append((login.session, StepDependencies.prerequisites(of: login.step, in: sessions[login.session], identity: true, getFallback: fallback) + [login.step], true))
+            // Steps up to a sign-up in the same session belong to the sign-up, not to every re-login.
+            let from = register.map { $0.session == login.session && $0.step < login.step ? $0.step + 1 : 0 } ?? 0
+            groups.append((login.session, Self.identityGroup(login, sessions, fallback, from: from), true))
         }
         var identity: [(rank: Int, step: PlannedStep)] = []
         for (s, steps, inLogin) in groups {
@@ -95,6 +97,17 @@ public struct ReplayPlan: Sendable {
         var keys = Set(identity.map(\.endpoint))
         for s in sessions { for p in s.steps { keys.insert(p.endpoint) } }
         return keys
+    }
+
+    /// The steps that establish an identity: its prerequisites plus every earlier step of its
+    /// session, since those were recorded logged out (a `GET /login` replayed while logged in is
+    /// redirected), then the role step itself; in recorded order.
+    static func identityGroup(
+        _ role: (session: Int, step: Int), _ sessions: [Session], _ fallback: Bool, from: Int = 0
+    ) -> [Int] {
+        let needed = StepDependencies.prerequisites(
+            of: role.step, in: sessions[role.session], identity: true, getFallback: fallback)
+        return Array(Set(needed).union(min(from, role.step)...role.step)).sorted()
     }
 
     static func first(_ role: StepRole, in sessions: [Session]) -> (session: Int, step: Int)? {

@@ -6,7 +6,8 @@ import StampedeEngine
 /// Runs a finding's `crashes/<signature>.sh` alone, and probes its minimal request without a login.
 enum Reproducer {
     /// Runs the script with bash, nothing but PATH/HOME and the server's credentials in its environment.
-    /// Returns the last HTTP status it printed (a `curl -i` status line, or a line of three digits).
+    /// Returns the last HTTP status it printed (a `curl -i` status line, the script's `status NNN …` line,
+    /// or a line of three digits).
     static func run(_ script: String, kind: ThirdPartyServer, scratch: String) async throws -> (status: Int?, output: String) {
         let label = (script as NSString).lastPathComponent
         let process = try ChildProcess(
@@ -22,6 +23,9 @@ enum Reproducer {
         for line in output.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if let match = trimmed.firstMatch(of: /^HTTP\/[0-9.]+ (\d{3})/) {
+                status = Int(match.1)
+            } else if let match = trimmed.firstMatch(of: #/^status (\d{3})\s/#) {
+                // The `.sh` reproducer's own summary line: `status 500 curl exit 0 (the finding: 500)`.
                 status = Int(match.1)
             } else if trimmed.wholeMatch(of: /\d{3}/) != nil {
                 status = Int(trimmed)
