@@ -11,7 +11,33 @@ enum JSONValue: Sendable, Equatable {
 
     /// Parses `data` as JSON; `nil` when it is not valid JSON (the caller answers 422).
     static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        guard nestingDepth(of: data) <= maximumParseDepth else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Bodies nested deeper are refused before decoding: Foundation's decoder takes seconds on a
+    /// few hundred levels in a debug build, which would make a sound server look hung.
+    static let maximumParseDepth = 256
+
+    /// The deepest nesting of arrays and objects in `data`, brackets inside strings not counted.
+    static func nestingDepth(of data: Data) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// The member `key` of an object, `nil` for missing members and non-objects.

@@ -57,7 +57,7 @@ public enum ReportMerger {
                 throw ReportMergeError(description: "\(what) is shard \(shard.index)/\(shard.count), of a different shard count")
             }
             if let other = seen[shard.index] {
-                throw ReportMergeError(description: "\(what) and \(other) are both shard \(shard.index)/\(shard.count)")
+                throw ReportMergeError(description: "both shard \(shard.index)/\(shard.count): \(what) and \(other)")
             }
             seen[shard.index] = name
             shards.append(shard)
