@@ -12,7 +12,7 @@ public import StampedeEngine
 /// those the engine or the jar own (`Cookie`, `Content-Length`, `Host`…).
 public struct StepRenderer: Sendable {
     /// Corpus paths are recorded with this prefix (the original's `LOAD_API_PREFIX` default).
-    public static let recordedPrefix = "/api/v1"
+    public static let recordedPrefix = APIPrefix.recorded
     /// Headers the engine or the jar own; a recorded value would be stale or wrong.
     static let managedHeaders: Set<String> = ["cookie", "content-length", "host", "transfer-encoding", "connection"]
 
@@ -43,11 +43,7 @@ public struct StepRenderer: Sendable {
 
     /// Rewrites a recorded `/api/v1/…` path to the configured prefix (a whole-segment match).
     public func rewrite(path: String) -> String {
-        let recorded = Self.recordedPrefix
-        guard apiPrefix != recorded, path.hasPrefix(recorded) else { return path }
-        let rest = path.dropFirst(recorded.count)
-        guard rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?") else { return path }
-        return apiPrefix + rest
+        APIPrefix.rewrite(path, to: apiPrefix)
     }
 
     /// Renders a step for a client: its request, with the SSE window when the step streams.

@@ -364,8 +364,12 @@ final class VirtualClient: PermitWaiter {
 
     /// Updates the state from a response; returns a pause to take before the next request.
     private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
-        // Discovery (#13): the mutator learns links and values from every response.
-        context.mutator?.learn(from: ObservedResponse(status: response.status, headers: response.headers, body: response.body))
+        // Discovery (#13): the mutator learns links and values from every response. Only the headers
+        // it reads are looked up, so the lazily kept header block is not parsed whole per response.
+        if let mutator = context.mutator {
+            let headers = Self.discoveryHeaders.compactMap { name in response.header(name).map { HTTPHeader(name, $0) } }
+            mutator.learn(from: ObservedResponse(status: response.status, headers: headers, body: response.body))
+        }
         // A refused or reset connection: back off a little so a dead target is not spun on.
         let backoff: Duration? = response.failure != nil ? .milliseconds(50) : nil
         switch pending.origin {
@@ -432,6 +436,9 @@ final class VirtualClient: PermitWaiter {
         }
         return nil
     }
+
+    /// The response headers discovery reads (`Discovery.harvest`).
+    static let discoveryHeaders = ["Location", "Content-Location", "Link", "ETag"]
 
     /// A cheap structural fingerprint of a response for the mutator's novelty feedback.
     static func shape(_ response: HTTPResponse) -> UInt64 {

@@ -49,10 +49,6 @@ public struct ReproducerSettings: Sendable, Hashable {
 
     /// A recorded path with its `/api/v1` prefix replaced (a whole-segment match).
     func rewrite(path: String) -> String {
-        let recorded = LoadSetting.apiPrefix.defaultValue
-        guard apiPrefix != recorded, path.hasPrefix(recorded) else { return path }
-        let rest = path.dropFirst(recorded.count)
-        guard rest.isEmpty || rest.hasPrefix("/") else { return path }
-        return apiPrefix + rest
+        APIPrefix.rewrite(path, to: apiPrefix)
     }
 }

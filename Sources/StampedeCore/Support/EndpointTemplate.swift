@@ -48,3 +48,17 @@ public enum EndpointTemplate {
         return false
     }
 }
+
+/// The one rewrite of a recorded `/api/v1` path prefix to the configured one (`LOAD_API_PREFIX`).
+package enum APIPrefix {
+    /// The prefix corpora are recorded with (the original's `LOAD_API_PREFIX` default).
+    package static let recorded = "/api/v1"
+
+    /// `path` with a leading whole-segment `/api/v1` replaced by `prefix`.
+    package static func rewrite(_ path: String, to prefix: String) -> String {
+        guard prefix != recorded, path.hasPrefix(recorded) else { return path }
+        let rest = path.dropFirst(recorded.count)
+        guard rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?") else { return path }
+        return prefix + rest
+    }
+}
