@@ -29,6 +29,7 @@ struct CheckCommand: AsyncParsableCommand {
     var baseURL: String?
     @Option(help: "Corpus file or directory (its baseline.corpus) holding the endpoint's recorded step.")
     var corpus: String?
+    @OptionGroup var reading: CorpusReadFlags
     @Option(help: "The endpoint template to check, e.g. 'POST /api/v1/auth/register'.")
     var endpoint: String
     @Option(help: "Number of random valid inputs to try.")
@@ -65,7 +66,7 @@ struct CheckCommand: AsyncParsableCommand {
         var target: CheckTarget
         var sessions: [Session] = []
         if let corpus {
-            let loaded = try CorpusLoading.load(corpus)
+            let loaded = try CorpusLoading.load(corpus, flags: reading)
             sessions = loaded.sessions
             recordedBaseURL = loaded.header?.baseURL
             target = try CheckTarget.find(endpoint, in: loaded.sessions)

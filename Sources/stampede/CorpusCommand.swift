@@ -29,12 +29,13 @@ struct CorpusCommand: AsyncParsableCommand {
 
         @Argument(help: "Corpus file or directory.") var path: String
         @Flag(help: "Print records as JSON lines instead.") var json = false
+        @OptionGroup var reading: CorpusReadFlags
 
         func run() async throws {
-            var damaged = false
+            var damage = ProblemTally(listing: false)
             for file in try CorpusCommand.files(for: path) {
                 if !json { print("# \(file)") }
-                let scan = try CorpusReader(path: file).read { record in
+                let scan = try reading.reader(file).read { record in
                     if json {
                         let bytes: [UInt8]
                         switch record {
@@ -51,81 +52,76 @@ struct CorpusCommand: AsyncParsableCommand {
                         print(CorpusCommand.describe(s))
                     }
                 }
-                for damage in scan.damages {
-                    Console.error("\(file): \(damage)")
-                    damaged = true
-                }
+                damage.add(file, scan)
             }
-            if damaged { throw ExitCode(1) }
+            try damage.check()
         }
     }
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Count sessions, steps, endpoints and bytes.")
 
+        /// Distinct endpoints counted one by one; more are summed in one line (memory stays bounded).
+        static let endpointLimit = 10_000
+
         @Argument(help: "Corpus file or directory.") var path: String
+        @OptionGroup var reading: CorpusReadFlags
 
         func run() async throws {
-            var damaged = false
+            var damage = ProblemTally(listing: false)
             for file in try CorpusCommand.files(for: path) {
-                var steps = 0, crashes = 0
+                var steps = 0, crashes = 0, otherEndpointSteps = 0
                 var endpoints: [String: Int] = [:]
-                let scan = try CorpusReader(path: file).read { record in
+                let scan = try reading.reader(file).read { record in
                     guard case .session(let s) = record else { return }
                     steps += s.steps.count
                     if s.crash != nil { crashes += 1 }
                     for step in s.steps {
-                        endpoints[step.endpoint ?? EndpointTemplate.key(method: step.request.method, path: step.request.path), default: 0] += 1
+                        let key = step.endpoint ?? EndpointTemplate.key(method: step.request.method, path: step.request.path)
+                        if endpoints[key] != nil || endpoints.count < Self.endpointLimit {
+                            endpoints[key, default: 0] += 1
+                        } else {
+                            otherEndpointSteps += 1
+                        }
                     }
                 }
                 print("\(file): \(scan.sessionCount) sessions (\(crashes) crash records), \(steps) steps, \(endpoints.count) endpoints, \(scan.members) gzip members, \(scan.compressedBytes) bytes compressed / \(scan.uncompressedBytes) uncompressed")
                 for (endpoint, count) in endpoints.sorted(by: { $0.key < $1.key }) {
-                    print("  \(endpoint)  ×\(count)")
+                    print(ReportText.abbreviated("  \(endpoint)  ×\(count)", limit: ReportText.maxColumns))
                 }
-                for damage in scan.damages {
-                    Console.error("\(file): \(damage)")
-                    damaged = true
-                }
+                if otherEndpointSteps > 0 { print("  (\(otherEndpointSteps) steps on endpoints past the first \(Self.endpointLimit))") }
+                damage.add(file, scan)
             }
-            if damaged { throw ExitCode(1) }
+            try damage.check()
         }
     }
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that a corpus reads completely and every variable it uses is defined.",
-            discussion: "Exit status 0 when valid, 1 when damaged or inconsistent (one line per problem on stderr)."
+            discussion: "Exit status 0 when valid; 1 when damaged or inconsistent: one line per problem on stdout, one summary line on stderr."
         )
 
         @Argument(help: "Corpus file or directory.") var path: String
+        @OptionGroup var reading: CorpusReadFlags
 
         func run() async throws {
-            var problems = 0
+            var problems = ProblemTally(listing: true)
             for file in try CorpusCommand.files(for: path) {
                 var sessions = 0
-                let scan = try CorpusReader(path: file).read { record in
+                let scan = try reading.reader(file).read { record in
                     guard case .session(let s) = record else { return }
                     sessions += 1
-                    if s.steps.isEmpty {
-                        Console.error("\(file): session \(s.id) has no steps")
-                        problems += 1
-                    }
+                    if s.steps.isEmpty { problems.add("\(file): session \(s.id) has no steps") }
                     for (step, name) in s.unresolvedVariables() {
-                        Console.error("\(file): session \(s.id) step \(step + 1) uses {{\(name)}} which no earlier step defines")
-                        problems += 1
+                        problems.add("\(file): session \(s.id) step \(step + 1) uses {{\(name)}} which no earlier step defines")
                     }
                 }
-                if scan.header == nil {
-                    Console.error("\(file): no corpus header line (format \(CorpusHeader.formatName))")
-                    problems += 1
-                }
-                for damage in scan.damages {
-                    Console.error("\(file): \(damage)")
-                    problems += 1
-                }
-                print("\(file): \(sessions) sessions, \(scan.damages.isEmpty ? "readable" : "DAMAGED")")
+                if scan.header == nil { problems.add("\(file): no corpus header line (format \(CorpusHeader.formatName))") }
+                problems.add(file, scan)
+                print("\(file): \(sessions) sessions, \(scan.damageCount == 0 ? "readable" : "DAMAGED")")
             }
-            if problems > 0 { throw ExitCode(1) }
+            try problems.check()
             print("valid")
         }
     }

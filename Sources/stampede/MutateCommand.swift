@@ -23,6 +23,11 @@ struct MutateCommand: AsyncParsableCommand {
     @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
     @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
     var bench: Double?
+    @OptionGroup var reading: CorpusReadFlags
+
+    /// Most sessions a run derives from: a larger corpus is streamed and sampled (seeded), so
+    /// memory does not grow with its size.
+    static let sessionSample = 4_096
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
@@ -31,7 +36,7 @@ struct MutateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (sessions, recordedBaseURL) = try loadSessions()
+        let (sessions, corpusIndices, recordedBaseURL) = try loadSessions()
         guard sessions.contains(where: { !$0.steps.isEmpty }) else { throw CLIError.failure("the corpus holds no steps") }
         let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack))
         if let bench {
@@ -48,7 +53,7 @@ struct MutateCommand: AsyncParsableCommand {
             switch format {
             case .jsonl:
                 let line = MutantLine(
-                    parentSession: session.id, parentSessionIndex: mutant.parentSession, parentStep: mutant.parentStep,
+                    parentSession: session.id, parentSessionIndex: corpusIndices[mutant.parentSession], parentStep: mutant.parentStep,
                     seed: mutant.seed, operations: mutant.operations, request: mutant.request, dropCookies: mutant.dropCookies)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             case .curl:
@@ -64,11 +69,21 @@ struct MutateCommand: AsyncParsableCommand {
         }
     }
 
-    func loadSessions() throws -> ([Session], String?) {
+    /// The sessions mutants derive from (all, or a seeded sample of ``sessionSample`` from a
+    /// larger corpus), their 0-based indices in the corpus, and its recorded base URL.
+    func loadSessions() throws -> ([Session], [Int], String?) {
         guard let corpus else { throw CLIError.usage("--corpus is required") }
+        let file = try CorpusLoading.baselineFile(corpus)
+        var reservoir = SessionReservoir(capacity: Self.sessionSample, seed: seed)
+        let scan = try reading.reader(file).read { record in
+            if case .session(let session) = record { reservoir.offer(session) }
+        }
         // Mutants of a damaged corpus would silently miss sessions: one error line, exit 1 (#14).
-        let loaded = try CorpusLoading.load(corpus, damageIsError: true)
-        return (loaded.sessions, loaded.header?.baseURL)
+        if let problem = CorpusLoading.damageSummary(file, scan.damages, count: scan.damageCount) {
+            throw CLIError.failure(problem)
+        }
+        let sample = reservoir.sample
+        return (sample.map(\.session), sample.map(\.index), scan.header?.baseURL)
     }
 
     func runBenchmark(_ mutator: Mutator, seconds: Double) {

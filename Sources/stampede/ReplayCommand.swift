@@ -24,9 +24,10 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(help: "Corpus directory (or its baseline.corpus file).")
     var corpus = "corpora/demo"
+    @OptionGroup var reading: CorpusReadFlags
 
     func run() async throws {
-        let sessions = try ReplayFlags.loadSessions(corpus)
+        let sessions = try ReplayFlags.loadSessions(corpus, reading: reading)
         let code = try await flags.execute(corpusPath: corpus, sessions: sessions, baseURLOverride: nil)
         if code != 0 { throw ExitCode(code) }
     }
@@ -82,8 +83,8 @@ struct ReplayFlags: ParsableArguments {
     }
 
     /// Loads a corpus's baseline sessions (a corpus file or directory).
-    static func loadSessions(_ path: String) throws -> [Session] {
-        let corpus = try CorpusLoading.load(path)
+    static func loadSessions(_ path: String, reading: CorpusReadFlags = CorpusReadFlags()) throws -> [Session] {
+        let corpus = try CorpusLoading.load(path, flags: reading)
         guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
             throw CLIError.failure("the corpus \(corpus.path) has no steps to replay")
         }

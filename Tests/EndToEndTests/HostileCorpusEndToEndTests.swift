@@ -24,8 +24,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: corpus.dir) }
         let result = try await CLIProcess.run(["corpus", "validate", corpus.path])
         #expect(result.status == 1)
-        let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 2, "\(result.stderr)")
+        // One error line on stderr; the problems, one per line, on stdout.
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("(2 problem(s))"), "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
         #expect(lines.contains { $0.contains("session escape step 2 request.path: must start with \"/\"") })
         #expect(lines.contains { $0.contains("session escape step 2 request.headers[1]: header X-A value contains CR") })
         #expect(result.stdout.contains("1 sessions, DAMAGED"))

@@ -5,13 +5,17 @@ public struct Corpus: Sendable {
     public var path: String
     public var header: CorpusHeader?
     public var sessions: [Session]
+    /// The first damaged regions (at most ``CorpusReader/keptDamages``).
     public var damages: [CorpusDamage]
+    /// Every damaged region found.
+    public var damageCount: Int
 
-    public init(path: String, header: CorpusHeader?, sessions: [Session], damages: [CorpusDamage] = []) {
+    public init(path: String, header: CorpusHeader?, sessions: [Session], damages: [CorpusDamage] = [], damageCount: Int? = nil) {
         self.path = path
         self.header = header
         self.sessions = sessions
         self.damages = damages
+        self.damageCount = damageCount ?? damages.count
     }
 
     /// Loads a corpus file.

@@ -9,6 +9,8 @@ public struct CorpusDamage: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidRecord
         /// A session record decoded but fails ``Session/validate()`` (one damage per problem).
         case invalidSession
+        /// A line longer than the reader's record limit (`--max-record`): skipped while inflating.
+        case oversized
     }
 
     public var kind: Kind
@@ -28,6 +30,7 @@ public struct CorpusDamage: Error, Hashable, Sendable, CustomStringConvertible {
         case .corrupt: "corrupt data at byte offset \(byteOffset): \(detail)"
         case .invalidRecord: "invalid record in the gzip member at byte offset \(byteOffset): \(detail)"
         case .invalidSession: "\(detail) (gzip member at byte offset \(byteOffset))"
+        case .oversized: "oversized record in the gzip member at byte offset \(byteOffset): \(detail)"
         }
     }
 }

@@ -101,12 +101,15 @@ final class GzipInflater {
         var memberEnded: Bool
     }
 
-    /// Feeds input until it is used up or the current member ends; output goes to `sink`.
+    /// Feeds input until it is used up, the current member ends, or `outputBudget` bytes came
+    /// out (so a bomb cannot pile up output between two looks of the caller); output goes to `sink`.
     func inflate(
         _ input: ArraySlice<UInt8>,
+        outputBudget: Int = .max,
         sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws(ZlibError) -> Step {
         var consumedTotal = 0
+        var producedTotal = 0
         var ended = false
         var failure: ZlibError?
         input.withUnsafeBufferPointer { inBuf in
@@ -120,6 +123,7 @@ final class GzipInflater {
                     let produced = outBuf.count - Int(stream.avail_out)
                     if produced > 0 {
                         sink(UnsafeBufferPointer(rebasing: outBuf[..<produced]))
+                        producedTotal += produced
                     }
                     if code == Z_STREAM_END {
                         ended = true
@@ -132,6 +136,7 @@ final class GzipInflater {
                     }
                     if stream.avail_in == 0 && stream.avail_out != 0 { break }
                     if code == Z_BUF_ERROR && produced == 0 { break }
+                    if producedTotal >= outputBudget { break }
                 }
                 consumedTotal = inBuf.count - Int(stream.avail_in)
             }
