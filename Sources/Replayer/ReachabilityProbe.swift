@@ -4,9 +4,10 @@ import Synchronization
 
 /// The pre-run check that the target answers: one GET of the base URL that succeeds on any HTTP
 /// status and stops reading once the response head is in, so an event stream or an endless
-/// chunked body at the base URL still counts as reachable.
+/// chunked body at the base URL still counts as reachable. A reply that is not HTTP is reachable
+/// too: the run goes on, and its requests become `protocol` findings (#14).
 enum ReachabilityProbe {
-    /// Nil when a response head arrived within `timeoutMs`, else the transport failure.
+    /// Nil when a response head (or a non-HTTP reply) arrived within `timeoutMs`, else the transport failure.
     static func run(engine: HTTPEngine, baseURL: String, timeoutMs: Int) async -> TransportFailure? {
         let head = HeadSeen()
         var request = HTTPRequest(url: baseURL + "/", timeoutMs: timeoutMs)
@@ -15,6 +16,7 @@ enum ReachabilityProbe {
             onBodyChunk: { _ in false })  // the head is all the probe needs: abort at the first body byte
         let response = await engine.send(request)
         if head.flag.load(ordering: .acquiring) || response.status > 0 { return nil }
+        if response.failure?.isProtocolViolation == true { return nil }
         return response.failure
     }
 

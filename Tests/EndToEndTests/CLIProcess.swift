@@ -8,6 +8,8 @@ struct CLIProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The child's peak resident memory (VmHWM), read from /proc while it ran; 0 if never read.
+        var peakRSSBytes = 0
     }
 
     /// The `stampede` executable next to the test bundle (`.build/<config>/stampede`).
@@ -63,14 +65,24 @@ struct CLIProcess {
         async let stdout = Self.readToEnd(out.fileHandleForReading)
         async let stderr = Self.readToEnd(err.fileHandleForReading)
         let deadline = ContinuousClock.now + timeout
+        var peak = 0
         while process.isRunning && ContinuousClock.now < deadline {
+            peak = max(peak, Self.highWaterMark(of: process.processIdentifier))
             try? await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: await stdout, as: UTF8.self),
-            stderr: String(decoding: await stderr, as: UTF8.self))
+            stderr: String(decoding: await stderr, as: UTF8.self), peakRSSBytes: peak)
+    }
+
+    /// `VmHWM` of a live process in bytes (the kernel's peak resident set; it never decreases).
+    static func highWaterMark(of pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 
     static func readToEnd(_ handle: FileHandle) async -> Data {

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Soak: a long replay against the demo target at 1,000 connections, sampling the replayer's
+# resident memory and open descriptors every --interval seconds. Reports the samples and whether
+# both stay flat: no sample after the warm-up (default: the first minute) more than 10% above
+# the first sample after it (issue #14).
+#
+#   bench/soak.sh [--duration 600] [--connections 1000] [--interval 10] [--warmup 60]
+#                 [--mode both] [--port 18095] [--skip-build] [--binary PATH]
+#
+# --mode both runs user and monkey clients at the same time (half each). Loopback only; bounded
+# in time; stops exactly the demo server and replay it started, by PID.
+set -euo pipefail
+
+DURATION=600
+CONNECTIONS=1000
+INTERVAL=10
+WARMUP=60
+MODE=both
+PORT=18095
+BUILD=1
+BINARY=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --interval) INTERVAL="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --mode) MODE="$2"; shift 2 ;;
+        --port) PORT="$2"; shift 2 ;;
+        --skip-build) BUILD=0; shift ;;
+        --binary) BINARY="$2"; BUILD=0; shift 2 ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+[ "$WARMUP" -lt "$DURATION" ] || { echo "--warmup must be shorter than --duration" >&2; exit 2; }
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
+require_tools curl awk
+if [ -n "$BINARY" ]; then STAMPEDE="$BINARY"; else build_stampede; fi
+
+PREFIX="$(mktemp -d /tmp/stampede-soak.XXXXXX)"
+SERVER_PID=""
+REPLAY_PID=""
+stop_all() {
+    for pid in "$REPLAY_PID" "$SERVER_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    done
+    rm -rf "$PREFIX"
+}
+trap stop_all EXIT INT TERM
+
+NEED_FDS=$((CONNECTIONS * 2 + 256))
+ulimit -n "$NEED_FDS" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+URL="http://127.0.0.1:$PORT"
+"$STAMPEDE" serve-demo --port "$PORT" --no-defects >"$PREFIX/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -s -o /dev/null "$URL/api/v1/health/live" && break; sleep 0.1; done
+curl -s -o /dev/null "$URL/api/v1/health/live" || { echo "the demo server did not come up" >&2; cat "$PREFIX/server.log" >&2; exit 1; }
+mkdir -p "$PREFIX/corpus" && cp "$ROOT/corpora/demo/baseline.corpus" "$PREFIX/corpus/"
+
+"$STAMPEDE" replay --corpus "$PREFIX/corpus" --base-url "$URL" --mode "$MODE" --clients "$CONNECTIONS" \
+    --concurrency "$CONNECTIONS" --duration "$DURATION" --output "$PREFIX/out" --quiet --no-fail --seed 14 \
+    >"$PREFIX/replay.log" 2>&1 &
+REPLAY_PID=$!
+
+echo "soak: $MODE mode, $CONNECTIONS clients/connections, ${DURATION}s against the demo target at $URL; sample every ${INTERVAL}s, warm-up ${WARMUP}s"
+printf "%8s %10s %8s\n" "t (s)" "RSS (MB)" "fds"
+START=$(date +%s)
+SAMPLES="$PREFIX/samples"
+: >"$SAMPLES"
+while kill -0 "$REPLAY_PID" 2>/dev/null; do
+    sleep "$INTERVAL"
+    kill -0 "$REPLAY_PID" 2>/dev/null || break
+    T=$(( $(date +%s) - START ))
+    RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$REPLAY_PID/status" 2>/dev/null || echo 0)
+    FDS=$(ls "/proc/$REPLAY_PID/fd" 2>/dev/null | wc -l)
+    [ -n "$RSS_KB" ] && [ "$RSS_KB" -gt 0 ] || continue
+    echo "$T $RSS_KB $FDS" >>"$SAMPLES"
+    printf "%8d %10.1f %8d\n" "$T" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$FDS"
+done
+wait "$REPLAY_PID" && STATUS=0 || STATUS=$?
+REPLAY_PID=""
+echo "replay exit status: $STATUS; $(grep -E '^requests ' "$PREFIX/replay.log" | head -1)"
+
+# Flat: every sample after the warm-up within 10% of the first sample after it.
+flat() {  # column name
+    awk -v col="$1" -v warm="$WARMUP" '
+        $1 >= warm { if (base == "") base = $col; if ($col > max) max = $col; n++ }
+        END {
+            if (n < 2) { print "n/a (fewer than 2 samples after the warm-up)"; exit }
+            growth = (max - base) * 100 / base
+            printf "%s (first after warm-up %d, max %d, growth %.1f%%)\n", (growth <= 10 ? "FLAT" : "GROWS"), base, max, growth
+        }' "$SAMPLES"
+}
+echo "RSS (KB): $(flat 2)"
+echo "open descriptors: $(flat 3)"
