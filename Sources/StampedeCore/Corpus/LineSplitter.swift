@@ -79,10 +79,11 @@ struct LineSplitter {
             }
             if start == 0 && !carry.isEmpty {
                 carry.append(contentsOf: pending[..<nl])
-                try handle(.line(carry[...]))
+                try handle(carry.count > maxLine ? .oversized(bytes: carry.count) : .line(carry[...]))
                 carry.removeAll(keepingCapacity: true)
             } else {
-                try handle(.line(pending[start..<nl]))
+                // A line that arrived whole in one inflated chunk is checked here (longer ones while they grow).
+                try handle(nl - start > maxLine ? .oversized(bytes: nl - start) : .line(pending[start..<nl]))
             }
             start = nl + 1
         }
