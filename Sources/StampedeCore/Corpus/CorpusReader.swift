@@ -8,12 +8,17 @@ public enum CorpusRecord: Sendable {
 
 /// What a full pass over a corpus file found.
 public struct CorpusScan: Sendable {
+    /// The header line; nil when the file has none.
     public var header: CorpusHeader?
+    /// Sessions read (damaged ones are not counted).
     public var sessionCount: Int
     /// Damaged regions, in file order; empty for a sound file.
     public var damages: [CorpusDamage]
+    /// The size of the file.
     public var compressedBytes: Int
+    /// Bytes after inflating (the JSON Lines).
     public var uncompressedBytes: Int
+    /// Complete gzip members read.
     public var members: Int
 }
 
@@ -30,9 +35,12 @@ public struct CorpusScan: Sendable {
 /// for damage in scan.damages { print(damage) }
 /// ```
 public struct CorpusReader: Sendable {
+    /// The corpus file.
     public let path: String
+    /// Uncompressed bytes of a member held until its CRC is checked; larger members are streamed.
     public var verifyLimit = 8 << 20
 
+    /// A reader for the corpus file at `path` (opened by `read`).
     public init(path: String) {
         self.path = path
     }
