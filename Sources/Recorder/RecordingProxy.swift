@@ -236,22 +236,27 @@ struct ProxyResponder: HTTPResponder {
             exchange.status = status
             exchange.responseHeaders = upstreamHeaders
             recorder.update(ticket, with: exchange)
-            var fields = HTTPFields()
-            for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
-                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-            }
-            let responseBody = ResponseBody { writer in
-                do {
-                    for await chunk in chunks {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.finish(nil)
-                } catch {
-                    aborted.set()  // the client went away: stop the upstream transfer too
-                    throw error
-                }
-            }
-            return Response(status: .init(code: status), headers: fields, body: responseBody)
+            return Self.relay(status: status, headers: upstreamHeaders, chunks: chunks, aborted: aborted)
         }
+    }
+
+    /// The client's response: the upstream head (hop-by-hop headers dropped), then the body as it arrives.
+    static func relay(status: Int, headers upstreamHeaders: [HTTPHeader], chunks: AsyncStream<[UInt8]>, aborted: AtomicFlag) -> Response {
+        var fields = HTTPFields()
+        for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let responseBody = ResponseBody { writer in
+            do {
+                for await chunk in chunks {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            } catch {
+                aborted.set()  // the client went away: stop the upstream transfer too
+                throw error
+            }
+        }
+        return Response(status: .init(code: status), headers: fields, body: responseBody)
     }
 }

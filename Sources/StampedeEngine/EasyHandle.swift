@@ -149,6 +149,21 @@ final class EasyHandle {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
 
+        let sendsBody = try setMethodAndBody(request)
+        try setHeaders(request.headers, sendsBody: sendsBody)
+
+        // Time limit: the SSE window is a hard cut; the request timeout applies when it is shorter.
+        var limit = request.timeoutMs
+        windowIsLimit = false
+        if let options = request.sse, options.windowMs > 0, limit <= 0 || options.windowMs <= limit {
+            limit = options.windowMs
+            windowIsLimit = true
+        }
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(0, limit)), "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
+    }
+
+    /// Sets the method and the body; returns whether a body is sent.
+    private func setMethodAndBody(_ request: EngineRequest) throws(EngineError) -> Bool {
         // Method and body. The order matters: HTTPGET clears NOBODY, POSTFIELDS switches to POST,
         // and CUSTOMREQUEST then only replaces the method token on the wire.
         let method = request.method
@@ -178,17 +193,7 @@ final class EasyHandle {
         } else {
             try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_CUSTOMREQUEST, nil), "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
         }
-
-        try setHeaders(request.headers, sendsBody: sendsBody)
-
-        // Time limit: the SSE window is a hard cut; the request timeout applies when it is shorter.
-        var limit = request.timeoutMs
-        windowIsLimit = false
-        if let options = request.sse, options.windowMs > 0, limit <= 0 || options.windowMs <= limit {
-            limit = options.windowMs
-            windowIsLimit = true
-        }
-        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(0, limit)), "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
+        return sendsBody
     }
 
     private func setHeaders(_ headers: [HTTPHeader], sendsBody: Bool) throws(EngineError) {

@@ -128,9 +128,9 @@ public struct EndpointReport: Codable, Sendable, Equatable {
     public var failures: [String: Int]
     /// Status code → count; transport failures are counted under 599 like the original.
     public var status: [String: Int]
-    public var latencyMs: LatencySummary?
-    public var latencyMsSuccess: LatencySummary?
-    public var latencyMsError: LatencySummary?
+    @ExplicitNull public var latencyMs: LatencySummary?
+    @ExplicitNull public var latencyMsSuccess: LatencySummary?
+    @ExplicitNull public var latencyMsError: LatencySummary?
     public var bytesRx: Int
 
     public init(
@@ -155,18 +155,6 @@ public struct EndpointReport: Codable, Sendable, Equatable {
         case bytesRx = "bytes_rx"
     }
 
-    // Absent summaries are written as null so every endpoint has the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(count, forKey: .count)
-        try c.encode(errors, forKey: .errors)
-        try c.encode(failures, forKey: .failures)
-        try c.encode(status, forKey: .status)
-        try c.encode(latencyMs, forKey: .latencyMs)
-        try c.encode(latencyMsSuccess, forKey: .latencyMsSuccess)
-        try c.encode(latencyMsError, forKey: .latencyMsError)
-        try c.encode(bytesRx, forKey: .bytesRx)
-    }
 }
 
 /// Per-second series; arrays have one entry per second since the start.
@@ -235,11 +223,11 @@ public struct ReportConfig: Codable, Sendable, Equatable {
     public var clients: Int
     public var concurrency: Int
     public var durationS: Double
-    public var rate: Double?
+    @ExplicitNull public var rate: Double?
     public var monkeyShare: Double
     public var requestTimeoutMs: Int
     public var sseWindowS: Double
-    public var slowMs: Int?
+    @ExplicitNull public var slowMs: Int?
     public var verifyTLS: Bool
     public var autoRegister: Bool
     public var userPrefix: String
@@ -283,25 +271,6 @@ public struct ReportConfig: Codable, Sendable, Equatable {
         case userDomain = "user_domain"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(corpus, forKey: .corpus)
-        try c.encode(baseURL, forKey: .baseURL)
-        try c.encode(apiPrefix, forKey: .apiPrefix)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(clients, forKey: .clients)
-        try c.encode(concurrency, forKey: .concurrency)
-        try c.encode(durationS, forKey: .durationS)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(monkeyShare, forKey: .monkeyShare)
-        try c.encode(requestTimeoutMs, forKey: .requestTimeoutMs)
-        try c.encode(sseWindowS, forKey: .sseWindowS)
-        try c.encode(slowMs, forKey: .slowMs)
-        try c.encode(verifyTLS, forKey: .verifyTLS)
-        try c.encode(autoRegister, forKey: .autoRegister)
-        try c.encode(userPrefix, forKey: .userPrefix)
-        try c.encode(userDomain, forKey: .userDomain)
-    }
 }
 
 /// How many clients of each kind ran, and how evenly they worked.
@@ -341,7 +310,7 @@ public struct ModeReport: Codable, Sendable, Equatable {
     public var failureClasses: [String: Int]
     /// `1xx`…`5xx` and `transport`.
     public var statusClasses: [String: Int]
-    public var latencyMs: LatencySummary?
+    @ExplicitNull public var latencyMs: LatencySummary?
     /// User mode: sessions completed; monkey mode: mutants sent.
     public var iterations: Int
 
@@ -366,17 +335,6 @@ public struct ModeReport: Codable, Sendable, Equatable {
         case latencyMs = "latency_ms"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(clients, forKey: .clients)
-        try c.encode(requests, forKey: .requests)
-        try c.encode(errors, forKey: .errors)
-        try c.encode(failures, forKey: .failures)
-        try c.encode(failureClasses, forKey: .failureClasses)
-        try c.encode(statusClasses, forKey: .statusClasses)
-        try c.encode(latencyMs, forKey: .latencyMs)
-        try c.encode(iterations, forKey: .iterations)
-    }
 }
 
 /// Server-sent event sampling, apart from request latency.
@@ -386,7 +344,7 @@ public struct SSEReport: Codable, Sendable, Equatable {
     public var streamsWithoutEvents: Int
     /// Streams still open when their window ended (the window is a hard limit).
     public var cutByWindow: Int
-    public var timeToFirstEventMs: LatencySummary?
+    @ExplicitNull public var timeToFirstEventMs: LatencySummary?
 
     public init(streams: Int, events: Int, streamsWithoutEvents: Int, cutByWindow: Int, timeToFirstEventMs: LatencySummary?) {
         self.streams = streams
@@ -403,12 +361,4 @@ public struct SSEReport: Codable, Sendable, Equatable {
         case timeToFirstEventMs = "time_to_first_event_ms"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(streams, forKey: .streams)
-        try c.encode(events, forKey: .events)
-        try c.encode(streamsWithoutEvents, forKey: .streamsWithoutEvents)
-        try c.encode(cutByWindow, forKey: .cutByWindow)
-        try c.encode(timeToFirstEventMs, forKey: .timeToFirstEventMs)
-    }
 }

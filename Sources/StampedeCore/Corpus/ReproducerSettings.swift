@@ -36,11 +36,12 @@ public struct ReproducerSettings: Sendable, Hashable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// Settings for a base URL with every other value at its default.
+    /// Settings for a base URL with every other value at its default; TLS is verified (the library's
+    /// default; the CLI passes the run's own settings, where `LOAD_VERIFY_TLS` defaults to false).
     public init(baseURL: String) {
         self.baseURL = baseURL
         apiPrefix = LoadSetting.apiPrefix.defaultValue
-        verifyTLS = false
+        verifyTLS = true
         userPrefix = LoadSetting.userPrefix.defaultValue
         userDomain = LoadSetting.userDomain.defaultValue
         defaultPassword = LoadSetting.userPassword.defaultValue
