@@ -36,6 +36,7 @@ struct CorpusScanner {
         scan = CorpusScan(header: nil, sessionCount: 0, damages: [], compressedBytes: fileSize, uncompressedBytes: 0, members: 0)
     }
 
+    /// Closes the file; call once, when the scan is done.
     func close() {
         FileIO.close(fd)
     }
@@ -85,8 +86,7 @@ struct CorpusScanner {
         scan.damages.append(CorpusDamage(kind: .corrupt, byteOffset: memberStart, detail: "gzip member does not inflate (\(error.message))"))
         inflater.reset()
         guard let next = try nextMagic(after: memberStart) else {
-            chunkStart = fileSize
-            chunkCount = 0
+            chunkCount = 0  // nothing readable follows: the scan ends
             position = 0
             return
         }
