@@ -15,7 +15,9 @@ import Synchronization
 /// `stop()` (Ctrl-C) ends the run early; the report is still complete for what ran. A `Replay`
 /// runs once: `run` shuts its engine down at the end.
 public final class Replay: Sendable {
+    /// The run's settings.
     public let options: ReplayOptions
+    /// What user clients replay: identity steps and sessions.
     public let plan: ReplayPlan
     private let renderer: StepRenderer
     private let engine: HTTPEngine
