@@ -323,7 +323,7 @@ final class EasyHandle {
         return (job, response)
     }
 
-    private func sseResult(_ state: SSEState, response: HTTPResponse, cut: Bool, now: ContinuousClock.Instant) -> SSEResult {
+    private func sseResult(_ state: SSEState, response: EngineResponse, cut: Bool, now: ContinuousClock.Instant) -> SSEResult {
         let first = state.timeToFirstEventUs(totalUs: response.timings.totalUs, finishedAt: now)
         return SSEResult(events: state.events, eventCount: state.count, timeToFirstEventUs: first, cutByWindow: cut)
     }

@@ -267,17 +267,17 @@ struct EngineTests {
         defer { engine.shutdown(); server.stop() }
         let burst = 16
         let url = server.baseURL + "/echo/pause"
-        @Sendable func sendBurst() async -> [HTTPResponse] {
+        @Sendable func sendBurst() async -> [EngineResponse] {
             // One scheduled instant: the worker starts the whole burst in one round.
             let at = ContinuousClock.now + .milliseconds(200)
-            return await withTaskGroup(of: HTTPResponse.self) { group in
-                for _ in 0..<burst { group.addTask { await engine.send(HTTPRequest(url: url, timeoutMs: 10_000, scheduledAt: at)) } }
+            return await withTaskGroup(of: EngineResponse.self) { group in
+                for _ in 0..<burst { group.addTask { await engine.send(EngineRequest(url: url, timeoutMs: 10_000, scheduledAt: at)) } }
                 return await group.reduce(into: []) { $0.append($1) }
             }
         }
         let first = await sendBurst()
         for _ in 0..<12 {
-            #expect(await engine.send(HTTPRequest(url: url, timeoutMs: 10_000)).newConnections == 0)
+            #expect(await engine.send(EngineRequest(url: url, timeoutMs: 10_000)).newConnections == 0)
         }
         let second = await sendBurst()
         #expect((first + second).allSatisfy { $0.status == 200 })
