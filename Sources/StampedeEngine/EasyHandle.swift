@@ -36,7 +36,14 @@ final class EasyHandle {
         var events: [SSEEvent] = []
         var count = 0
         var maxEvents: Int
-        var firstEventUs: Int64?
+        var firstEventAt: ContinuousClock.Instant?
+
+        /// Time to the first event on libcurl's timeline (its total time minus the time from the
+        /// event to the end), so it never exceeds `Timings.totalUs`: the handle's own start instant
+        /// precedes libcurl's start by however long the worker took to run the new transfer.
+        func timeToFirstEventUs(totalUs: Int64, finishedAt: ContinuousClock.Instant) -> Int64? {
+            firstEventAt.map { min(totalUs, max(0, totalUs - (finishedAt - $0).microseconds)) }
+        }
     }
 
     init(configuration: EngineConfiguration) throws(EngineError) {
@@ -244,9 +251,8 @@ final class EasyHandle {
     private func receiveEvents(_ bytes: UnsafeRawBufferPointer) {
         guard var state = sse else { return }
         sse = nil  // keep the state uniquely referenced while it is mutated
-        let startedAt = startedAt
         state.parser.feed(bytes) { event in
-            if state.firstEventUs == nil { state.firstEventUs = (ContinuousClock.now - startedAt).microseconds }
+            if state.firstEventAt == nil { state.firstEventAt = .now }
             state.count += 1
             if state.events.count < state.maxEvents { state.events.append(event) }
         }
@@ -314,12 +320,17 @@ final class EasyHandle {
                 response.failure = Curl.failure(result, detail: String(cString: errorBuffer))
             }
             if var state = sse { state.parser = SSEParser(); sse = state }
-            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: cut) }
+            response.sse = sse.map { sseResult($0, response: response, cut: cut, now: now) }
         } else {
-            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: false) }
+            response.sse = sse.map { sseResult($0, response: response, cut: false, now: now) }
         }
         sse = nil
         return (job, response)
+    }
+
+    private func sseResult(_ state: SSEState, response: EngineResponse, cut: Bool, now: ContinuousClock.Instant) -> SSEResult {
+        let first = state.timeToFirstEventUs(totalUs: response.timings.totalUs, finishedAt: now)
+        return SSEResult(events: state.events, eventCount: state.count, timeToFirstEventUs: first, cutByWindow: cut)
     }
 
     private func info(_ key: CURLINFO) -> Int64 {
