@@ -137,6 +137,7 @@ struct ReplayFlags: ParsableArguments {
         if let failure = await replay.probe() {
             throw CLIError.failure("cannot reach \(load.baseURL): \(failure.name) (\(failure.message))")
         }
+        if startAt != nil, let warning = replay.targetClockSkew?.warning { Console.note(warning) }
         let split = options.clientSplit
         Console.note(
             "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
