@@ -18,7 +18,7 @@ enum ReachabilityProbe {
 
     static func run(engine: HTTPEngine, baseURL: String, timeoutMs: Int) async -> Outcome {
         let head = HeadSeen()
-        var request = HTTPRequest(url: baseURL + "/", timeoutMs: timeoutMs)
+        var request = EngineRequest(url: baseURL + "/", timeoutMs: timeoutMs)
         request.stream = ResponseStream(
             onHead: { _, headers in head.seen(date: headers.value(named: "Date")) },
             onBodyChunk: { _ in false })  // the head is all the probe needs: abort at the first body byte
