@@ -4,6 +4,7 @@
 # with 2 workers, same nginx, same corpus, same global --clients/--concurrency, same duration.
 #
 #   bench/shards.sh [--connections 32] [--duration 5] [--rounds 3] [--port 18082] [--skip-build]
+#                   [--stampede PATH]     # a given binary instead of the release build (says so in the output)
 #
 # The two set-ups run interleaved for --rounds rounds and the medians are compared, so other load on
 # the shared cores hits both alike. Throughput is total_requests / runtime_seconds from the reports
@@ -16,6 +17,7 @@ DURATION=5
 PORT=18082
 ROUNDS=3
 BUILD=1
+GIVEN=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --connections) CONNECTIONS="$2"; shift 2 ;;
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
         --port) PORT="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
+        --stampede) GIVEN="$2"; BUILD=0; shift 2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -30,7 +33,8 @@ done
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 require_tools "$NGINX" python3 gzip curl
-build_stampede
+if [ -n "$GIVEN" ]; then STAMPEDE="$GIVEN"; else build_stampede; fi
+[ -x "$STAMPEDE" ] || { echo "no stampede binary at $STAMPEDE (build it, or pass --stampede PATH)" >&2; exit 1; }
 make_prefix stampede-shards-bench
 
 sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
@@ -45,6 +49,7 @@ mkdir -p "$PREFIX/corpus"
 } | gzip > "$PREFIX/corpus/baseline.corpus"
 
 echo "target: nginx 1 worker at $URL/; --clients $CONNECTIONS --concurrency $CONNECTIONS, ${DURATION}s; $(nproc) cores shared by clients and server"
+echo "binary: $STAMPEDE"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
