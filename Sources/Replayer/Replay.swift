@@ -25,6 +25,7 @@ public final class Replay: Sendable {
     private let mutator: Mutator?
     private let stopRequested = Atomic<Bool>(false)
     private let startDate: Mutex<Date> = Mutex(Date())
+    private let clockSkew = Mutex<ClockSkew?>(nil)
     private let regressionResults = Mutex<[RegressionResult]>([])
     /// Crash records that still fail, by signature: findings with these signatures are known bugs.
     private let stillFailing = Mutex<[String: Session]>([:])
@@ -51,9 +52,15 @@ public final class Replay: Sendable {
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
     /// cannot be reached. Any HTTP status counts as reachable; the body is not read.
+    /// The answer's `Date` header sets `targetClockSkew`.
     public func probe(timeoutMs: Int = 2_000) async -> TransportFailure? {
-        await ReachabilityProbe.run(engine: engine, baseURL: options.load.baseURL, timeoutMs: timeoutMs)
+        let outcome = await ReachabilityProbe.run(engine: engine, baseURL: options.load.baseURL, timeoutMs: timeoutMs)
+        clockSkew.withLock { $0 = outcome.clockSkew }
+        return outcome.failure
     }
+
+    /// The target's clock against this machine's, from the last `probe`; nil without a `Date` header.
+    public var targetClockSkew: ClockSkew? { clockSkew.withLock { $0 } }
 
     /// Replays crash records (before the load): each once as a fresh client, its context steps
     /// then its failing step; reports each as still failing or fixed. The results go into the

@@ -122,6 +122,7 @@ struct ReplayFlags: ParsableArguments {
         if let failure = await replay.probe() {
             throw CLIError.failure("cannot reach \(load.baseURL): \(failure.name) (\(failure.message))")
         }
+        if startAt != nil, let warning = replay.targetClockSkew?.warning { Console.note(warning) }
         let split = options.clientSplit
         let shard = options.shard
         Console.note(

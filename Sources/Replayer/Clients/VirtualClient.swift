@@ -256,8 +256,8 @@ final class VirtualClient: PermitWaiter {
         _ = context.noteUnresolved(pending.unresolved, session: sessionID(of: pending.origin))
         context.metrics.record(
             RequestObservation(
-                kind: kind, endpoint: pending.endpoint, status: 0, transportFailure: nil, latencyMicroseconds: 0,
-                bytesReceived: 0, failure: kind == .user ? .unresolved : nil, slow: false, sse: nil),
+                kind: kind, flow: flow(of: pending.origin), endpoint: pending.endpoint, status: 0, transportFailure: nil,
+                latencyMicroseconds: 0, bytesReceived: 0, failure: kind == .user ? .unresolved : nil, slow: false, sse: nil),
             shard: shard, at: now)
         state.withLock { s in
             switch s.phase {
@@ -275,6 +275,11 @@ final class VirtualClient: PermitWaiter {
 
     /// The pause after a request left unsent.
     static let unsentPause: Duration = .milliseconds(20)
+
+    /// The user flow a request counts for: its session's id (monkeys have none).
+    private func flow(of origin: Origin) -> String? {
+        kind == .user ? sessionID(of: origin) : nil
+    }
 
     private func sessionID(of origin: Origin) -> String? {
         switch origin {
@@ -299,7 +304,7 @@ final class VirtualClient: PermitWaiter {
             if failure == nil { failure = .slow }
         }
         let observation = RequestObservation(
-            kind: kind, endpoint: pending.endpoint, status: response.status,
+            kind: kind, flow: flow(of: pending.origin), endpoint: pending.endpoint, status: response.status,
             transportFailure: response.failure?.name, latencyMicroseconds: latency,
             bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse,
             serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
@@ -432,6 +437,7 @@ final class VirtualClient: PermitWaiter {
             s.phase = .session(si, k + 1, 0)
         } else {
             context.sessionsCompleted.wrappingAdd(1, ordering: .relaxed)
+            context.metrics.recordFlowCompleted(context.plan.sessions[si].id, shard: shard)
             s.phase = nextSessionPhase(&s)
         }
         return nil

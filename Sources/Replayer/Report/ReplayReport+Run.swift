@@ -45,7 +45,8 @@ extension ReplayReport {
         notes = Self.notes(ctx, totals: totals, latency: latency, ending: ending, droppedSignatures: dropped)
         shard = ShardReport(
             index: options.shard.index, count: options.shard.count, runID: options.runID, clients: clients.map(\.index))
-        histograms = ReportHistograms(totals: totals)
+        histograms = ReportHistograms(totals: totals, timeline: ctx.metrics.timelinePoints)
+        flows = FlowReport.reports(totals.flows, sessions: ctx.plan.corpusSessions)
     }
 
     /// Failure counts (indexed by `FailureClass.index`) keyed by class name.

@@ -72,6 +72,8 @@ public struct ReplayReport: Codable, Sendable {
     public var shard: ShardReport?
     /// The run's HDR histograms, serialized so reports merge exactly (`stampede report merge`).
     public var histograms: ReportHistograms?
+    /// Per user flow (corpus session id); nil in reports written before it, and without user clients.
+    public var flows: [String: FlowReport]?
     /// The shards a merged report was made of (`stampede report merge`); absent in a shard's own report.
     public var mergedShards: [ShardReport]?
 
@@ -115,7 +117,7 @@ public struct ReplayReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms, flows
         case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"
