@@ -162,11 +162,14 @@ public final class Mutator: Sendable {
     /// `configuration.firstPass` is off. After it, and with `adaptive` off (or before any feedback) this is `mutant(session:step:seed:)` of a
     /// parent drawn uniformly from the seed.
     ///
-    /// - Parameter bound: whether the caller has bound an extracted variable (`execution_id`);
-    ///   a first-pass mutant needing one it lacks is kept for a caller that has it.
-    public func nextMutant(seed: UInt64, bound: (String) -> Bool = { _ in true }) -> Mutant {
+    /// - Parameters:
+    ///   - bound: whether the caller has bound an extracted variable (`execution_id`); a
+    ///     first-pass mutant needing one it lacks is kept for a caller that has it.
+    ///   - takesFirstPass: false for a caller that cannot send the plan as recorded (a monkey
+    ///     that skipped the login: every step behind it would only test the auth layer).
+    public func nextMutant(seed: UInt64, bound: (String) -> Bool = { _ in true }, takesFirstPass: Bool = true) -> Mutant {
         precondition(!parents.isEmpty, "the corpus has no steps")
-        if firstPassPending {
+        if takesFirstPass, firstPassPending {
             // Discovery keeps its share while the plan runs: a link learned early is sent early.
             var rng = SeededGenerator(seed: seed, 0xF1_9A55)
             if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return found }
