@@ -204,9 +204,14 @@ final class VirtualClient: PermitWaiter {
     }
 
     private func renderMutant(_ mutator: Mutator, _ s: inout State) -> (Mutant, RenderedRequest) {
-        var mutant = mutator.nextMutant(seed: s.client.rng.next())
+        // First-pass mutants that need an ID this monkey has not extracted yet wait for one that has;
+        // a monkey that skipped the login leaves the first pass to the logged-in ones.
+        let variables = s.client.variables
+        let bound: (String) -> Bool = { variables[$0] != nil }
+        let planned = loggedIn || context.plan.identity.isEmpty
+        var mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
         for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
-            mutant = mutator.nextMutant(seed: s.client.rng.next())
+            mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
         }
         // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
         let rendered = context.renderer.render(
