@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // OpenAPI 3.0/3.1 documents (Swagger 2.0 is converted by hand in APISpec) and YAML.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Already resolved through Hummingbird; named so the modules we import are declared.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -79,6 +82,33 @@ let package = Package(
         .target(
             name: "Mutator",
             dependencies: ["StampedeCore", "StampedeHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // Schema-driven generation (positive and negative values per parameter and body) and the
+        // JSON Schema validator the conformance checks use; a Mutator family.
+        .target(
+            name: "SpecFuzz",
+            dependencies: [
+                "Mutator",
+                "StampedeCore",
+                "StampedeHTTP",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The API's own OpenAPI document: loading (3.0, 3.1, Swagger 2.0), binding to recorded state,
+        // conformance checks and coverage.
+        .target(
+            name: "APISpec",
+            dependencies: [
+                "SpecFuzz",
+                "StampedeCore",
+                "StampedeHTTP",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKitCompat", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Property-based `check`: body schemas, generation, conformance and shrinking of valid bodies.
@@ -156,6 +186,8 @@ let package = Package(
                 "EngineBench",
                 "Mutator",
                 "PropertyCheck",
+                "SpecFuzz",
+                "APISpec",
                 "Correlation",
                 "Recorder",
                 "Replayer",
@@ -181,6 +213,16 @@ let package = Package(
         .testTarget(
             name: "MutatorTests",
             dependencies: ["Mutator", "StampedeCore", "StampedeHTTP", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpecFuzzTests",
+            dependencies: ["SpecFuzz", "Mutator", "StampedeCore", .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APISpecTests",
+            dependencies: ["APISpec", "SpecFuzz", "DemoTarget", "StampedeCore", "StampedeEngine", "StampedeTestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

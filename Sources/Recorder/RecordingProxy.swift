@@ -198,7 +198,7 @@ struct ProxyResponder: HTTPResponder {
 
     enum Head: Sendable {
         case head(Int, [HTTPHeader])
-        case failed(StampedeEngine.HTTPResponse)
+        case failed(EngineResponse)
     }
 
     func respond(to request: Request, context: ProxyContext) async throws -> Response {
@@ -226,7 +226,7 @@ struct ProxyResponder: HTTPResponder {
         let head = OneShot<Head>()
         let aborted = AtomicFlag()
         let (chunks, sink) = AsyncStream<[UInt8]>.makeStream()
-        var upstream = StampedeEngine.HTTPRequest(
+        var upstream = EngineRequest(
             method: method, url: target + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string),
             headers: headers.filter { !Self.requestHopHeaders.contains($0.name.lowercased()) }, body: body)
         upstream.stream = ResponseStream(

@@ -9,7 +9,7 @@ enum ReachabilityProbe {
     /// Nil when a response head arrived within `timeoutMs`, else the transport failure.
     static func run(engine: HTTPEngine, baseURL: String, timeoutMs: Int) async -> TransportFailure? {
         let head = HeadSeen()
-        var request = HTTPRequest(url: baseURL + "/", timeoutMs: timeoutMs)
+        var request = EngineRequest(url: baseURL + "/", timeoutMs: timeoutMs)
         request.stream = ResponseStream(
             onHead: { _, _ in head.flag.store(true, ordering: .releasing) },
             onBodyChunk: { _ in false })  // the head is all the probe needs: abort at the first body byte

@@ -22,16 +22,16 @@ public struct StepOutcome: Sendable {
     public var endpoint: String
     public var verdict: Verdict
     /// The final response (the last attempt of a polled step; empty when nothing was sent).
-    public var response: HTTPResponse
+    public var response: EngineResponse
     /// Requests sent for this step (0 when unresolved, more than 1 for a polled step).
     public var attempts: Int
     /// The request as sent, secrets shown as `$STAMPEDE_SECRET_NAME`.
-    public var request: HTTPRequest
+    public var request: EngineRequest
     /// The failure class of the outcome (nil: matched).
     public var failureClass: FailureClass?
 
     /// An outcome.
-    public init(index: Int, endpoint: String, verdict: Verdict, response: HTTPResponse, attempts: Int, request: HTTPRequest, failureClass: FailureClass?) {
+    public init(index: Int, endpoint: String, verdict: Verdict, response: EngineResponse, attempts: Int, request: EngineRequest, failureClass: FailureClass?) {
         self.index = index
         self.endpoint = endpoint
         self.verdict = verdict
@@ -57,7 +57,7 @@ public struct StepOutcome: Sendable {
     }
 
     /// The verdict and failure class of a response to a step recorded with `expectClass`.
-    public static func judge(_ response: HTTPResponse, expectClass: Int?) -> (Verdict, FailureClass?) {
+    public static func judge(_ response: EngineResponse, expectClass: Int?) -> (Verdict, FailureClass?) {
         let failureClass = FailureClass.classify(response, expectClass: expectClass)
         if let failure = response.failure {
             return (failureClass == .protocol ? .protocolViolation(failure.name) : .transport(failure.name), failureClass)

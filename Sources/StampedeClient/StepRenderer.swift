@@ -78,7 +78,7 @@ public struct StepRenderer: Sendable {
                 kept.headers.append(HTTPHeader(csrf.headerName, "{{cookie.\(csrf.cookieName)}}"))
             }
         }
-        let request = HTTPRequest(
+        let request = EngineRequest(
             method: sent.method, url: url, headers: headers, body: sent.body?.rawBytes ?? [], timeoutMs: requestTimeoutMs)
         return RenderedRequest(request: request, template: kept, unresolved: unresolved, secrets: secrets)
     }

@@ -78,7 +78,7 @@ public struct CookieJar: Sendable, Equatable {
     }
 
     /// Stores every `Set-Cookie` header of a response to `requestURL`.
-    public mutating func store(response: HTTPResponse, requestURL: String) {
+    public mutating func store(response: EngineResponse, requestURL: String) {
         let now = Self.currentTime()
         for value in response.setCookies {
             store(setCookie: value, requestURL: requestURL, now: now)

@@ -276,11 +276,11 @@ final class EasyHandle {
     // MARK: Completion
 
     /// Builds the response for the finished transfer and clears the transfer state.
-    func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, HTTPResponse)? {
+    func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, EngineResponse)? {
         guard let job else { return nil }
         self.job = nil
         stream = nil
-        var response = HTTPResponse()
+        var response = EngineResponse()
         var status = 0
         _ = stampede_easy_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         response.status = status

@@ -151,7 +151,7 @@ final class WorkerLoop {
                 all.append(handle)
             }
         } catch {
-            job.completion(HTTPResponse(failure: error.asTransportFailure))
+            job.completion(EngineResponse(failure: error.asTransportFailure))
             return
         }
         do throws(EngineError) {
@@ -161,7 +161,7 @@ final class WorkerLoop {
         } catch {
             handle.job = nil
             idle.append(handle)
-            job.completion(HTTPResponse(failure: error.asTransportFailure))
+            job.completion(EngineResponse(failure: error.asTransportFailure))
         }
     }
 
@@ -198,12 +198,12 @@ final class WorkerLoop {
                 job.completion(response)
             }
         }
-        while let job = scheduled.popFirst() { job.completion(HTTPResponse(failure: failure)) }
+        while let job = scheduled.popFirst() { job.completion(EngineResponse(failure: failure)) }
         let queued = inbox.state.withLock { state in
             state.closed = true
             return state.jobs
         }
-        for job in queued { job.completion(HTTPResponse(failure: failure)) }
+        for job in queued { job.completion(EngineResponse(failure: failure)) }
         idle.removeAll()
         all.removeAll()  // EasyHandle.deinit cleans each handle up before the multi goes
         curl_multi_cleanup(multi)

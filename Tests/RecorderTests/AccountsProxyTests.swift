@@ -37,7 +37,7 @@ struct AccountsProxyTests {
             ("GET", "/v2/projects/alpha", auth, ""),
         ]
         for (method, target, headers, body) in requests {
-            let response = await client.send(StampedeEngine.HTTPRequest(method: method, url: proxy.baseURL + target, headers: headers, body: Array(body.utf8), timeoutMs: 10_000))
+            let response = await client.send(EngineRequest(method: method, url: proxy.baseURL + target, headers: headers, body: Array(body.utf8), timeoutMs: 10_000))
             #expect((200..<400).contains(response.status), "\(method) \(target): \(response.status)")
         }
         try recorder.flushAll()

@@ -66,7 +66,7 @@ struct ReachabilityProbeTests {
         let base = "http://127.0.0.1:\(server.port)"
         #expect(await ReachabilityProbe.run(engine: engine, baseURL: base, timeoutMs: 1_000) == nil)
         // Before the fix: a plain GET waits for the body and times out, which read as "cannot reach".
-        let plain = await engine.send(HTTPRequest(url: base + "/", timeoutMs: 1_000))
+        let plain = await engine.send(EngineRequest(url: base + "/", timeoutMs: 1_000))
         #expect(plain.failure?.name == "CURLE_OPERATION_TIMEDOUT")
     }
 

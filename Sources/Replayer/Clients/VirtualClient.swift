@@ -40,7 +40,7 @@ final class VirtualClient: PermitWaiter {
         var origin: Origin
         /// The rendered template (secrets kept as placeholders), for findings.
         var rendered: RequestTemplate
-        var request: HTTPRequest
+        var request: EngineRequest
         var endpoint: String
         var expectClass: Int?
         /// Variables nothing resolved: the request is not sent.
@@ -133,7 +133,7 @@ final class VirtualClient: PermitWaiter {
         }
     }
 
-    private func completed(_ response: HTTPResponse, _ pending: Pending) {
+    private func completed(_ response: EngineResponse, _ pending: Pending) {
         context.gauge.leave()
         if context.isClosed { return }
         let now = ContinuousClock.now
@@ -286,7 +286,7 @@ final class VirtualClient: PermitWaiter {
 
     // MARK: - Completion
 
-    private func record(_ response: HTTPResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
+    private func record(_ response: EngineResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
         var failure = FailureClass.classify(response, expectClass: pending.origin.isMutant ? nil : pending.expectClass)
         let sse = response.sse.map {
             SSEObservation(events: $0.eventCount, timeToFirstEventMicroseconds: $0.timeToFirstEventUs, cutByWindow: $0.cutByWindow)
@@ -309,7 +309,7 @@ final class VirtualClient: PermitWaiter {
         }
     }
 
-    private func noteFinding(_ response: HTTPResponse, _ pending: Pending, _ failure: FailureClass, at now: ContinuousClock.Instant) {
+    private func noteFinding(_ response: EngineResponse, _ pending: Pending, _ failure: FailureClass, at now: ContinuousClock.Instant) {
         let text = RunContext.failureText(response, failureClass: failure, expectClass: pending.expectClass)
         let signature = FailureSignature(
             method: pending.rendered.method, endpoint: pending.endpoint, failureClass: failure, failure: text,
@@ -363,7 +363,7 @@ final class VirtualClient: PermitWaiter {
     }
 
     /// Updates the state from a response; returns a pause to take before the next request.
-    private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
+    private func absorb(_ response: EngineResponse, _ pending: Pending, _ s: inout State) -> Duration? {
         // Discovery (#13): the mutator learns links and values from every response. Only the headers
         // it reads are looked up, so the lazily kept header block is not parsed whole per response.
         if let mutator = context.mutator {
@@ -407,7 +407,7 @@ final class VirtualClient: PermitWaiter {
     }
 
     /// A user session step's answer: extract, poll again, log in again, or go on.
-    private func absorbSession(_ response: HTTPResponse, _ pending: Pending, _ si: Int, _ k: Int, _ attempt: Int, _ s: inout State) -> Duration? {
+    private func absorbSession(_ response: EngineResponse, _ pending: Pending, _ si: Int, _ k: Int, _ attempt: Int, _ s: inout State) -> Duration? {
         let planned = context.plan.sessions[si].steps[k]
         if response.failure != nil {
             StepRenderer.absorb(response, extract: [], requestURL: pending.request.url, into: &s.client)
@@ -441,7 +441,7 @@ final class VirtualClient: PermitWaiter {
     static let discoveryHeaders = ["Location", "Content-Location", "Link", "ETag"]
 
     /// A cheap structural fingerprint of a response for the mutator's novelty feedback.
-    static func shape(_ response: HTTPResponse) -> UInt64 {
+    static func shape(_ response: EngineResponse) -> UInt64 {
         var hash = FNV1a()
         hash.add(String(response.status))
         hash.add(FailureSignature.fingerprint(response.body.prefix(128)))
