@@ -76,7 +76,7 @@ public struct SecretFields: Sendable, Hashable {
     }
 
     /// Wildcard match: `*` is any run of bytes; everything else matches itself.
-    static func glob(_ text: ArraySlice<UInt8>, _ pattern: ArraySlice<UInt8>) -> Bool {
+    package static func glob(_ text: ArraySlice<UInt8>, _ pattern: ArraySlice<UInt8>) -> Bool {
         let star = UInt8(ascii: "*")
         var t = text.startIndex, p = pattern.startIndex
         var starAt: Int?, resumeAt = text.startIndex

@@ -203,16 +203,8 @@ struct ProxyResponder: HTTPResponder {
 
     func respond(to request: Request, context: ProxyContext) async throws -> Response {
         let started = CorpusRecorder.nowMs()
-        let body: [UInt8]
-        do {
-            let buffer = try await request.body.collect(upTo: maxRequestBody)
-            body = Array(buffer.readableBytesView)
-        } catch {
-            // `Connection: close`: the rest of the body is not read (RejectionCloseHandler closes).
-            return Response(
-                status: .contentTooLarge, headers: [.connection: "close"],
-                body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
-        }
+        guard let buffer = try? await request.body.collect(upTo: maxRequestBody) else { return Self.bodyTooLarge() }
+        let body = Array(buffer.readableBytesView)
         let headers = request.headers.map { HTTPHeader($0.name.rawName, $0.value) }
         let path = request.uri.path
         let query = request.uri.query.map { QueryItem.parse($0[...]) } ?? []
@@ -261,18 +253,30 @@ struct ProxyResponder: HTTPResponder {
             for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
                 if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
             }
-            let responseBody = ResponseBody { writer in
-                do {
-                    for await chunk in chunks {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.finish(nil)
-                } catch {
-                    aborted.set()  // the client went away: stop the upstream transfer too
-                    throw error
+            return Response(status: .init(code: status), headers: fields, body: Self.relay(chunks, aborted: aborted))
+        }
+    }
+
+    /// `413` with `Connection: close`: the rest of the body is not read (``RejectionCloseHandler`` closes).
+    static func bodyTooLarge() -> Response {
+        Response(
+            status: .contentTooLarge, headers: [.connection: "close"],
+            body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
+    }
+
+    /// The client's response body: the upstream chunks as they arrive; a client that goes away
+    /// stops the upstream transfer too.
+    static func relay(_ chunks: AsyncStream<[UInt8]>, aborted: AtomicFlag) -> ResponseBody {
+        ResponseBody { writer in
+            do {
+                for await chunk in chunks {
+                    try await writer.write(ByteBuffer(bytes: chunk))
                 }
+                try await writer.finish(nil)
+            } catch {
+                aborted.set()
+                throw error
             }
-            return Response(status: .init(code: status), headers: fields, body: responseBody)
         }
     }
 }
