@@ -121,7 +121,7 @@ struct RedactionDecoyTests {
                 ] as [String: Any],
             ]
         }
-        let har = try JSONSerialization.data(withJSONObject: ["log": ["version": "1.2", "entries": entries]])
+        let har = try JSONSerialization.data(withJSONObject: ["log": ["version": "1.2", "entries": entries] as [String: Any]])
         let harPath = temporaryPath("decoys.har")
         try har.write(to: URL(fileURLWithPath: harPath))
         let path = temporaryPath("decoys-har.corpus")
