@@ -3,6 +3,7 @@ import Hummingbird
 import Recorder
 import StampedeCore
 import StampedeEngine
+import StampedeTestSupport
 import Testing
 
 /// Hostile clients against the recording proxy: oversized heads and bodies, silent and half-sent

@@ -3,6 +3,7 @@ import Hummingbird
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
+import StampedeTestSupport
 import Testing
 
 /// A recording full of decoy credentials (JSON at several depths, forms, queries, headers, cookies)
