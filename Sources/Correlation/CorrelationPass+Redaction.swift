@@ -100,6 +100,9 @@ extension CorrelationPass {
         return value == slot.value ? nil : value
     }
 
+    /// Members inside a credential object that say what kind it is, not what it holds.
+    static let descriptorKeys: Set<String> = ["type", "kind", "scheme", "method", "algorithm", "alg"]
+
     /// The name that makes `slot` a credential: its header, form or query name, its JSON member
     /// name or that of an enclosing object; nil when it is none (or `--keep` exempts it).
     static func secretFieldName(of slot: ValueSlot, fields: SecretFields) -> String? {
@@ -110,6 +113,8 @@ extension CorrelationPass {
         case .jsonLeaf:
             if passwordKeys.contains(slot.key) { return fields.isKept(slot.key) ? nil : slot.key }
             if fields.isSecret(slot.key) { return slot.key }
+            // A member that names a kind (`"auth": {"type": "m.login.dummy"}`) describes the credential, it is not one.
+            guard !descriptorKeys.contains(slot.key.lowercased()) else { return nil }
             let enclosing: [String] = slot.pointer.split(separator: "/").dropLast().map { segment in
                 String(segment).replacing("~1", with: "/").replacing("~0", with: "~")
             }
