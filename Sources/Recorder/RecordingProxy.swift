@@ -1,6 +1,7 @@
 import Foundation
 import Correlation
 import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
@@ -31,8 +32,15 @@ public final class RecordingProxy: Sendable {
         public var host: String
         /// 0 picks a free port (see ``RecordingProxy/port``).
         public var port: Int
-        /// Larger request bodies get `413`.
+        /// Larger request bodies get `413` and the connection is closed.
         public var maxRequestBody: Int
+        /// Larger request heads (request line and headers) get `431` and the connection is closed.
+        public var maxHeaderBytes: Int
+        /// Client connections open at once; further clients wait in the listen backlog until one closes.
+        public var maxConnections: Int
+        /// A connection that sends no part of a request (a whole head, a body chunk) for this long
+        /// is closed, as is a keep-alive connection idle this long after its last response.
+        public var idleTimeout: Duration
         /// How often idle sessions are looked for and written.
         public var sweepInterval: Duration
         /// Called (on a background task) with each batch of sessions written after an idle gap.
@@ -42,12 +50,16 @@ public final class RecordingProxy: Sendable {
 
         /// Options with the defaults above.
         public init(
-            host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, sweepInterval: Duration = .seconds(1),
+            host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10,
+            maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60), sweepInterval: Duration = .seconds(1),
             onSessionsWritten: (@Sendable ([Session]) -> Void)? = nil, onError: (@Sendable (any Error) -> Void)? = nil
         ) {
             self.host = host
             self.port = port
             self.maxRequestBody = maxRequestBody
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
             self.sweepInterval = sweepInterval
             self.onSessionsWritten = onSessionsWritten
             self.onError = onError
@@ -86,9 +98,15 @@ public final class RecordingProxy: Sendable {
         let logger = logger ?? Logger(label: "stampede.recorder", factory: { _ in SwiftLogNoOpLogHandler() })
         let responder = ProxyResponder(target: base, recorder: recorder, engine: engine, maxRequestBody: options.maxRequestBody)
         let started = OneShot<Result<Int, any Error>>()
+        let server = HTTPServerBuilder { respond in
+            ProxyHTTPChannel(responder: respond, maxHeaderBytes: options.maxHeaderBytes, idleTimeout: options.idleTimeout)
+        }
         let app = Application(
             responder: responder,
-            configuration: .init(address: .hostname(options.host, port: options.port)),
+            server: server,
+            configuration: .init(
+                address: .hostname(options.host, port: options.port),
+                availableConnectionsDelegate: MaximumAvailableConnections(max(1, options.maxConnections), logger: logger)),
             onServerRunning: { channel in started.resolve(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger
         )
@@ -191,13 +209,8 @@ struct ProxyResponder: HTTPResponder {
 
     func respond(to request: Request, context: ProxyContext) async throws -> Response {
         let started = CorpusRecorder.nowMs()
-        let body: [UInt8]
-        do {
-            let buffer = try await request.body.collect(upTo: maxRequestBody)
-            body = Array(buffer.readableBytesView)
-        } catch {
-            return Response(status: .contentTooLarge, body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
-        }
+        guard let buffer = try? await request.body.collect(upTo: maxRequestBody) else { return Self.bodyTooLarge() }
+        let body = Array(buffer.readableBytesView)
         let headers = request.headers.map { HTTPHeader($0.name.rawName, $0.value) }
         let path = request.uri.path
         let query = request.uri.query.map { QueryItem.parse($0[...]) } ?? []
@@ -244,6 +257,13 @@ struct ProxyResponder: HTTPResponder {
             recorder.update(ticket, with: exchange)
             return Self.relay(status: status, headers: upstreamHeaders, chunks: chunks, aborted: aborted)
         }
+    }
+
+    /// `413` with `Connection: close`: the rest of the body is not read (``RejectionCloseHandler`` closes).
+    static func bodyTooLarge() -> Response {
+        Response(
+            status: .contentTooLarge, headers: [.connection: "close"],
+            body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
     }
 
     /// The client's response: the upstream head (hop-by-hop headers dropped), then the body as it arrives.
