@@ -223,7 +223,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SpecFuzzTests",
-            dependencies: ["SpecFuzz", "Mutator", "StampedeCore", .product(name: "OpenAPIKit", package: "OpenAPIKit"), .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "SpecFuzz", "Mutator", "StampedeCore", "DemoTarget", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
