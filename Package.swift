@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // OpenAPI 3.0/3.1 documents (Swagger 2.0 is converted by hand in APISpec) and YAML.
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Already resolved through Hummingbird; named so the modules we import are declared.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -81,6 +84,33 @@ let package = Package(
             dependencies: ["StampedeCore", "StampedeHTTP"],
             swiftSettings: swiftSettings
         ),
+        // Schema-driven generation (positive and negative values per parameter and body) and the
+        // JSON Schema validator the conformance checks use; a Mutator family.
+        .target(
+            name: "SpecFuzz",
+            dependencies: [
+                "Mutator",
+                "StampedeCore",
+                "StampedeHTTP",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The API's own OpenAPI document: loading (3.0, 3.1, Swagger 2.0), binding to recorded state,
+        // conformance checks and coverage.
+        .target(
+            name: "APISpec",
+            dependencies: [
+                "SpecFuzz",
+                "StampedeCore",
+                "StampedeHTTP",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
+                .product(name: "OpenAPIKitCompat", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Property-based `check`: body schemas, generation, conformance and shrinking of valid bodies.
         .target(
             name: "PropertyCheck",
@@ -102,8 +132,10 @@ let package = Package(
                 "StampedeHTTP",
                 "StampedeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -138,10 +170,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Shared by test targets only: small demo-API corpora shaped like recordings.
+        // Shared by test targets only: small demo-API corpora shaped like recordings, a loopback
+        // Hummingbird server, and where the built `stampede` binary is.
         .target(
             name: "StampedeTestSupport",
-            dependencies: ["StampedeCore", "StampedeHTTP"],
+            dependencies: [
+                "StampedeCore", "StampedeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -154,6 +192,8 @@ let package = Package(
                 "EngineBench",
                 "Mutator",
                 "PropertyCheck",
+                "SpecFuzz",
+                "APISpec",
                 "Correlation",
                 "Recorder",
                 "Replayer",
@@ -182,6 +222,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SpecFuzzTests",
+            dependencies: [
+                "SpecFuzz", "Mutator", "StampedeCore", "DemoTarget", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APISpecTests",
+            dependencies: ["APISpec", "SpecFuzz", "DemoTarget", "StampedeCore", "StampedeEngine", "StampedeTestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PropertyCheckTests",
             dependencies: ["PropertyCheck", "StampedeCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
@@ -200,6 +253,7 @@ let package = Package(
             name: "RecorderTests",
             dependencies: [
                 "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
+                "StampedeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -228,14 +282,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "Replayer", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
+            // `stampede`: the binary the tests run is built with them (StampedeBinary finds it next to the runner).
+            dependencies: ["stampede", "DemoTarget", "Replayer", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Record and replay servers nobody here wrote (Kinto, Jupyter Server), installed by
         // scripts/install-test-servers.sh; skipped with a message when they are not installed.
         .testTarget(
             name: "ThirdPartyTests",
-            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
+            dependencies: ["stampede", "StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
             exclude: ["Flows"],
             swiftSettings: swiftSettings
         ),

@@ -39,11 +39,11 @@ extension CorrelationPass {
     static let usernameKeys: Set<String> = ["username", "user", "user_name", "userName", "login"]
     static let emailKeys: Set<String> = ["email", "email_address", "emailAddress", "mail"]
     static let passwordKeys: Set<String> = [
-        "password", "passwd", "pass", "password1", "password2", "password_confirmation",
+        "password", "passwd", "pass", "pwd", "password1", "password2", "password_confirmation",
         "confirm_password", "passwordConfirmation", "new_password", "current_password", "j_password",
     ]
     /// Password fields of a sign-up or login form (not of a password change).
-    static let loginPasswordKeys: Set<String> = ["password", "passwd", "pass", "password1", "j_password"]
+    static let loginPasswordKeys: Set<String> = ["password", "passwd", "pass", "pwd", "password1", "j_password"]
 
     /// Identity literals found in register/login requests, with where each was found.
     struct IdentityFinding {

@@ -50,12 +50,6 @@ extension CorrelationPass {
 
 
 
-    static let secretHeaders: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token", "x-access-token"]
-    static let secretKeys: Set<String> = [
-        "token", "access_token", "refresh_token", "id_token", "api_key", "apikey", "secret", "client_secret",
-        "private_key", "auth_token", "session_token",
-    ]
-
     /// Secret names: one per base name and distinct value; the first value takes the base name
     /// (`authorization_basic`), later ones `_2`, `_3`.
     struct SecretNames {
@@ -78,7 +72,9 @@ extension CorrelationPass {
         var secrets = SecretNames()
         for i in drafts.indices {
             var found: [(variable: String, place: String)] = []
-            drafts[i].rewrite { slot in Self.redact(slot, password: password, secrets: &secrets, found: &found) }
+            drafts[i].rewrite { slot in
+                Self.redact(slot, fields: options.secretFields, password: password, secrets: &secrets, found: &found)
+            }
             for (variable, place) in found {
                 let reads = SecretName.name(ofVariable: variable).map { "; replay reads it from \(SecretName.environmentVariable(for: $0))" } ?? ""
                 define(variable, .client, "redacted \(place) of step \(i + 1)" + reads)
@@ -88,36 +84,68 @@ extension CorrelationPass {
 
     /// One request value with credentials replaced: the recorded password by `vu.password`, a
     /// credential header by a secret (an `Authorization` keeps its scheme: `Basic {{secret.authorization_basic}}`),
-    /// password fields by `vu.password`, token fields by a secret.
-    static func redact(_ slot: ValueSlot, password: String?, secrets: inout SecretNames, found: inout [(variable: String, place: String)]) -> String? {
+    /// password fields by `vu.password`, other credential fields (by their own name or, in JSON, the
+    /// name of any object that holds them) by a secret.
+    static func redact(
+        _ slot: ValueSlot, fields: SecretFields, password: String?, secrets: inout SecretNames, found: inout [(variable: String, place: String)]
+    ) -> String? {
         var value = slot.value
         if let password, password.count >= 3 {
             value = value.replacingOutsidePlaceholders(password, with: "{{vu.password}}")
         }
-        let key = slot.key.lowercased()
-        if slot.kind == .header, secretHeaders.contains(key), !value.contains("{{") {
-            let base = secretBase(key)
-            if key.hasSuffix("authorization"), let (scheme, credentials) = StepDraft.scheme(of: value) {
-                let name = secrets.name(base: base + "_" + secretBase(scheme.lowercased()), value: credentials)
-                found.append((SecretName.variablePrefix + name, "header \(slot.key) (the credentials after `\(scheme) `)"))
-                value = "\(scheme) {{\(SecretName.variablePrefix)\(name)}}"
-            } else {
-                let name = secrets.name(base: base, value: value)
-                found.append((SecretName.variablePrefix + name, "header \(slot.key)"))
-                value = "{{\(SecretName.variablePrefix)\(name)}}"
-            }
-        } else if slot.kind == .jsonLeaf || slot.kind == .form || slot.kind == .query, !value.contains("{{") {
-            if passwordKeys.contains(slot.key) {
-                found.append(("vu.password", "\(slot.key) field"))
-                value = "{{vu.password}}"
-            } else if secretKeys.contains(key) {
-                let name = secrets.name(base: secretBase(key), value: value)
-                found.append((SecretName.variablePrefix + name, "\(slot.key) field"))
-                value = "{{\(SecretName.variablePrefix)\(name)}}"
-            }
+        if !value.contains("{{"), let name = secretFieldName(of: slot, fields: fields) {
+            value = redacted(value, slot: slot, name: name, secrets: &secrets, found: &found)
         }
         if slot.isNumber && !value.isPlaceholder { return nil }
         return value == slot.value ? nil : value
+    }
+
+    /// Members inside a credential object that say what kind it is, not what it holds.
+    static let descriptorKeys: Set<String> = ["type", "kind", "scheme", "method", "algorithm", "alg"]
+
+    /// The name that makes `slot` a credential: its header, form or query name, its JSON member
+    /// name or that of an enclosing object; nil when it is none (or `--keep` exempts it).
+    static func secretFieldName(of slot: ValueSlot, fields: SecretFields) -> String? {
+        switch slot.kind {
+        case .header, .query, .form:
+            if slot.kind != .header, passwordKeys.contains(slot.key) { return fields.isKept(slot.key) ? nil : slot.key }
+            return fields.isSecret(slot.key) ? slot.key : nil
+        case .jsonLeaf:
+            if passwordKeys.contains(slot.key) { return fields.isKept(slot.key) ? nil : slot.key }
+            if fields.isSecret(slot.key) { return slot.key }
+            // A member that names a kind (`"auth": {"type": "m.login.dummy"}`) describes the credential, it is not one.
+            guard !descriptorKeys.contains(slot.key.lowercased()) else { return nil }
+            let enclosing: [String] = slot.pointer.split(separator: "/").dropLast().map { segment in
+                String(segment).replacing("~1", with: "/").replacing("~0", with: "~")
+            }
+            return enclosing.last(where: { fields.isSecret($0) })
+        case .pathSegment, .text:
+            return nil
+        }
+    }
+
+    private static func redacted(
+        _ value: String, slot: ValueSlot, name: String, secrets: inout SecretNames, found: inout [(variable: String, place: String)]
+    ) -> String {
+        let key = name.lowercased()
+        if slot.kind == .header {
+            let base = secretBase(key)
+            if key.hasSuffix("authorization"), let (scheme, credentials) = StepDraft.scheme(of: value) {
+                let secret = secrets.name(base: base + "_" + secretBase(scheme.lowercased()), value: credentials)
+                found.append((SecretName.variablePrefix + secret, "header \(slot.key) (the credentials after `\(scheme) `)"))
+                return "\(scheme) {{\(SecretName.variablePrefix)\(secret)}}"
+            }
+            let secret = secrets.name(base: base, value: value)
+            found.append((SecretName.variablePrefix + secret, "header \(slot.key)"))
+            return "{{\(SecretName.variablePrefix)\(secret)}}"
+        }
+        if passwordKeys.contains(name) {
+            found.append(("vu.password", "\(slot.key) field"))
+            return "{{vu.password}}"
+        }
+        let secret = secrets.name(base: secretBase(key), value: value)
+        found.append((SecretName.variablePrefix + secret, name == slot.key ? "\(slot.key) field" : "\(slot.key) field in \(name)"))
+        return "{{\(SecretName.variablePrefix)\(secret)}}"
     }
 
     /// A header, field or scheme name as a secret NAME part: lowercase, `[a-z0-9_]`.

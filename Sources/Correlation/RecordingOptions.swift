@@ -7,6 +7,8 @@ public struct RecordingOptions: Sendable, Hashable {
     /// Keep `Authorization` values, passwords and tokens in clear (they are still templated
     /// when correlation finds where they come from).
     public var keepSecrets: Bool
+    /// Which field and header names are credentials (built-in list, `--redact`, `--keep`).
+    public var secretFields: SecretFields
     /// Bytes of each response body kept for correlation; everything is still forwarded.
     public var bodyPrefixLimit: Int
     /// The double-submit CSRF pair: the cookie and the header that echoes it.
@@ -27,6 +29,7 @@ public struct RecordingOptions: Sendable, Hashable {
         sessionCookie: String = "access_token",
         idleGap: Duration = .seconds(30),
         keepSecrets: Bool = false,
+        secretFields: SecretFields = .init(),
         bodyPrefixLimit: Int = 256 * 1024,
         csrfCookie: String = "csrf_token",
         csrfHeader: String = "X-CSRF-Token",
@@ -36,6 +39,7 @@ public struct RecordingOptions: Sendable, Hashable {
         self.sessionCookie = sessionCookie
         self.idleGap = idleGap
         self.keepSecrets = keepSecrets
+        self.secretFields = secretFields
         self.bodyPrefixLimit = bodyPrefixLimit
         self.csrfCookie = csrfCookie
         self.csrfHeader = csrfHeader

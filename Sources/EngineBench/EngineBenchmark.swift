@@ -72,7 +72,7 @@ package struct EngineBenchmark: Sendable {
     package func run() async throws -> Result {
         let engine = try HTTPEngine(configuration: configuration)
         defer { engine.shutdown() }
-        let request = HTTPRequest(method: "GET", url: url, timeoutMs: 10_000)
+        let request = EngineRequest(method: "GET", url: url, timeoutMs: 10_000)
         let chains = (0..<max(1, connections)).map { _ in Chain() }
         let remaining = Atomic<Int>(chains.count)
         let cpuBefore = Self.cpuMicroseconds()
@@ -121,11 +121,11 @@ package struct EngineBenchmark: Sendable {
     private struct ChainCompletion: Sendable {
         let chain: Chain
         let engine: HTTPEngine
-        let request: HTTPRequest
+        let request: EngineRequest
         let deadline: ContinuousClock.Instant
         let finished: @Sendable () -> Void
 
-        func callAsFunction(_ response: HTTPResponse) {
+        func callAsFunction(_ response: EngineResponse) {
             chain.state.withLock { state in
                 state.requests += 1
                 state.newConnections += response.newConnections

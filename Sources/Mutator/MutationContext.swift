@@ -262,16 +262,21 @@ struct MutationOperator: Sendable {
     let requires: MutationContext.Facts
     /// Changes the context and describes what it did, or returns nil and changes nothing.
     let apply: @Sendable (inout MutationContext, inout SeededGenerator) -> String?
+    /// For a probe: how many variants it has for a request; `apply`'s first draw is
+    /// `next(below:)` that count, so a seed chosen for a variant re-applies to it.
+    let variants: (@Sendable (inout MutationContext) -> Int)?
 
     init(
         _ name: String, _ parts: Set<RequestPart>, weight: Double = 1,
         requires: MutationContext.Facts = [],
+        variants: (@Sendable (inout MutationContext) -> Int)? = nil,
         apply: @escaping @Sendable (inout MutationContext, inout SeededGenerator) -> String?
     ) {
         self.name = name
         self.parts = parts
         self.weight = weight
         self.requires = requires
+        self.variants = variants
         self.apply = apply
     }
 
@@ -283,4 +288,5 @@ struct MutationOperator: Sendable {
     static let catalog: [MutationOperator] =
         MethodOperators.all + PathOperators.all + QueryOperators.all + HeaderOperators.all
         + BodyOperators.all + JSONOperators.all + FormOperators.all + ByteOperators.all + HeaderGrammar.all
+        + ProbeOperators.all
 }

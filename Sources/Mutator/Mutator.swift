@@ -44,6 +44,14 @@ public final class Mutator: Sendable {
     let discovery: Mutex<DiscoveryState>
     /// First path segments a discovered path must start with.
     let scopeRoots: Set<String>
+    /// The first pass's plan (empty when `configuration.firstPass` is off) and how far it got.
+    let firstPass: [FirstPassItem]
+    let firstPassCursor = Atomic<Int>(0)
+    /// Plan items put back because the caller lacked a variable their parent needs.
+    let firstPassDeferred = Mutex<[Int]>([])
+    let firstPassDeferredCount = Atomic<Int>(0)
+    /// Per flat parent: the variables only a response binds (`FirstPass` defers on them).
+    let parentVariables: [[String]]
 
     /// - Parameters:
     ///   - sessions: the corpus; every step is a possible parent.
@@ -85,6 +93,25 @@ public final class Mutator: Sendable {
         let wellKnown = configuration.discovery ? Discovery.wellKnownPaths(prefixes: Discovery.prefixes(of: paths)) : []
         self.discovery = Mutex(DiscoveryState(wellKnown: wellKnown))
         self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
+        self.parentVariables = parents.map { Self.extractedVariables(of: sessions[$0.0].steps[$0.1].request) }
+        self.firstPass = configuration.firstPass ? Self.firstPassPlan(
+            sessions: sessions, parents: parents, parsed: parsed, facts: parentFacts, donors: donors,
+            configuration: configuration, operators: operators, weights: baseWeights) : []
+    }
+
+    static func firstPassPlan(
+        sessions: [Session], parents: [(session: Int, step: Int)], parsed: [[JSONValue??]],
+        facts: [[(MutationContext.Facts, BodyKind)]], donors: [[UInt8]], configuration: MutatorConfiguration,
+        operators: [MutationOperator], weights: [Double]
+    ) -> [FirstPassItem] {
+        let contexts = parents.map { s, t in
+            MutationContext(
+                request: sessions[s].steps[t].request, donors: donors, hugeSizes: configuration.hugeSizes,
+                maximumBody: configuration.maximumBodyBytes, json: parsed[s][t], facts: facts[s][t])
+        }
+        return FirstPass.plan(
+            requests: parents.map { sessions[$0.session].steps[$0.step].request }, facts: parents.map { facts[$0.session][$0.step].0 },
+            contexts: contexts, operators: operators, weights: weights)
     }
 
     /// Mutants dropped so far because their path left `configuration.scope`.
@@ -130,10 +157,24 @@ public final class Mutator: Sendable {
 
     /// A mutant of a parent chosen by energy, with operators chosen by learned weights.
     ///
-    /// With `adaptive` off (or before any feedback) this is `mutant(session:step:seed:)` of a
+    /// The first calls hand out the first pass (`FirstPass`: every probe variant and every operator
+    /// once on every distinct recorded request, shared by all callers) unless
+    /// `configuration.firstPass` is off. After it, and with `adaptive` off (or before any feedback) this is `mutant(session:step:seed:)` of a
     /// parent drawn uniformly from the seed.
-    public func nextMutant(seed: UInt64) -> Mutant {
+    ///
+    /// - Parameters:
+    ///   - bound: whether the caller has bound an extracted variable (`execution_id`); a
+    ///     first-pass mutant needing one it lacks is kept for a caller that has it.
+    ///   - takesFirstPass: false for a caller that cannot send the plan as recorded (a monkey
+    ///     that skipped the login: every step behind it would only test the auth layer).
+    public func nextMutant(seed: UInt64, bound: (String) -> Bool = { _ in true }, takesFirstPass: Bool = true) -> Mutant {
         precondition(!parents.isEmpty, "the corpus has no steps")
+        if takesFirstPass, firstPassPending {
+            // Discovery keeps its share while the plan runs: a link learned early is sent early.
+            var rng = SeededGenerator(seed: seed, 0xF1_9A55)
+            if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return found }
+            if let planned = firstPassMutant(seed: seed, bound: bound) { return planned }
+        }
         return scoped(seed) { unscopedNextMutant(seed: $0) }
     }
 

@@ -18,6 +18,9 @@ public struct MutatorConfiguration: Sendable, Hashable {
     /// Whether `nextMutant(seed:)` also sends discovery mutants (links and well-known paths learned
     /// through `learn(from:)`) and draws learned values.
     public var discovery: Bool
+    /// Whether `nextMutant(seed:)` starts with the first pass (every probe variant and every operator
+    /// once on every distinct recorded request) before sampling at random.
+    public var firstPass: Bool
 
     /// 16 KiB: deep enough for any recursion limit (2,000+ levels), small enough that a target parses
     /// it in milliseconds, so a bomb finds recursion bugs rather than reporting slowness.
@@ -31,8 +34,10 @@ public struct MutatorConfiguration: Sendable, Hashable {
         hugeSizes: [Int] = [65, 256, 1025, 4097, 16_385],
         scope: MonkeyScope = .prefix,
         maximumBodyBytes: Int = MutatorConfiguration.defaultMaximumBody,
-        discovery: Bool = true
+        discovery: Bool = true,
+        firstPass: Bool = true
     ) {
+        self.firstPass = firstPass
         self.scope = scope
         self.maximumStack = max(1, maximumStack)
         self.weights = weights

@@ -60,10 +60,15 @@ public enum DemoFlow {
 
     /// A flow step answered with a transport failure or a 5xx: the target is not healthy enough to record.
     public struct FlowError: Error, CustomStringConvertible {
+        /// The flow that failed.
         public var flow: Flow
+        /// The request that failed (`METHOD path`).
         public var request: String
+        /// Its status (0 with a transport failure).
         public var status: Int
+        /// The transport failure, if any.
         public var failure: String?
+        /// `demo flow NAME: request → reason`, one line.
         public var description: String {
             "demo flow \(flow.rawValue): \(request) → " + (failure ?? "HTTP \(status)")
         }
@@ -174,12 +179,12 @@ struct FlowClient {
     }
 
     @discardableResult
-    mutating func send(_ method: String, _ path: String, json: JSONValue) async throws -> HTTPResponse {
+    mutating func send(_ method: String, _ path: String, json: JSONValue) async throws -> EngineResponse {
         try await send(method, path, body: json.serializedBytes(), contentType: "application/json")
     }
 
     @discardableResult
-    mutating func send(_ method: String, _ path: String, form: [(String, String)]) async throws -> HTTPResponse {
+    mutating func send(_ method: String, _ path: String, form: [(String, String)]) async throws -> EngineResponse {
         let body = QueryItem.encode(form.map { QueryItem($0.0, $0.1) })
         return try await send(method, path, body: Array(body.utf8), contentType: "application/x-www-form-urlencoded")
     }
@@ -187,14 +192,14 @@ struct FlowClient {
     @discardableResult
     mutating func send(
         _ method: String, _ path: String, query: [QueryItem] = [], body: [UInt8] = [], contentType: String? = nil, sse: Bool = false
-    ) async throws -> HTTPResponse {
+    ) async throws -> EngineResponse {
         let fullPath = prefix + path
         let url = baseURL + fullPath + (query.isEmpty ? "" : "?" + QueryItem.encode(query))
         var headers = [HTTPHeader("Accept", sse ? "text/event-stream" : "application/json"), HTTPHeader("User-Agent", "stampede-demo-flow")]
         if let contentType { headers.append(HTTPHeader("Content-Type", contentType)) }
         if !["GET", "HEAD"].contains(method), let csrf = CSRFPolicy().header(from: jar) { headers.append(csrf) }
         if let cookie = jar.cookieHeader(for: url) { headers.append(HTTPHeader("Cookie", cookie)) }
-        var request = HTTPRequest(method: method, url: url, headers: headers, body: body, timeoutMs: 30_000)
+        var request = EngineRequest(method: method, url: url, headers: headers, body: body, timeoutMs: 30_000)
         if sse { request.sse = SSEOptions(windowMs: 10_000) }
         let started = Int64(Date().timeIntervalSince1970 * 1000)
         let response = await engine.send(request)

@@ -1,6 +1,7 @@
 import Foundation
 import Correlation
 import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
@@ -27,11 +28,19 @@ import StampedeHTTP
 public final class RecordingProxy: Sendable {
     /// Settings of the proxy.
     public struct Options: Sendable {
+        /// The address the proxy listens on (loopback by default).
         public var host: String
         /// 0 picks a free port (see ``RecordingProxy/port``).
         public var port: Int
-        /// Larger request bodies get `413`.
+        /// Larger request bodies get `413` and the connection is closed.
         public var maxRequestBody: Int
+        /// Larger request heads (request line and headers) get `431` and the connection is closed.
+        public var maxHeaderBytes: Int
+        /// Client connections open at once; further clients wait in the listen backlog until one closes.
+        public var maxConnections: Int
+        /// A connection that sends no part of a request (a whole head, a body chunk) for this long
+        /// is closed, as is a keep-alive connection idle this long after its last response.
+        public var idleTimeout: Duration
         /// How often idle sessions are looked for and written.
         public var sweepInterval: Duration
         /// Called (on a background task) with each batch of sessions written after an idle gap.
@@ -39,21 +48,29 @@ public final class RecordingProxy: Sendable {
         /// Called when writing the corpus fails.
         public var onError: (@Sendable (any Error) -> Void)?
 
+        /// Options with the defaults above.
         public init(
-            host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, sweepInterval: Duration = .seconds(1),
+            host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10,
+            maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60), sweepInterval: Duration = .seconds(1),
             onSessionsWritten: (@Sendable ([Session]) -> Void)? = nil, onError: (@Sendable (any Error) -> Void)? = nil
         ) {
             self.host = host
             self.port = port
             self.maxRequestBody = maxRequestBody
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxConnections = maxConnections
+            self.idleTimeout = idleTimeout
             self.sweepInterval = sweepInterval
             self.onSessionsWritten = onSessionsWritten
             self.onError = onError
         }
     }
 
+    /// The port the proxy listens on (the one picked when `Options.port` was 0).
     public let port: Int
+    /// The address the proxy listens on.
     public let host: String
+    /// The base URL requests are forwarded to.
     public let target: String
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
@@ -81,9 +98,15 @@ public final class RecordingProxy: Sendable {
         let logger = logger ?? Logger(label: "stampede.recorder", factory: { _ in SwiftLogNoOpLogHandler() })
         let responder = ProxyResponder(target: base, recorder: recorder, engine: engine, maxRequestBody: options.maxRequestBody)
         let started = OneShot<Result<Int, any Error>>()
+        let server = HTTPServerBuilder { respond in
+            ProxyHTTPChannel(responder: respond, maxHeaderBytes: options.maxHeaderBytes, idleTimeout: options.idleTimeout)
+        }
         let app = Application(
             responder: responder,
-            configuration: .init(address: .hostname(options.host, port: options.port)),
+            server: server,
+            configuration: .init(
+                address: .hostname(options.host, port: options.port),
+                availableConnectionsDelegate: MaximumAvailableConnections(max(1, options.maxConnections), logger: logger)),
             onServerRunning: { channel in started.resolve(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger
         )
@@ -133,6 +156,7 @@ public final class RecordingProxy: Sendable {
 public enum RecorderError: Error, CustomStringConvertible {
     case proxyStopped
 
+    /// One line for people.
     public var description: String {
         switch self {
         case .proxyStopped: "the recording proxy stopped before it was listening"
@@ -180,18 +204,13 @@ struct ProxyResponder: HTTPResponder {
 
     enum Head: Sendable {
         case head(Int, [HTTPHeader])
-        case failed(StampedeEngine.HTTPResponse)
+        case failed(EngineResponse)
     }
 
     func respond(to request: Request, context: ProxyContext) async throws -> Response {
         let started = CorpusRecorder.nowMs()
-        let body: [UInt8]
-        do {
-            let buffer = try await request.body.collect(upTo: maxRequestBody)
-            body = Array(buffer.readableBytesView)
-        } catch {
-            return Response(status: .contentTooLarge, body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
-        }
+        guard let buffer = try? await request.body.collect(upTo: maxRequestBody) else { return Self.bodyTooLarge() }
+        let body = Array(buffer.readableBytesView)
         let headers = request.headers.map { HTTPHeader($0.name.rawName, $0.value) }
         let path = request.uri.path
         let query = request.uri.query.map { QueryItem.parse($0[...]) } ?? []
@@ -205,7 +224,7 @@ struct ProxyResponder: HTTPResponder {
         let head = OneShot<Head>()
         let aborted = AtomicFlag()
         let (chunks, sink) = AsyncStream<[UInt8]>.makeStream()
-        var upstream = StampedeEngine.HTTPRequest(
+        var upstream = EngineRequest(
             method: method, url: target + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string),
             headers: headers.filter { !Self.requestHopHeaders.contains($0.name.lowercased()) }, body: body)
         upstream.stream = ResponseStream(
@@ -236,22 +255,34 @@ struct ProxyResponder: HTTPResponder {
             exchange.status = status
             exchange.responseHeaders = upstreamHeaders
             recorder.update(ticket, with: exchange)
-            var fields = HTTPFields()
-            for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
-                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-            }
-            let responseBody = ResponseBody { writer in
-                do {
-                    for await chunk in chunks {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.finish(nil)
-                } catch {
-                    aborted.set()  // the client went away: stop the upstream transfer too
-                    throw error
-                }
-            }
-            return Response(status: .init(code: status), headers: fields, body: responseBody)
+            return Self.relay(status: status, headers: upstreamHeaders, chunks: chunks, aborted: aborted)
         }
+    }
+
+    /// `413` with `Connection: close`: the rest of the body is not read (``RejectionCloseHandler`` closes).
+    static func bodyTooLarge() -> Response {
+        Response(
+            status: .contentTooLarge, headers: [.connection: "close"],
+            body: .init(byteBuffer: ByteBuffer(string: "request body too large for the recorder\n")))
+    }
+
+    /// The client's response: the upstream head (hop-by-hop headers dropped), then the body as it arrives.
+    static func relay(status: Int, headers upstreamHeaders: [HTTPHeader], chunks: AsyncStream<[UInt8]>, aborted: AtomicFlag) -> Response {
+        var fields = HTTPFields()
+        for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let responseBody = ResponseBody { writer in
+            do {
+                for await chunk in chunks {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            } catch {
+                aborted.set()  // the client went away: stop the upstream transfer too
+                throw error
+            }
+        }
+        return Response(status: .init(code: status), headers: fields, body: responseBody)
     }
 }

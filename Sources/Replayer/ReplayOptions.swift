@@ -39,6 +39,7 @@ public struct ReplayOptions: Sendable {
     /// Where monkeys may send requests (`--monkey-scope`).
     public var monkeyScope: MonkeyScope = .prefix
 
+    /// Options for a run; the rest take the CLI's defaults.
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,

@@ -37,6 +37,7 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders classes as the report lists them.
     public static func < (lhs: FailureClass, rhs: FailureClass) -> Bool {
         lhs.index < rhs.index
     }
@@ -46,7 +47,7 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
     /// - Parameter expectClass: the recorded status class of a user step; nil for mutants and
     ///   triage probes, which are judged by the target's health alone.
     /// - Returns: nil when the response is not a failure (or the failure was local to libcurl).
-    public static func classify(_ response: HTTPResponse, expectClass: Int?) -> FailureClass? {
+    public static func classify(_ response: EngineResponse, expectClass: Int?) -> FailureClass? {
         if let failure = response.failure {
             if failure.isLocal { return nil }
             if failure.isTimeout { return .timeout }

@@ -5,7 +5,7 @@ public import StampedeEngine
 public struct RenderedRequest: Sendable {
     /// The request as it goes on the wire, secret values included: never print or store it; use
     /// `redactedRequest`.
-    public var request: HTTPRequest
+    public var request: EngineRequest
     /// The rendered template: every variable substituted except `{{secret.NAME}}`, which stays a
     /// placeholder, and unresolved names, which stay `{{name}}`. Safe to store and print.
     public var template: RequestTemplate
@@ -16,7 +16,7 @@ public struct RenderedRequest: Sendable {
     public var secrets: Secrets
 
     /// `request` with each secret's value shown as `$STAMPEDE_SECRET_NAME`.
-    public var redactedRequest: HTTPRequest { secrets.redact(request) }
+    public var redactedRequest: EngineRequest { secrets.redact(request) }
 
     /// Whether the request may be sent (every variable resolved).
     public var isSendable: Bool { unresolved.isEmpty }

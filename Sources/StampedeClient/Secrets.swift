@@ -48,7 +48,7 @@ public struct Secrets: Sendable, Equatable {
     }
 
     /// `request` with every secret's value replaced in its URL, headers and body.
-    public func redact(_ request: HTTPRequest) -> HTTPRequest {
+    public func redact(_ request: EngineRequest) -> EngineRequest {
         guard !values.isEmpty else { return request }
         var out = request
         out.url = redact(request.url)

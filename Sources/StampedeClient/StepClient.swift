@@ -13,7 +13,9 @@ public import StampedeEngine
 /// let outcome = await client.run(session, state: &state)
 /// ```
 public struct StepClient: Sendable {
+    /// The engine requests go through.
     public let engine: HTTPEngine
+    /// Renders each step for the client.
     public let renderer: StepRenderer
     /// Explains unresolved variables.
     public let sources: VariableSources
@@ -47,7 +49,7 @@ public struct StepClient: Sendable {
             guard rendered.isSendable else {
                 let unresolved = rendered.unresolved.map { sources.explain($0, session: session) }
                 return StepOutcome(
-                    index: index, endpoint: endpoint, verdict: .unresolved(unresolved), response: HTTPResponse(), attempts: attempts,
+                    index: index, endpoint: endpoint, verdict: .unresolved(unresolved), response: EngineResponse(), attempts: attempts,
                     request: rendered.redactedRequest, failureClass: .unresolved)
             }
             let response = await engine.send(rendered.request)
@@ -66,7 +68,7 @@ public struct StepClient: Sendable {
 
     /// Sends one template as it is (a `check` variant, a triage candidate): rendered for `state`,
     /// not sent when unresolved (the response is then nil). Cookies go into the jar.
-    public func send(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true) async -> (RenderedRequest, HTTPResponse?) {
+    public func send(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true) async -> (RenderedRequest, EngineResponse?) {
         let rendered = renderer.render(template, state: &state, sendCookies: sendCookies)
         guard rendered.isSendable else { return (rendered, nil) }
         let response = await engine.send(rendered.request)

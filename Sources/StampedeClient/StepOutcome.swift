@@ -20,18 +20,19 @@ public struct StepOutcome: Sendable {
     public var index: Int
     /// Endpoint template key (`GET /api/v1/scripts/{id}`).
     public var endpoint: String
+    /// How the answer compares with the recording.
     public var verdict: Verdict
     /// The final response (the last attempt of a polled step; empty when nothing was sent).
-    public var response: HTTPResponse
+    public var response: EngineResponse
     /// Requests sent for this step (0 when unresolved, more than 1 for a polled step).
     public var attempts: Int
     /// The request as sent, secrets shown as `$STAMPEDE_SECRET_NAME`.
-    public var request: HTTPRequest
+    public var request: EngineRequest
     /// The failure class of the outcome (nil: matched).
     public var failureClass: FailureClass?
 
     /// An outcome.
-    public init(index: Int, endpoint: String, verdict: Verdict, response: HTTPResponse, attempts: Int, request: HTTPRequest, failureClass: FailureClass?) {
+    public init(index: Int, endpoint: String, verdict: Verdict, response: EngineResponse, attempts: Int, request: EngineRequest, failureClass: FailureClass?) {
         self.index = index
         self.endpoint = endpoint
         self.verdict = verdict
@@ -43,6 +44,7 @@ public struct StepOutcome: Sendable {
 
     /// The 1-based step number people read.
     public var number: Int { index + 1 }
+    /// Whether the step replayed as recorded.
     public var matched: Bool { verdict == .matched }
 
     /// One line for people: `ok (200)` or why not.
@@ -57,7 +59,7 @@ public struct StepOutcome: Sendable {
     }
 
     /// The verdict and failure class of a response to a step recorded with `expectClass`.
-    public static func judge(_ response: HTTPResponse, expectClass: Int?) -> (Verdict, FailureClass?) {
+    public static func judge(_ response: EngineResponse, expectClass: Int?) -> (Verdict, FailureClass?) {
         let failureClass = FailureClass.classify(response, expectClass: expectClass)
         if let failure = response.failure {
             return (failureClass == .protocol ? .protocolViolation(failure.name) : .transport(failure.name), failureClass)
@@ -72,7 +74,9 @@ public struct StepOutcome: Sendable {
 
 /// How a whole session went when replayed by one fresh client.
 public struct SessionOutcome: Sendable {
+    /// The corpus session id.
     public var sessionID: String
+    /// One outcome per step sent, in order.
     public var steps: [StepOutcome]
 
     /// An outcome of `steps`.

@@ -7,7 +7,7 @@ extension StepRenderer {
     ///
     /// - Returns: the variables of rules that found nothing (earlier values are kept).
     @discardableResult
-    public static func absorb(_ response: HTTPResponse, extract rules: [ExtractRule], requestURL: String, into state: inout ClientState) -> [String] {
+    public static func absorb(_ response: EngineResponse, extract rules: [ExtractRule], requestURL: String, into state: inout ClientState) -> [String] {
         state.jar.store(response: response, requestURL: requestURL)
         guard !rules.isEmpty, response.failure == nil else { return [] }
         let jar = state.jar
@@ -24,7 +24,7 @@ extension StepRenderer {
     }
 
     /// Whether a polled step must be sent again: a 2xx answer whose watched field is not yet terminal.
-    public static func pollContinues(_ poll: PollOptions, response: HTTPResponse) -> Bool {
+    public static func pollContinues(_ poll: PollOptions, response: EngineResponse) -> Bool {
         guard response.failure == nil, response.status / 100 == 2 else { return false }
         var view = ResponseView(body: response.body, header: { _ in nil }, cookie: { _ in nil })
         return !view.finishes(poll)

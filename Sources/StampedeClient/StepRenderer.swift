@@ -18,8 +18,11 @@ public struct StepRenderer: Sendable {
 
     /// The target's base URL without a trailing slash.
     public var baseURL: String
+    /// Replaces a leading `/api/v1` of recorded paths.
     public var apiPrefix: String
+    /// Values of `{{secret.NAME}}` variables.
     public var secrets: Secrets
+    /// The double-submit CSRF pair added to writes.
     public var csrf: CSRFPolicy
     /// Whole-request timeout; SSE steps get their window on top.
     public var requestTimeoutMs: Int
@@ -78,7 +81,7 @@ public struct StepRenderer: Sendable {
                 kept.headers.append(HTTPHeader(csrf.headerName, "{{cookie.\(csrf.cookieName)}}"))
             }
         }
-        let request = HTTPRequest(
+        let request = EngineRequest(
             method: sent.method, url: url, headers: headers, body: sent.body?.rawBytes ?? [], timeoutMs: requestTimeoutMs)
         return RenderedRequest(request: request, template: kept, unresolved: unresolved, secrets: secrets)
     }

@@ -14,7 +14,7 @@ import Darwin
 ///
 /// ```swift
 /// let engine = try HTTPEngine()
-/// let response = await engine.send(HTTPRequest(url: "http://127.0.0.1:8080/health"))
+/// let response = await engine.send(EngineRequest(url: "http://127.0.0.1:8080/health"))
 /// engine.shutdown()
 /// ```
 public final class HTTPEngine: Sendable {
@@ -71,18 +71,18 @@ public final class HTTPEngine: Sendable {
     /// `completion` runs on the engine's worker thread; it must be quick and non-blocking. After
     /// `shutdown()` it runs at once on the calling thread with a `CURLE_ABORTED_BY_CALLBACK`
     /// failure ("engine shut down").
-    public func submit(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
-        if let refusal = requestGuard.refusal(for: request) { return completion(HTTPResponse(failure: refusal)) }
+    public func submit(_ request: EngineRequest, completion: @escaping @Sendable (EngineResponse) -> Void) {
+        if let refusal = requestGuard.refusal(for: request) { return completion(EngineResponse(failure: refusal)) }
         let job = WorkerJob(request: request, completion: completion, submittedAt: .now)
         if !isShutDown.load(ordering: .relaxed), inboxes[workerIndex()].enqueue(job) { return }
-        completion(HTTPResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "engine shut down")))
+        completion(EngineResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "engine shut down")))
     }
 
     /// Sends one request and waits for its response (transport failures are in the response).
     ///
     /// Cancelling the calling task returns at once with a `CURLE_ABORTED_BY_CALLBACK` failure; the
     /// transfer itself ends on the worker at its own timeout, and its response is dropped.
-    public func send(_ request: HTTPRequest) async -> HTTPResponse {
+    public func send(_ request: EngineRequest) async -> EngineResponse {
         let waiter = SendWaiter()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -90,7 +90,7 @@ public final class HTTPEngine: Sendable {
                 submit(request) { waiter.resume($0) }
             }
         } onCancel: {
-            waiter.resume(HTTPResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "the task was cancelled")))
+            waiter.resume(EngineResponse(failure: Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "the task was cancelled")))
         }
     }
 
@@ -125,16 +125,16 @@ public final class HTTPEngine: Sendable {
 private final class SendWaiter: Sendable {
     private enum State {
         case idle
-        case waiting(CheckedContinuation<HTTPResponse, Never>)
+        case waiting(CheckedContinuation<EngineResponse, Never>)
         /// Resumed (or cancelled before waiting, with the response to hand out on `wait`).
-        case finished(HTTPResponse?)
+        case finished(EngineResponse?)
     }
 
     private let state = Mutex(State.idle)
 
     /// Registers `continuation`; false when the send was cancelled first (it is then resumed here).
-    func wait(_ continuation: CheckedContinuation<HTTPResponse, Never>) -> Bool {
-        let early = state.withLock { s -> HTTPResponse? in
+    func wait(_ continuation: CheckedContinuation<EngineResponse, Never>) -> Bool {
+        let early = state.withLock { s -> EngineResponse? in
             if case .finished(let response) = s { return response }
             s = .waiting(continuation)
             return nil
@@ -145,8 +145,8 @@ private final class SendWaiter: Sendable {
     }
 
     /// Resumes the waiting `send` with `response`, unless it was already resumed.
-    func resume(_ response: HTTPResponse) {
-        let continuation = state.withLock { s -> CheckedContinuation<HTTPResponse, Never>? in
+    func resume(_ response: EngineResponse) {
+        let continuation = state.withLock { s -> CheckedContinuation<EngineResponse, Never>? in
             switch s {
             case .idle:
                 s = .finished(response)

@@ -37,7 +37,7 @@ struct RequestGuard: Sendable {
     }
 
     /// Why `request` must not be sent, or nil when it may.
-    func refusal(for request: HTTPRequest) -> TransportFailure? {
+    func refusal(for request: EngineRequest) -> TransportFailure? {
         if let origin {
             guard let target = Self.origin(of: request.url) else {
                 return Self.refuse(CURLE_URL_MALFORMAT, "the URL \(request.url.abbreviated(limit: 80).debugDescription) does not parse")
@@ -89,7 +89,7 @@ extension TransportFailure {
 
 extension HTTPEngine {
     /// Why the engine would refuse `request` without sending it, or nil when it would send it.
-    public func refusal(for request: HTTPRequest) -> TransportFailure? {
+    public func refusal(for request: EngineRequest) -> TransportFailure? {
         requestGuard.refusal(for: request)
     }
 }

@@ -4,11 +4,11 @@ public import StampedeHTTP
 ///
 /// The recording proxy uses it to pass responses (server-sent events above all) through to its
 /// client live while the engine still keeps its bounded body prefix for the final
-/// `HTTPResponse`. Both callbacks run on the engine's worker thread, inside libcurl's callbacks:
+/// `EngineResponse`. Both callbacks run on the engine's worker thread, inside libcurl's callbacks:
 /// they must be quick and must not block (hand the bytes to an `AsyncStream` or a queue).
 ///
 /// ```swift
-/// var request = HTTPRequest(url: "http://127.0.0.1:8000/api/v1/events/executions/1")
+/// var request = EngineRequest(url: "http://127.0.0.1:8000/api/v1/events/executions/1")
 /// request.stream = ResponseStream(
 ///     onHead: { status, headers in /* start the client's response */ },
 ///     onBodyChunk: { bytes in /* forward */ return true }
@@ -23,12 +23,14 @@ public struct ResponseStream: Sendable, Equatable {
     /// Identity for `Equatable` (closures cannot be compared): copies of one hook are equal.
     private let identity: Identity
 
+    /// A hook calling `onHead` once, then `onBodyChunk` for each chunk.
     public init(onHead: @escaping @Sendable (Int, [HTTPHeader]) -> Void, onBodyChunk: @escaping @Sendable ([UInt8]) -> Bool) {
         self.onHead = onHead
         self.onBodyChunk = onBodyChunk
         self.identity = Identity()
     }
 
+    /// Copies of one hook are equal; separately made hooks are not.
     public static func == (lhs: ResponseStream, rhs: ResponseStream) -> Bool {
         lhs.identity === rhs.identity
     }

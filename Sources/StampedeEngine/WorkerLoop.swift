@@ -20,6 +20,8 @@ final class WorkerLoop {
     private var scheduled = DeadlineHeap<WorkerJob>()
     private var taken: [WorkerJob] = []
     private var active = 0
+    /// The most transfers this worker has run at once.
+    private var peakActive = 0
     #if os(Linux)
     /// Set for the `socketAction` loop.
     private let poller: SocketPoller?
@@ -108,17 +110,20 @@ final class WorkerLoop {
     }
 
     #if os(Linux)
+    /// One round: start due jobs, run the timers they set, wait, hand ready sockets to libcurl, run
+    /// expired timers, drain. Finished transfers are drained only at the end of a round, right
+    /// before `startDueJobs` adds their follow-ups (see `drainFinished`).
     private func runSocketAction(_ poller: SocketPoller) {
-        var running: Int32 = 0
         let timeoutSocket = stampede_socket_timeout()
         while startDueJobs() {
-            // Starting a transfer sets a 0 ms timer: run expired timers before waiting.
+            var running = Int32(active)
+            // Starting a transfer sets a 0 ms timer: run it now, so the request leaves before the wait.
             if poller.takeExpiredTimer(now: .now) {
                 _ = curl_multi_socket_action(multi, timeoutSocket, 0, &running)
-                drainFinished()
             }
-            let timeout = inbox.prepareToSleep() ? waitTimeoutMs(until: poller.timerDeadline) : 0
-            let ready = poller.wait(timeoutMs: timeout)
+            // A transfer that already ended (a local failure) must not wait for a socket event.
+            let mayBlock = Int(running) >= active && inbox.prepareToSleep()
+            let ready = poller.wait(timeoutMs: mayBlock ? waitTimeoutMs(until: poller.timerDeadline) : 0)
             for i in 0..<ready {
                 _ = curl_multi_socket_action(multi, poller.fds[i], poller.masks[i], &running)
             }
@@ -151,20 +156,29 @@ final class WorkerLoop {
                 all.append(handle)
             }
         } catch {
-            job.completion(HTTPResponse(failure: error.asTransportFailure))
+            job.completion(EngineResponse(failure: error.asTransportFailure))
             return
         }
         do throws(EngineError) {
             try handle.configure(for: job, now: now)
             try Curl.check(curl_multi_add_handle(multi, handle.curl), "curl_multi_add_handle")
             active += 1
+            if active > peakActive { growConnectionCache() }
         } catch {
             handle.job = nil
             idle.append(handle)
-            job.completion(HTTPResponse(failure: error.asTransportFailure))
+            job.completion(EngineResponse(failure: error.asTransportFailure))
         }
     }
 
+    /// Removes finished transfers from the multi and runs their completions (which may queue
+    /// follow-up jobs).
+    ///
+    /// Callers start the queued follow-ups (`startDueJobs`) before libcurl runs again: libcurl's
+    /// default connection cache holds 4 × the handles added *now*, so a transfer that finished
+    /// while its siblings were drained but not yet re-added closed idle keep-alive connections,
+    /// and the follow-ups opened new ones (`connectionsAreReused`, #18). `growConnectionCache`
+    /// guards the same cap against pauses in the load (think time).
     private func drainFinished() {
         var left: Int32 = 0
         var now: ContinuousClock.Instant?
@@ -186,6 +200,17 @@ final class WorkerLoop {
         }
     }
 
+    /// A new high of transfers at once: unless `maxConnectionsPerWorker` fixes the cache size, keep
+    /// 4 × that high in libcurl's connection cache. libcurl's default is 4 × the transfers running
+    /// *now*, which shrinks whenever the load pauses (think time, the gap between a response and
+    /// its client's next request) and then closes the idle keep-alive connections the next burst
+    /// needs; 4 × the high is never smaller, and still leaves room for several origins.
+    private func growConnectionCache() {
+        peakActive = active
+        guard configuration.maxConnectionsPerWorker <= 0 else { return }
+        _ = stampede_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 4 * peakActive)
+    }
+
     /// Fails every running, scheduled and queued job, then frees libcurl resources.
     private func shutDown() {
         let failure = Curl.failure(CURLE_ABORTED_BY_CALLBACK, message: "engine shut down")
@@ -198,12 +223,12 @@ final class WorkerLoop {
                 job.completion(response)
             }
         }
-        while let job = scheduled.popFirst() { job.completion(HTTPResponse(failure: failure)) }
+        while let job = scheduled.popFirst() { job.completion(EngineResponse(failure: failure)) }
         let queued = inbox.state.withLock { state in
             state.closed = true
             return state.jobs
         }
-        for job in queued { job.completion(HTTPResponse(failure: failure)) }
+        for job in queued { job.completion(EngineResponse(failure: failure)) }
         idle.removeAll()
         all.removeAll()  // EasyHandle.deinit cleans each handle up before the multi goes
         curl_multi_cleanup(multi)

@@ -49,6 +49,18 @@ struct RecordCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-secrets"), help: "Keep Authorization values, passwords and tokens in clear.")
     var keepSecrets = false
 
+    @Option(name: .customLong("redact"), help: "Also redact fields and headers with this name (repeatable; `*` wildcard, any case).")
+    var redactFields: [String] = []
+
+    @Option(name: .customLong("keep"), help: "Keep fields and headers with this name in clear though the built-in list redacts them (repeatable).")
+    var keepFields: [String] = []
+
+    @Option(name: .customLong("max-connections"), help: "Proxy: client connections open at once (more wait until one closes).")
+    var maxConnections = 1024
+
+    @Option(name: .customLong("idle-timeout"), help: "Proxy: seconds a client connection may stay silent (mid-request or between requests) before it is closed.")
+    var idleTimeout: Double = 60
+
     @Flag(name: .customLong("no-verify"), help: "Do not replay the recorded sessions at the end.")
     var noVerify = false
 
@@ -67,11 +79,18 @@ struct RecordCommand: AsyncParsableCommand {
         if fromHAR == nil, baseURL == nil { throw ValidationError("--base-url is required (the target to forward or drive)") }
         if let flow, flow != "demo" { throw ValidationError("unknown --flow '\(flow)' (available: demo)") }
         guard idleGap > 0 else { throw ValidationError("--idle-gap must be positive") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        for field in redactFields + keepFields where SecretFields.snakeForm(field).isEmpty {
+            throw ValidationError("--redact and --keep need a field name, got '\(field)'")
+        }
         if fromHAR == nil, flow == nil, Self.parseListen(listen) == nil { throw ValidationError("--listen must be HOST:PORT") }
     }
 
     var options: RecordingOptions {
-        RecordingOptions(sessionCookie: sessionCookie, idleGap: .milliseconds(Int64(idleGap * 1000)), keepSecrets: keepSecrets, groupAnonymousByHost: groupByHost)
+        RecordingOptions(
+            sessionCookie: sessionCookie, idleGap: .milliseconds(Int64(idleGap * 1000)), keepSecrets: keepSecrets,
+            secretFields: SecretFields(redact: redactFields, keep: keepFields), groupAnonymousByHost: groupByHost)
     }
 
     var header: CorpusHeader {
@@ -134,7 +153,7 @@ struct RecordCommand: AsyncParsableCommand {
         guard let (host, port) = Self.parseListen(listen) else { throw CLIError.usage("--listen must be HOST:PORT") }
         let recorder = try CorpusRecorder(path: out, header: header, options: options)
         let proxyOptions = RecordingProxy.Options(
-            host: host, port: port,
+            host: host, port: port, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
             onSessionsWritten: { sessions in
                 for session in sessions { Self.say("session \(session.id) written: \(session.steps.count) steps") }
             },

@@ -136,7 +136,7 @@ import Testing
             for path in ["/nope", "/auth", "/scripts/a/b", "/executions/x", "/%ZZ", "/events/executions"] {
                 #expect(await client.send("GET", path).status == 404, "GET \(path)")
             }
-            #expect(await engine.send(HTTPRequest(url: client.baseURL + "/")).status == 404)
+            #expect(await engine.send(EngineRequest(url: client.baseURL + "/")).status == 404)
             let wrong = await client.send("DELETE", "/auth/me")
             #expect(wrong.status == 405)
             #expect(wrong.header("Allow") == "GET")

@@ -18,14 +18,14 @@ import Testing
     ]
 
     /// The request a client would send, with every `{{variable}}` as `x` (no session: 401s are fine).
-    static func wire(_ template: RequestTemplate, baseURL: String) -> HTTPRequest {
+    static func wire(_ template: RequestTemplate, baseURL: String) -> EngineRequest {
         let fill = { (text: String) in Template.render(text) { _ in "x" } }
         let query = template.query.map { QueryItem(fill($0.name), $0.value.map(fill)) }
         let path = PercentEncoding.encode(fill(template.path)).replacingOccurrences(of: "%2F", with: "/")
         let url = baseURL + path + (query.isEmpty ? "" : "?" + QueryItem.encode(query))
         let headers = template.headers.map { HTTPHeader($0.name, fill($0.value)) }
         let body = template.body.map { body in body.text.map { Array(fill($0).utf8) } ?? body.rawBytes } ?? []
-        return HTTPRequest(method: template.method, url: url, headers: headers, body: body, timeoutMs: 5_000)
+        return EngineRequest(method: template.method, url: url, headers: headers, body: body, timeoutMs: 5_000)
     }
 
     @Test(arguments: families.indices)

@@ -24,7 +24,7 @@ import Testing
         }
 
         func post(_ body: JSONValue) async -> PropertyVerdict {
-            let response = await engine.send(HTTPRequest(
+            let response = await engine.send(EngineRequest(
                 method: "POST", url: url, headers: [HTTPHeader("Content-Type", "application/json")],
                 body: body.serializedBytes(), timeoutMs: 10_000))
             statuses.withLock { $0[response.failure == nil ? response.status : 0, default: 0] += 1 }

@@ -15,7 +15,7 @@ import Testing
 
     /// Sends defect `id`'s minimal trigger for a logged-in user who already has a script and a finished execution.
     static func trigger(_ id: String, client: DemoClient, scriptID: String, executionID: String) async -> Outcome {
-        let response: HTTPResponse
+        let response: EngineResponse
         switch id {
         case "D1": response = await client.sendRawJSON("PUT", "/user/settings/theme", #"{"theme":{"name":"dark"}}"#)
         case "D2": response = await client.send("GET", "/notifications?limit=1001&offset=0")
@@ -124,7 +124,7 @@ import Testing
     /// every listed GET without path parameters answers something other than 404/405).
     @Test func openAPIDocumentIsTruthful() async throws {
         try await withDemo(defects: false) { server, engine in
-            let response = await engine.send(HTTPRequest(method: "GET", url: server.baseURL + "/openapi.json", timeoutMs: 5_000))
+            let response = await engine.send(EngineRequest(method: "GET", url: server.baseURL + "/openapi.json", timeoutMs: 5_000))
             #expect(response.status == 200)
             let doc = try StampedeCore.JSONValue(parsing: String(decoding: response.body, as: UTF8.self))
             #expect(doc[key: "openapi"]?.stringValue == "3.1.0")

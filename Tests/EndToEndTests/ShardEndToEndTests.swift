@@ -71,6 +71,7 @@ import Testing
 
         try Self.expectSums(merged, shards)
         try Self.expectExactPercentiles(merged, shards)
+        try Self.expectExactTimeline(merged, shards)
         Self.expectFindingsMerged(merged, shards)
     }
 
@@ -92,6 +93,13 @@ import Testing
         var classes: [String: Int] = [:]
         for s in shards { classes.merge(s.failureClasses, uniquingKeysWith: +) }
         #expect(merged.failureClasses == classes)
+        // User flows: every shard's user clients ran them; the merge adds them up.
+        let flows = try #require(merged.flows)
+        #expect(flows.values.reduce(0) { $0 + $1.requests } == merged.modes["user"]?.requests)
+        for (id, flow) in flows {
+            #expect(flow.requests == shards.reduce(0) { $0 + ($1.flows?[id]?.requests ?? 0) }, "\(id)")
+            #expect(flow.failures == shards.reduce(0) { $0 + ($1.flows?[id]?.failures ?? 0) }, "\(id)")
+        }
     }
 
     /// Merged percentiles equal those of one histogram built from every shard's decoded histograms.
@@ -115,6 +123,41 @@ import Testing
             #expect(merged.endpoints[key]?.latencyMs?.p99 == h.percentileMilliseconds(99), "\(key)")
         }
     }
+
+    /// Timelines line up by wall-clock second; each merged second's percentiles are those of the sum of the
+    /// shards' histograms of that second.
+    static func expectExactTimeline(_ merged: ReplayReport, _ shards: [ReplayReport]) throws {
+        let base = shards.map { startSecond($0) }.min() ?? 0
+        var perSecond: [Int: LatencyHistogram] = [:]
+        var requests: [Int: Double] = [:]
+        for s in shards {
+            let encoded = try #require(s.histograms?.timeline)
+            #expect(encoded.count == s.timeline.seconds.count)
+            for (i, second) in s.timeline.seconds.enumerated() {
+                let at = second + startSecond(s) - base
+                requests[at, default: 0] += s.timeline.rps[i]
+                guard let text = encoded[i] else { continue }
+                let h = try LatencyHistogram(encoded: text)
+                #expect(Double(h.count) == s.timeline.rps[i])
+                perSecond[at, default: LatencyHistogram()].merge(h)
+            }
+        }
+        let t = merged.timeline
+        #expect(t.seconds == requests.keys.sorted())
+        #expect(t.rps == t.seconds.map { requests[$0] ?? 0 })
+        #expect(t.rps.reduce(0, +) == Double(merged.totalRequests))
+        let encoded = try #require(merged.histograms?.timeline)
+        #expect(encoded.count == t.seconds.count)
+        for (i, second) in t.seconds.enumerated() {
+            let h = perSecond[second] ?? LatencyHistogram()
+            #expect(t.p50Ms?[i] == h.percentileMilliseconds(50), "second \(second)")
+            #expect(t.p99Ms[i] == h.percentileMilliseconds(99), "second \(second)")
+            #expect(try encoded[i].map { try LatencyHistogram(encoded: $0).count } ?? 0 == h.count)
+        }
+        #expect(!merged.notes.contains { $0.contains("highest shard's") })
+    }
+
+    private static func startSecond(_ r: ReplayReport) -> Int { TimelineMerger.epochSecond(r.startedAt) }
 
     static func expectFindingsMerged(_ merged: ReplayReport, _ shards: [ReplayReport]) {
         let signatures = Set(shards.flatMap { $0.findings.map(\.signature) })
@@ -140,11 +183,13 @@ import Testing
         let noSeed = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--shard", "1/2"])
         let far = Int(Date().timeIntervalSince1970) + 660
         let tooFar = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--start-at", "\(far)"])
+        let stale = try await CLIProcess.run(base + ["--output", ws.root + "/c", "--start-at", "\(far - 1_320)"])
         await server.stop()
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
         #expect(bad.status == 2 && bad.stderr.contains("shard index 2"))
         #expect(noSeed.status == 2 && noSeed.stderr.contains("--seed"))
-        #expect(tooFar.status == 2 && tooFar.stderr.contains("at most 600 s"), "\(tooFar.stderr)")
+        #expect(tooFar.status == 2 && tooFar.stderr.contains("s away; at most 600 s"), "\(tooFar.stderr)")
+        #expect(stale.status == 2 && stale.stderr.contains("s ago; at most 600 s"), "\(stale.stderr)")
         let pa = try #require(ReplayEndToEndTests.reports(in: ws.root + "/a").first)
         let pb = try #require(ReplayEndToEndTests.reports(in: ws.root + "/b").first)
         let mismatch = try await CLIProcess.run(["report", "merge", pa, pb, "-o", ws.root + "/m.json"])
@@ -154,5 +199,29 @@ import Testing
         let twice = try await CLIProcess.run(["report", "merge", pa, pa, "-o", ws.root + "/m.json"])
         #expect(twice.status == 2 && twice.stderr.contains("both shard 0/2"), "\(twice.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.root + "/m.json"))
+    }
+
+    /// `--start-at` compares this machine's clock with the target's `Date` header: one warning line when more
+    /// than a second apart, none when in step.
+    @Test(arguments: [(5.0, true), (0.0, false)])
+    func startAtWarnsWhenTheTargetClockDisagrees(skew: Double, warns: Bool) async throws {
+        let ws = try ReplayEndToEndTests.workspace()
+        let server = try SkewedClockServer(skew: skew)
+        defer { server.stop() }
+        // A start a moment ago is allowed and begins at once.
+        let startAt = Int(Date().timeIntervalSince1970)
+        let result = try await CLIProcess.run([
+            "replay", "--corpus", ws.corpus, "--base-url", server.baseURL, "--mode", "user", "--clients", "1",
+            "--concurrency", "1", "--duration", "1", "--no-triage", "--no-regressions", "--no-fail", "--quiet",
+            "--output", ws.root + "/out", "--start-at", "\(startAt)",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.requests > 1)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.contains("Date header") }
+        #expect(warnings.count == (warns ? 1 : 0), "\(result.stderr)")
+        if warns {
+            #expect(warnings.first?.contains("s ahead of this machine's; --start-at waits on the local clock") == true)
+            #expect((warnings.first?.count ?? 999) <= 200)
+        }
     }
 }

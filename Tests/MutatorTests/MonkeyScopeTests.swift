@@ -62,9 +62,9 @@ import Testing
         for seed in UInt64(0)..<300 {
             let kept = prefix.nextMutant(seed: seed)
             #expect(scope.contains(kept.request.path), "\(kept.request.path)")
-            // Reproducible: the mutant's own seed derives it again.
-            #expect(prefix.mutant(session: kept.parentSession, step: kept.parentStep, seed: kept.seed).request.path == kept.request.path
-                || kept.operations.isEmpty)
+            // Reproducible: its recorded operations derive it again from the parent.
+            let parent = Self.sessions[kept.parentSession].steps[kept.parentStep].request
+            #expect(prefix.apply(kept.operations, to: parent).path == kept.request.path)
             if !scope.contains(any.nextMutant(seed: seed).request.path) { escapedUnderAny += 1 }
         }
         #expect(prefix.outOfScopeCount > 0)

@@ -7,8 +7,9 @@ import NIOCore
 import Recorder
 import ServiceLifecycle
 import StampedeCore
-import StampedeHTTP
 import StampedeEngine
+import StampedeHTTP
+import StampedeTestSupport
 import Synchronization
 import Testing
 
@@ -37,7 +38,7 @@ struct AccountsProxyTests {
             ("GET", "/v2/projects/alpha", auth, ""),
         ]
         for (method, target, headers, body) in requests {
-            let response = await client.send(StampedeEngine.HTTPRequest(method: method, url: proxy.baseURL + target, headers: headers, body: Array(body.utf8), timeoutMs: 10_000))
+            let response = await client.send(EngineRequest(method: method, url: proxy.baseURL + target, headers: headers, body: Array(body.utf8), timeoutMs: 10_000))
             #expect((200..<400).contains(response.status), "\(method) \(target): \(response.status)")
         }
         try recorder.flushAll()

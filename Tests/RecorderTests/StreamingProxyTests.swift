@@ -7,6 +7,7 @@ import ServiceLifecycle
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
+import StampedeTestSupport
 import Synchronization
 import Testing
 
@@ -26,7 +27,7 @@ struct StreamingProxyTests {
 
         let (firstEvent, sawFirst) = AsyncStream<Void>.makeStream()
         let received = Mutex<[UInt8]>([])
-        var request = StampedeEngine.HTTPRequest(url: proxy.baseURL + "/stream", headers: [HTTPHeader("Accept", "text/event-stream")], timeoutMs: 20_000)
+        var request = EngineRequest(url: proxy.baseURL + "/stream", headers: [HTTPHeader("Accept", "text/event-stream")], timeoutMs: 20_000)
         request.stream = ResponseStream(
             onHead: { _, _ in },
             onBodyChunk: { bytes in

@@ -191,7 +191,7 @@ import Testing
         (99, 2, .protocol), (403, 4, nil), (599, 5, .serverError),
     ] as [(Int, Int?, FailureClass?)])
     func statusClassesFollowRFC9110(status: Int, expect: Int?, result: FailureClass?) {
-        #expect(FailureClass.classify(HTTPResponse(status: status), expectClass: expect) == result)
+        #expect(FailureClass.classify(EngineResponse(status: status), expectClass: expect) == result)
     }
 
     @Test func transportFailuresAreTypedNotNamed() {
@@ -199,9 +199,9 @@ import Testing
         let weird = TransportFailure(code: 8, name: "CURLE_WEIRD_SERVER_REPLY", message: "")
         let malformed = TransportFailure(code: 3, name: "CURLE_URL_MALFORMAT", message: "")
         #expect(timeout.isTimeout && !timeout.isLocal && malformed.isLocal)
-        #expect(FailureClass.classify(HTTPResponse(failure: timeout), expectClass: 2) == .timeout)
-        #expect(FailureClass.classify(HTTPResponse(failure: weird), expectClass: nil) == .protocol)
-        #expect(FailureClass.classify(HTTPResponse(failure: malformed), expectClass: nil) == nil)
+        #expect(FailureClass.classify(EngineResponse(failure: timeout), expectClass: 2) == .timeout)
+        #expect(FailureClass.classify(EngineResponse(failure: weird), expectClass: nil) == .protocol)
+        #expect(FailureClass.classify(EngineResponse(failure: malformed), expectClass: nil) == nil)
     }
 
     // MARK: - One rendering

@@ -139,7 +139,7 @@ final class Log: Sendable {
 
     @Test func extractorReadsJSONHeadersCookiesAndRegex() {
         var state = ClientState(identity: ClientIdentity(index: 0, runID: "r"))
-        let response = HTTPResponse(
+        let response = EngineResponse(
             status: 200, headers: [HTTPHeader("Location", "/api/v1/scripts/77"), HTTPHeader("Set-Cookie", "csrf_token=c1")],
             body: Array(#"{"execution_id":"e-9","nested":{"n":5}}"#.utf8))
         let missing = StepRenderer.absorb(

@@ -13,7 +13,7 @@ import Testing
             bytesReceived: 10, failure: failure, slow: false, sse: nil)
     }
 
-    @Test func totalsAddUpAcrossShardsAndEndpoints() {
+    @Test func totalsAddUpAcrossShardsAndEndpoints() throws {
         let start = ContinuousClock.now
         let metrics = MetricsRecorder(shardCount: 4, start: start)
         var expected = 0
@@ -35,6 +35,12 @@ import Testing
         let points = metrics.closeSeconds(before: 3)
         #expect(points.map(\.second) == [0, 1, 2])
         #expect(points.reduce(0) { $0 + $1.requests } == expected)
+        // Each second's histogram holds exactly that second's requests.
+        for point in points {
+            let h = try point.histogram.map { try LatencyHistogram(encoded: $0) }
+            #expect(Int(h?.count ?? 0) == point.requests)
+            #expect(h?.percentileMilliseconds(99) ?? 0 == point.p99Milliseconds)
+        }
     }
 
     @Test func successAndErrorLatencyApart() {
@@ -72,7 +78,7 @@ import Testing
         #expect(abs(s.p99 - 9.9) < 0.15)
     }
 
-    @Test func lateRecordsLandInTheirSecond() {
+    @Test func lateRecordsLandInTheirSecond() throws {
         let start = ContinuousClock.now
         let metrics = MetricsRecorder(shardCount: 1, start: start)
         metrics.record(observation("GET /", status: 200), shard: 0, at: start + .milliseconds(500))
@@ -82,5 +88,9 @@ import Testing
         let points = metrics.timelinePoints
         #expect(points.count == 3)
         #expect(points[0].requests == 2)
+        // The late request is in its second's histogram too, so per-second figures merge exactly.
+        let histogram = try LatencyHistogram(encoded: try #require(points[0].histogram))
+        #expect(histogram.count == 2)
+        #expect(points[1].histogram == nil && points[2].histogram == nil)
     }
 }

@@ -64,9 +64,9 @@ struct ReachabilityProbeTests {
         let engine = try HTTPEngine(configuration: .init(workers: 1))
         defer { engine.shutdown(); server.stop() }
         let base = "http://127.0.0.1:\(server.port)"
-        #expect(await ReachabilityProbe.run(engine: engine, baseURL: base, timeoutMs: 1_000) == nil)
+        #expect(await ReachabilityProbe.run(engine: engine, baseURL: base, timeoutMs: 1_000).failure == nil)
         // Before the fix: a plain GET waits for the body and times out, which read as "cannot reach".
-        let plain = await engine.send(HTTPRequest(url: base + "/", timeoutMs: 1_000))
+        let plain = await engine.send(EngineRequest(url: base + "/", timeoutMs: 1_000))
         #expect(plain.failure?.name == "CURLE_OPERATION_TIMEDOUT")
     }
 
@@ -76,7 +76,7 @@ struct ReachabilityProbeTests {
         server.stop()
         let engine = try HTTPEngine(configuration: .init(workers: 1))
         defer { engine.shutdown() }
-        let failure = await ReachabilityProbe.run(engine: engine, baseURL: "http://127.0.0.1:\(port)", timeoutMs: 1_000)
+        let failure = await ReachabilityProbe.run(engine: engine, baseURL: "http://127.0.0.1:\(port)", timeoutMs: 1_000).failure
         #expect(failure != nil)
     }
 }

@@ -68,5 +68,26 @@ import Testing
         #expect(try StartTime.wait(until: now.addingTimeInterval(-3), now: now).get() == 0)
         #expect(try StartTime.wait(until: now.addingTimeInterval(600), now: now).get() == 600)
         #expect(throws: ShardError.self) { try StartTime.wait(until: now.addingTimeInterval(601), now: now).get() }
+        #expect(try StartTime.wait(until: now.addingTimeInterval(-600), now: now).get() == 0)
+        #expect(throws: ShardError.self) { try StartTime.wait(until: now.addingTimeInterval(-601), now: now).get() }
+    }
+
+    @Test func clockSkewCountsOnlyWhatTheDateHeaderCannotExplain() throws {
+        let sent = try #require(ClockSkew.httpDate("Sun, 29 Nov 2026 21:50:00 GMT")).addingTimeInterval(0.4)
+        let received = sent.addingTimeInterval(0.2)
+        // The target stamped 21:50:00.x while the request was out: in step, whatever the fraction.
+        #expect(ClockSkew.measure(dateHeader: "Sun, 29 Nov 2026 21:50:00 GMT", sentAt: sent, receivedAt: received) == ClockSkew(seconds: 0))
+        #expect(ClockSkew.measure(dateHeader: "Sun, 29 Nov 2026 21:49:59 GMT", sentAt: sent, receivedAt: received)?.warning == nil)
+        let ahead = try #require(ClockSkew.measure(dateHeader: "Sun, 29 Nov 2026 21:50:05 GMT", sentAt: sent, receivedAt: received))
+        #expect(abs(ahead.seconds - 4.4) < 1e-6)
+        #expect(ahead.warning?.contains("4.4 s ahead of this machine's") == true)
+        let behind = try #require(ClockSkew.measure(dateHeader: "Sun, 29 Nov 2026 21:49:57 GMT", sentAt: sent, receivedAt: received))
+        // It stamped at most 21:49:57.999… while we were at 21:50:00.4 or later.
+        #expect(abs(behind.seconds + 2.4) < 1e-6)
+        #expect(behind.warning?.contains("2.4 s behind this machine's") == true)
+        #expect((behind.warning?.count ?? 999) <= 200)
+        for bad in ["", "yesterday", "Sun, 29 Nov 2026 21:50:00 PST", "Sun, 32 Nov 2026 21:50:00 GMT", "Sun, 29 Foo 2026 21:50:00 GMT"] {
+            #expect(ClockSkew.measure(dateHeader: bad, sentAt: sent, receivedAt: received) == nil, "\(bad)")
+        }
     }
 }

@@ -25,7 +25,7 @@ struct EngineTests {
     func getEchoes(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(method: "GET", url: server.baseURL + "/echo/hello?x=1"))
+        let response = await engine.send(EngineRequest(method: "GET", url: server.baseURL + "/echo/hello?x=1"))
         #expect(response.failure == nil)
         #expect(response.status == 200)
         #expect(response.header("x-method") == "GET")
@@ -41,7 +41,7 @@ struct EngineTests {
     func methodIsSentVerbatim(loop: EngineLoop, method: String) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(method: method, url: server.baseURL + "/echo", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(method: method, url: server.baseURL + "/echo", timeoutMs: 5_000))
         #expect(response.failure == nil)
         #expect(response.status == 200)
         #expect(response.header("X-Method") == method)
@@ -60,7 +60,7 @@ struct EngineTests {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let body = (0..<3).flatMap { _ in (0...255).map { UInt8($0) } }
-        let request = HTTPRequest(
+        let request = EngineRequest(
             method: method,
             url: server.baseURL + "/echo",
             headers: [HTTPHeader("X-Empty", ""), HTTPHeader("X-Trace", "abc")],
@@ -87,7 +87,7 @@ struct EngineTests {
         let small = try makeEngine(loop, workers: 1, bodyPrefixLimit: 16)
         defer { small.shutdown() }
         let body = [UInt8](repeating: 0x61, count: 200_000)
-        let response = await small.send(HTTPRequest(method: "POST", url: server.baseURL + "/echo", body: body))
+        let response = await small.send(EngineRequest(method: "POST", url: server.baseURL + "/echo", body: body))
         #expect(response.status == 200)
         #expect(response.body.count == 16)
         #expect(response.body == Array("POST /echo\nHost:".utf8))
@@ -100,7 +100,7 @@ struct EngineTests {
         defer { engine.shutdown(); server.stop() }
         var jar = CookieJar()
         let loginURL = server.baseURL + "/login"
-        let login = await engine.send(HTTPRequest(method: "POST", url: loginURL))
+        let login = await engine.send(EngineRequest(method: "POST", url: loginURL))
         #expect(login.setCookies.count == 2)
         jar.store(response: login, requestURL: loginURL)
         let token = try #require(jar.value(named: "csrf_token"))
@@ -112,7 +112,7 @@ struct EngineTests {
         let csrf = try #require(CSRFPolicy().header(from: jar))
         #expect(csrf == HTTPHeader("X-CSRF-Token", token))
         headers.append(csrf)
-        let echoed = await engine.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Array("{}".utf8)))
+        let echoed = await engine.send(EngineRequest(method: "POST", url: url, headers: headers, body: Array("{}".utf8)))
         #expect(echoed.bodyText.contains("Cookie: session=s-\(token); csrf_token=\(token)\n"))
         #expect(echoed.bodyText.contains("X-CSRF-Token: \(token)\n"))
     }
@@ -121,7 +121,7 @@ struct EngineTests {
     func sseStreamEndsByItself(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let request = HTTPRequest(url: server.baseURL + "/sse?count=3&interval=5", sse: SSEOptions(windowMs: 5_000, maxEvents: 10))
+        let request = EngineRequest(url: server.baseURL + "/sse?count=3&interval=5", sse: SSEOptions(windowMs: 5_000, maxEvents: 10))
         let response = await engine.send(request)
         #expect(response.failure == nil)
         #expect(response.status == 200)
@@ -137,7 +137,7 @@ struct EngineTests {
     func sseStreamIsCutAtTheWindow(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let request = HTTPRequest(url: server.baseURL + "/sse?count=0&interval=10", sse: SSEOptions(windowMs: 300, maxEvents: 2))
+        let request = EngineRequest(url: server.baseURL + "/sse?count=0&interval=10", sse: SSEOptions(windowMs: 300, maxEvents: 2))
         let response = await engine.send(request)
         #expect(response.failure == nil)
         #expect(response.status == 200)
@@ -152,7 +152,7 @@ struct EngineTests {
     func silentServerIsCutByTheTimeout(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 300))
+        let response = await engine.send(EngineRequest(url: server.baseURL + "/hang", timeoutMs: 300))
         #expect(response.status == 0)
         #expect(response.failure?.name == "CURLE_OPERATION_TIMEDOUT")
         #expect(response.failure?.code == 28)
@@ -165,7 +165,7 @@ struct EngineTests {
         defer { engine.shutdown(); server.stop() }
         let started = server.requestCount
         // Ten minutes of timeout: only cancellation can end this send within the test's time limit.
-        let task = Task { await engine.send(HTTPRequest(url: server.baseURL + "/hang", timeoutMs: 600_000)) }
+        let task = Task { await engine.send(EngineRequest(url: server.baseURL + "/hang", timeoutMs: 600_000)) }
         let deadline = ContinuousClock.now + .seconds(10)
         while server.requestCount == started, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         try #require(server.requestCount > started)
@@ -182,7 +182,7 @@ struct EngineTests {
         let started = server.requestCount
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return await engine.send(HTTPRequest(url: server.baseURL + "/echo/x"))
+            return await engine.send(EngineRequest(url: server.baseURL + "/echo/x"))
         }
         #expect(await task.value.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
         #expect(server.requestCount == started)
@@ -192,7 +192,7 @@ struct EngineTests {
     func sseWithoutAnyResponseIsATimeoutNotAWindowCut(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(url: server.baseURL + "/hang", sse: SSEOptions(windowMs: 200)))
+        let response = await engine.send(EngineRequest(url: server.baseURL + "/hang", sse: SSEOptions(windowMs: 200)))
         #expect(response.failure?.name == "CURLE_OPERATION_TIMEDOUT")
         #expect(response.sse?.cutByWindow == false)
     }
@@ -202,7 +202,7 @@ struct EngineTests {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let port = TestServer.refusedPort()
-        let response = await engine.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(url: "http://127.0.0.1:\(port)/", timeoutMs: 5_000))
         #expect(response.status == 0)
         #expect(response.failure?.name == "CURLE_COULDNT_CONNECT")
         #expect(response.failure?.message.isEmpty == false)
@@ -212,7 +212,7 @@ struct EngineTests {
     func closeWithoutResponseIsGotNothing(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(url: server.baseURL + "/close", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(url: server.baseURL + "/close", timeoutMs: 5_000))
         #expect(response.failure?.name == "CURLE_GOT_NOTHING")
     }
 
@@ -220,7 +220,7 @@ struct EngineTests {
     func malformedURLIsAFailureNotACrash(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(url: "http://[not a url", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(url: "http://[not a url", timeoutMs: 5_000))
         #expect(response.failure?.name == "CURLE_URL_MALFORMAT")
     }
 
@@ -239,7 +239,7 @@ struct EngineTests {
                     return true
                 }
                 guard go else { return }
-                engine.submit(HTTPRequest(url: url, timeoutMs: 10_000)) { response in
+                engine.submit(EngineRequest(url: url, timeoutMs: 10_000)) { response in
                     let finished = counters.withLock { c -> Bool in
                         c.finished += 1
                         c.newConnections += response.newConnections
@@ -258,19 +258,48 @@ struct EngineTests {
         #expect(result.newConnections == server.acceptedConnections)
     }
 
+    /// A burst, a pause with one request at a time (think time), the same burst: the pause must not
+    /// close the burst's idle keep-alive connections (libcurl's default cache holds 4 × the
+    /// transfers running now, 4 during the pause).
+    @Test(arguments: EngineLoop.allCases)
+    func aPauseInTheLoadKeepsIdleConnections(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop, workers: 1)
+        defer { engine.shutdown(); server.stop() }
+        let burst = 16
+        let url = server.baseURL + "/echo/pause"
+        @Sendable func sendBurst() async -> [EngineResponse] {
+            // One scheduled instant: the worker starts the whole burst in one round.
+            let at = ContinuousClock.now + .milliseconds(200)
+            return await withTaskGroup(of: EngineResponse.self) { group in
+                for _ in 0..<burst { group.addTask { await engine.send(EngineRequest(url: url, timeoutMs: 10_000, scheduledAt: at)) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let first = await sendBurst()
+        for _ in 0..<12 {
+            #expect(await engine.send(EngineRequest(url: url, timeoutMs: 10_000)).newConnections == 0)
+        }
+        let second = await sendBurst()
+        #expect((first + second).allSatisfy { $0.status == 200 })
+        // Never more connections than transfers at once; the second burst opens only what the
+        // first did not (none when the first ran all 16 at once).
+        #expect(server.acceptedConnections <= burst)
+        #expect(first.reduce(0) { $0 + $1.newConnections } + second.reduce(0) { $0 + $1.newConnections } == server.acceptedConnections)
+    }
+
     @Test(arguments: EngineLoop.allCases)
     func scheduledSendWaitsAndLatencyCountsFromSchedule(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
         let at = ContinuousClock.now + .milliseconds(150)
-        let later = await engine.send(HTTPRequest(url: server.baseURL + "/echo", scheduledAt: at))
+        let later = await engine.send(EngineRequest(url: server.baseURL + "/echo", scheduledAt: at))
         #expect(ContinuousClock.now >= at)
         #expect(later.status == 200)
         #expect(later.startDelayUs < 1_000_000)
 
         // A send that starts late reports the lateness as latency (no coordinated omission).
         let past = ContinuousClock.now - .seconds(2)
-        let late = await engine.send(HTTPRequest(url: server.baseURL + "/echo", scheduledAt: past))
+        let late = await engine.send(EngineRequest(url: server.baseURL + "/echo", scheduledAt: past))
         #expect(late.status == 200)
         #expect(late.startDelayUs >= 2_000_000)
         #expect(late.latencyUs >= 2_000_000 + late.timings.totalUs)
@@ -280,10 +309,10 @@ struct EngineTests {
     func shutdownFailsPendingTransfersAndLaterSubmits(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { server.stop() }
-        let pending = Mutex<HTTPResponse?>(nil)
+        let pending = Mutex<EngineResponse?>(nil)
         let started = server.requestCount
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            engine.submit(HTTPRequest(url: server.baseURL + "/hang")) { response in
+            engine.submit(EngineRequest(url: server.baseURL + "/hang")) { response in
                 pending.withLock { $0 = response }
                 done.resume()
             }
@@ -294,7 +323,7 @@ struct EngineTests {
         }
         #expect(pending.withLock { $0 }?.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
         engine.shutdown()  // idempotent
-        let after = await engine.send(HTTPRequest(url: server.baseURL + "/echo"))
+        let after = await engine.send(EngineRequest(url: server.baseURL + "/echo"))
         #expect(after.failure?.name == "CURLE_ABORTED_BY_CALLBACK")
         #expect(after.failure?.message == "engine shut down")
     }
@@ -303,7 +332,7 @@ struct EngineTests {
     func redirectIsReturnedNotFollowed(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let response = await engine.send(HTTPRequest(url: server.baseURL + "/redirect?to=/echo/next", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(url: server.baseURL + "/redirect?to=/echo/next", timeoutMs: 5_000))
         #expect(response.failure == nil)
         #expect(response.status == 302)
         #expect(response.header("location") == "/echo/next")
@@ -319,7 +348,7 @@ struct EngineTests {
         let engine = try makeEngine(loop, workers: 1)
         defer { engine.shutdown(); server.stop() }
         for _ in 0..<20 {
-            let response = await engine.send(HTTPRequest(url: server.baseURL + "/oneshot", timeoutMs: 5_000))
+            let response = await engine.send(EngineRequest(url: server.baseURL + "/oneshot", timeoutMs: 5_000))
             #expect(response.failure == nil)
             #expect(response.bodyText == "once")
         }
@@ -331,7 +360,7 @@ struct EngineTests {
     func lazilyParsedHeadersMatchTheFullList(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
-        let login = await engine.send(HTTPRequest(method: "POST", url: server.baseURL + "/login", timeoutMs: 5_000))
+        let login = await engine.send(EngineRequest(method: "POST", url: server.baseURL + "/login", timeoutMs: 5_000))
         let all = login.headers
         #expect(all.first?.name == "Content-Length")
         #expect(login.setCookies == all.filter { HTTPHeader.namesEqual($0.name, "set-cookie") }.map(\.value))

@@ -11,7 +11,7 @@ struct RequestGuardTests {
         let target = try TestServer()
         let other = try TestServer(host: "127.0.0.2")
         defer { target.stop(); other.stop() }
-        let escaping = HTTPRequest(url: target.baseURL + "@127.0.0.2:\(other.port)/x", timeoutMs: 5_000)
+        let escaping = EngineRequest(url: target.baseURL + "@127.0.0.2:\(other.port)/x", timeoutMs: 5_000)
 
         let open = try HTTPEngine(configuration: .init(workers: 1))
         let escaped = await open.send(escaping)
@@ -26,7 +26,7 @@ struct RequestGuardTests {
         #expect(refused.failure?.name == "CURLE_URL_MALFORMAT")
         #expect(refused.failure?.message.contains("127.0.0.2") == true)
         #expect(refused.status == 0)
-        let allowed = await guarded.send(HTTPRequest(url: target.baseURL + "/echo", timeoutMs: 5_000))
+        let allowed = await guarded.send(EngineRequest(url: target.baseURL + "/echo", timeoutMs: 5_000))
         #expect(allowed.status == 200)
         #expect(other.requestCount == 1)
         #expect(other.acceptedConnections == 1)
@@ -39,9 +39,9 @@ struct RequestGuardTests {
         let engine = try HTTPEngine(configuration: .init(workers: 1, allowedOrigin: target.baseURL + "/"))
         defer { engine.shutdown(); target.stop() }
         let url = template.replacingOccurrences(of: "PORT", with: String(target.port))
-        let response = await engine.send(HTTPRequest(url: url, timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(url: url, timeoutMs: 5_000))
         #expect(response.failure?.isRefused == true)
-        #expect(engine.refusal(for: HTTPRequest(url: url)) != nil)
+        #expect(engine.refusal(for: EngineRequest(url: url)) != nil)
         #expect(target.acceptedConnections == 0)
     }
 
@@ -52,16 +52,16 @@ struct RequestGuardTests {
 
 @Suite("Request guard: no corpus field or mutant adds a line to the request")
 struct HeaderInjectionTests {
-    static let vectors: [(label: String, request: @Sendable (String) -> HTTPRequest)] = [
-        ("value CRLF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\r\nInjected: 1")]) }),
-        ("value LF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\nInjected: 1")]) }),
-        ("value CR", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\rInjected: 1")]) }),
-        ("value NUL", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\u{0}Injected: 1")]) }),
-        ("name CRLF", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X\r\nInjected", "1")]) }),
-        ("name space", { HTTPRequest(url: $0 + "/echo", headers: [HTTPHeader("X Injected", "1")]) }),
-        ("method CRLF", { HTTPRequest(method: "GET /x HTTP/1.1\r\nInjected: 1\r\nX:", url: $0 + "/echo") }),
-        ("method tab", { HTTPRequest(method: "GET\tInjected", url: $0 + "/echo") }),
-        ("method empty", { HTTPRequest(method: "", url: $0 + "/echo") }),
+    static let vectors: [(label: String, request: @Sendable (String) -> EngineRequest)] = [
+        ("value CRLF", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\r\nInjected: 1")]) }),
+        ("value LF", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\nInjected: 1")]) }),
+        ("value CR", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\rInjected: 1")]) }),
+        ("value NUL", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X-A", "a\u{0}Injected: 1")]) }),
+        ("name CRLF", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X\r\nInjected", "1")]) }),
+        ("name space", { EngineRequest(url: $0 + "/echo", headers: [HTTPHeader("X Injected", "1")]) }),
+        ("method CRLF", { EngineRequest(method: "GET /x HTTP/1.1\r\nInjected: 1\r\nX:", url: $0 + "/echo") }),
+        ("method tab", { EngineRequest(method: "GET\tInjected", url: $0 + "/echo") }),
+        ("method empty", { EngineRequest(method: "", url: $0 + "/echo") }),
     ]
 
     @Test(arguments: 0..<vectors.count)
@@ -74,7 +74,7 @@ struct HeaderInjectionTests {
         #expect(refused.failure?.isRefused == true, "\(vector.label)")
         #expect(refused.failure?.name == "CURLE_BAD_FUNCTION_ARGUMENT")
         // A clean request afterwards arrives; the raw bytes on the wire hold no injected line.
-        let clean = await engine.send(HTTPRequest(url: server.baseURL + "/echo", headers: [HTTPHeader("X-A", "a b")], timeoutMs: 5_000))
+        let clean = await engine.send(EngineRequest(url: server.baseURL + "/echo", headers: [HTTPHeader("X-A", "a b")], timeoutMs: 5_000))
         #expect(clean.status == 200)
         let wire = String(decoding: server.receivedBytes, as: UTF8.self)
         #expect(wire.hasPrefix("GET /echo HTTP/1.1\r\n"))

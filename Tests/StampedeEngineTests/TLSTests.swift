@@ -53,10 +53,10 @@ struct TLSTests {
         }
     }
 
-    func fetch(_ server: TLSServer, verify: Bool, caCert: String? = nil, loop: EngineLoop) async throws -> HTTPResponse {
+    func fetch(_ server: TLSServer, verify: Bool, caCert: String? = nil, loop: EngineLoop) async throws -> EngineResponse {
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1, verifyTLS: verify, caCertPath: caCert, loop: loop))
         defer { engine.shutdown() }
-        return await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
+        return await engine.send(EngineRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
     }
 
     @Test(arguments: EngineLoop.allCases)
@@ -87,7 +87,7 @@ struct TLSTests {
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
         defer { engine.shutdown() }
         #expect(engine.configuration.verifyTLS)
-        let response = await engine.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
+        let response = await engine.send(EngineRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/", timeoutMs: 5_000))
         #expect(response.failure?.name == "CURLE_PEER_FAILED_VERIFICATION")
     }
 

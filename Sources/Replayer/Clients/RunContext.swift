@@ -99,7 +99,7 @@ final class RunContext: Sendable {
     }
 
     /// The text a finding names its failure by.
-    static func failureText(_ response: HTTPResponse, failureClass: FailureClass, expectClass: Int?) -> String {
+    static func failureText(_ response: EngineResponse, failureClass: FailureClass, expectClass: Int?) -> String {
         if let failure = response.failure { return failure.name }
         if failureClass == .expectation, let expectClass { return "expected \(expectClass)xx, got \(response.status)" }
         return String(response.status)

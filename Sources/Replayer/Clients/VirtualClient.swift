@@ -40,7 +40,7 @@ final class VirtualClient: PermitWaiter {
         var origin: Origin
         /// The rendered template (secrets kept as placeholders), for findings.
         var rendered: RequestTemplate
-        var request: HTTPRequest
+        var request: EngineRequest
         var endpoint: String
         var expectClass: Int?
         /// Variables nothing resolved: the request is not sent.
@@ -133,7 +133,7 @@ final class VirtualClient: PermitWaiter {
         }
     }
 
-    private func completed(_ response: HTTPResponse, _ pending: Pending) {
+    private func completed(_ response: EngineResponse, _ pending: Pending) {
         context.gauge.leave()
         if context.isClosed { return }
         let now = ContinuousClock.now
@@ -204,9 +204,14 @@ final class VirtualClient: PermitWaiter {
     }
 
     private func renderMutant(_ mutator: Mutator, _ s: inout State) -> (Mutant, RenderedRequest) {
-        var mutant = mutator.nextMutant(seed: s.client.rng.next())
+        // First-pass mutants that need an ID this monkey has not extracted yet wait for one that has;
+        // a monkey that skipped the login leaves the first pass to the logged-in ones.
+        let variables = s.client.variables
+        let bound: (String) -> Bool = { variables[$0] != nil }
+        let planned = loggedIn || context.plan.identity.isEmpty
+        var mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
         for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
-            mutant = mutator.nextMutant(seed: s.client.rng.next())
+            mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
         }
         // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
         let rendered = context.renderer.render(
@@ -256,8 +261,8 @@ final class VirtualClient: PermitWaiter {
         _ = context.noteUnresolved(pending.unresolved, session: sessionID(of: pending.origin))
         context.metrics.record(
             RequestObservation(
-                kind: kind, endpoint: pending.endpoint, status: 0, transportFailure: nil, latencyMicroseconds: 0,
-                bytesReceived: 0, failure: kind == .user ? .unresolved : nil, slow: false, sse: nil),
+                kind: kind, flow: flow(of: pending.origin), endpoint: pending.endpoint, status: 0, transportFailure: nil,
+                latencyMicroseconds: 0, bytesReceived: 0, failure: kind == .user ? .unresolved : nil, slow: false, sse: nil),
             shard: shard, at: now)
         state.withLock { s in
             switch s.phase {
@@ -276,6 +281,11 @@ final class VirtualClient: PermitWaiter {
     /// The pause after a request left unsent.
     static let unsentPause: Duration = .milliseconds(20)
 
+    /// The user flow a request counts for: its session's id (monkeys have none).
+    private func flow(of origin: Origin) -> String? {
+        kind == .user ? sessionID(of: origin) : nil
+    }
+
     private func sessionID(of origin: Origin) -> String? {
         switch origin {
         case .identity(let i): context.plan.identity[i].sessionID
@@ -286,7 +296,7 @@ final class VirtualClient: PermitWaiter {
 
     // MARK: - Completion
 
-    private func record(_ response: HTTPResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
+    private func record(_ response: EngineResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
         var failure = FailureClass.classify(response, expectClass: pending.origin.isMutant ? nil : pending.expectClass)
         let sse = response.sse.map {
             SSEObservation(events: $0.eventCount, timeToFirstEventMicroseconds: $0.timeToFirstEventUs, cutByWindow: $0.cutByWindow)
@@ -299,7 +309,7 @@ final class VirtualClient: PermitWaiter {
             if failure == nil { failure = .slow }
         }
         let observation = RequestObservation(
-            kind: kind, endpoint: pending.endpoint, status: response.status,
+            kind: kind, flow: flow(of: pending.origin), endpoint: pending.endpoint, status: response.status,
             transportFailure: response.failure?.name, latencyMicroseconds: latency,
             bytesReceived: response.bodyBytes, failure: failure, slow: slow, sse: sse,
             serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
@@ -309,7 +319,7 @@ final class VirtualClient: PermitWaiter {
         }
     }
 
-    private func noteFinding(_ response: HTTPResponse, _ pending: Pending, _ failure: FailureClass, at now: ContinuousClock.Instant) {
+    private func noteFinding(_ response: EngineResponse, _ pending: Pending, _ failure: FailureClass, at now: ContinuousClock.Instant) {
         let text = RunContext.failureText(response, failureClass: failure, expectClass: pending.expectClass)
         let signature = FailureSignature(
             method: pending.rendered.method, endpoint: pending.endpoint, failureClass: failure, failure: text,
@@ -363,7 +373,7 @@ final class VirtualClient: PermitWaiter {
     }
 
     /// Updates the state from a response; returns a pause to take before the next request.
-    private func absorb(_ response: HTTPResponse, _ pending: Pending, _ s: inout State) -> Duration? {
+    private func absorb(_ response: EngineResponse, _ pending: Pending, _ s: inout State) -> Duration? {
         // Discovery (#13): the mutator learns links and values from every response. Only the headers
         // it reads are looked up, so the lazily kept header block is not parsed whole per response.
         if let mutator = context.mutator {
@@ -407,7 +417,7 @@ final class VirtualClient: PermitWaiter {
     }
 
     /// A user session step's answer: extract, poll again, log in again, or go on.
-    private func absorbSession(_ response: HTTPResponse, _ pending: Pending, _ si: Int, _ k: Int, _ attempt: Int, _ s: inout State) -> Duration? {
+    private func absorbSession(_ response: EngineResponse, _ pending: Pending, _ si: Int, _ k: Int, _ attempt: Int, _ s: inout State) -> Duration? {
         let planned = context.plan.sessions[si].steps[k]
         if response.failure != nil {
             StepRenderer.absorb(response, extract: [], requestURL: pending.request.url, into: &s.client)
@@ -432,6 +442,7 @@ final class VirtualClient: PermitWaiter {
             s.phase = .session(si, k + 1, 0)
         } else {
             context.sessionsCompleted.wrappingAdd(1, ordering: .relaxed)
+            context.metrics.recordFlowCompleted(context.plan.sessions[si].id, shard: shard)
             s.phase = nextSessionPhase(&s)
         }
         return nil
@@ -441,7 +452,7 @@ final class VirtualClient: PermitWaiter {
     static let discoveryHeaders = ["Location", "Content-Location", "Link", "ETag"]
 
     /// A cheap structural fingerprint of a response for the mutator's novelty feedback.
-    static func shape(_ response: HTTPResponse) -> UInt64 {
+    static func shape(_ response: EngineResponse) -> UInt64 {
         var hash = FNV1a()
         hash.add(String(response.status))
         hash.add(FailureSignature.fingerprint(response.body.prefix(128)))

@@ -38,6 +38,11 @@ final class MetricsRecorder: Sendable {
         shards[shard % shards.count].state.withLock { $0.record(observation, second: s) }
     }
 
+    /// Counts a pass through user flow `flow` that reached its last step.
+    func recordFlowCompleted(_ flow: String, shard: Int) {
+        shards[shard % shards.count].state.withLock { $0.flows[flow, default: FlowAccumulator()].completed += 1 }
+    }
+
     /// Folds every second before `second` into the timeline and returns the newly closed points.
     @discardableResult
     func closeSeconds(before second: Int) -> [TimelinePoint] {
@@ -86,6 +91,8 @@ struct TimelinePoint: Sendable, Equatable {
     var p50Milliseconds: Double
     var p90Milliseconds: Double
     var p99Milliseconds: Double
+    /// The second's latency histogram in the report's encoding (`ReportHistograms`); nil when it had no request.
+    var histogram: String?
 
     var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
 }
@@ -100,16 +107,15 @@ struct TimelineState: Sendable {
         while points.count < end {
             let s = points.count
             let b = buckets[s] ?? SecondBucket()
-            points.append(
-                TimelinePoint(
-                    second: s, requests: b.requests, errors: b.errors, failures: b.failures,
-                    modeRequests: b.modeRequests, modeErrors: b.modeErrors,
-                    p50Milliseconds: b.latency.percentileMilliseconds(50),
-                    p90Milliseconds: b.latency.percentileMilliseconds(90),
-                    p99Milliseconds: b.latency.percentileMilliseconds(99)))
+            var point = TimelinePoint(
+                second: s, requests: b.requests, errors: b.errors, failures: b.failures,
+                modeRequests: b.modeRequests, modeErrors: b.modeErrors, p50Milliseconds: 0, p90Milliseconds: 0,
+                p99Milliseconds: 0)
+            point.setLatency(b.latency)
+            points.append(point)
         }
         // A request that finished just before a second closed but recorded just after it lands
-        // here: count it in its own second (its latency no longer moves that second's p99).
+        // here: count it in its own second, histogram and percentiles included.
         for (s, b) in buckets where s < first && s < points.count {
             points[s].requests += b.requests
             points[s].errors += b.errors
@@ -118,7 +124,20 @@ struct TimelineState: Sendable {
                 points[s].modeRequests[i] += b.modeRequests[i]
                 points[s].modeErrors[i] += b.modeErrors[i]
             }
+            var latency = points[s].histogram.flatMap { try? LatencyHistogram(encoded: $0) } ?? LatencyHistogram()
+            latency.merge(b.latency)
+            points[s].setLatency(latency)
         }
         return Array(points[min(first, points.count)...])
+    }
+}
+
+extension TimelinePoint {
+    /// Sets the second's percentiles and encoded histogram from its latencies.
+    mutating func setLatency(_ latency: LatencyHistogram) {
+        p50Milliseconds = latency.percentileMilliseconds(50)
+        p90Milliseconds = latency.percentileMilliseconds(90)
+        p99Milliseconds = latency.percentileMilliseconds(99)
+        histogram = latency.count > 0 ? latency.encoded : nil
     }
 }

@@ -11,6 +11,8 @@ struct MetricsShard: Sendable {
     var endpoints: [String: EndpointAccumulator] = [:]
     var exceptions: [String: Int] = [:]
     var modes = [ModeAccumulator(), ModeAccumulator()]
+    /// Per user flow (session id); bounded by the corpus's sessions.
+    var flows: [String: FlowAccumulator] = [:]
     var sse = SSEAccumulator()
     var schedule = ScheduleAccumulator()
     /// Open per-second buckets keyed by second since the start; drained by the collector.
@@ -24,6 +26,7 @@ struct MetricsShard: Sendable {
         if endpoints[key] == nil && endpoints.count >= Self.maxEndpoints { key = Self.overflowEndpoint }
         endpoints[key, default: EndpointAccumulator()].record(o)
         modes[o.kind == .user ? 0 : 1].record(o)
+        if let flow = o.flow { flows[flow, default: FlowAccumulator()].record(o) }
         if let s = o.sse { sse.record(s) }
         schedule.record(o)
         seconds[second, default: SecondBucket()].record(o)
@@ -35,6 +38,7 @@ struct MetricsShard: Sendable {
         for (key, acc) in other.endpoints { endpoints[key, default: EndpointAccumulator()].merge(acc) }
         for (name, n) in other.exceptions { exceptions[name, default: 0] += n }
         for i in modes.indices { modes[i].merge(other.modes[i]) }
+        for (flow, acc) in other.flows { flows[flow, default: FlowAccumulator()].merge(acc) }
         sse.merge(other.sse)
         schedule.merge(other.schedule)
         for (s, bucket) in other.seconds { seconds[s, default: SecondBucket()].merge(bucket) }

@@ -2,6 +2,8 @@ import StampedeClient
 /// What one finished request contributes to the metrics.
 struct RequestObservation: Sendable {
     var kind: ClientKind
+    /// The corpus session a user client's request belongs to; nil for monkeys.
+    var flow: String? = nil
     /// Endpoint template key, `POST /api/v1/scripts/{id}`.
     var endpoint: String
     /// HTTP status; 0 when the transport failed before one arrived.

@@ -9,13 +9,19 @@ public struct ReportHistograms: Codable, Sendable, Equatable {
     public var endpoints: [String: EndpointHistograms]
     /// Per client kind (`user`, `monkey`).
     public var modes: [String: String]
+    /// Per timeline second, in the order of `timeline.seconds`; null for a second without requests.
+    /// Absent in reports written before it existed.
+    public var timeline: [String?]?
 
+    /// The `encoding` this tool writes.
     public static let encodingName = "hdr-v2-compressed-base64-microseconds"
 
-    public init(endpoints: [String: EndpointHistograms], modes: [String: String]) {
+    /// Histograms in the current encoding.
+    public init(endpoints: [String: EndpointHistograms], modes: [String: String], timeline: [String?]? = nil) {
         self.encoding = Self.encodingName
         self.endpoints = endpoints
         self.modes = modes
+        self.timeline = timeline
     }
 }
 
@@ -26,6 +32,7 @@ public struct EndpointHistograms: Codable, Sendable, Equatable {
     /// Latencies of errors; absent when there were none.
     public var error: String?
 
+    /// One endpoint's encoded histograms.
     public init(success: String, error: String?) {
         self.success = success
         self.error = error
@@ -33,8 +40,8 @@ public struct EndpointHistograms: Codable, Sendable, Equatable {
 }
 
 extension ReportHistograms {
-    /// The histograms of a finished run's merged metrics.
-    init(totals: MetricsShard) {
+    /// The histograms of a finished run's merged metrics and its closed timeline seconds.
+    init(totals: MetricsShard, timeline points: [TimelinePoint]) {
         var endpoints: [String: EndpointHistograms] = [:]
         for (key, acc) in totals.endpoints {
             endpoints[key] = EndpointHistograms(success: acc.success.encoded, error: acc.error?.encoded)
@@ -44,6 +51,6 @@ extension ReportHistograms {
             let latency = totals.modes[kind == .user ? 0 : 1].latency
             if latency.count > 0 { modes[kind.rawValue] = latency.encoded }
         }
-        self.init(endpoints: endpoints, modes: modes)
+        self.init(endpoints: endpoints, modes: modes, timeline: points.map(\.histogram))
     }
 }

@@ -25,16 +25,21 @@ public enum ReportMerger {
         merged.modes = mergeModes(ordered, sum)
         merged.latencyMs = sum.modes.values.reduce(into: LatencyHistogram()) { $0.merge($1) }.summary()
         merged.findings = mergeFindings(ordered.map(\.findings))
-        merged.timeline = TimelineMerger.merge(ordered)
+        let timeline = try TimelineMerger.merge(ordered)
+        merged.timeline = timeline.timeline
         merged.histograms = sum.encoded
+        merged.histograms?.timeline = timeline.histograms
         merged.shard = nil
         merged.mergedShards = shards.sorted { $0.index < $1.index }
         merged.thresholds = nil
         // Scheduled-vs-service latency has no embedded histograms yet: a shard's figures would mislead.
         merged.latency = nil
         merged.notes.append(
-            "merged from \(ordered.count) shard reports: percentiles come from the summed histograms; "
-                + "max_in_flight is the sum of the shards' peaks, per-second percentiles the highest shard's; no latency section")
+            "merged from \(ordered.count) shard reports: percentiles (per second too) come from the summed histograms; "
+                + "max_in_flight is the sum of the shards' peaks; no latency section")
+        if timeline.histograms == nil {
+            merged.notes.append("a shard report has no per-second histograms: per-second percentiles are the highest shard's")
+        }
         return merged
     }
 
@@ -72,6 +77,7 @@ public enum ReportMerger {
         merged.totalErrors += r.totalErrors
         merged.exceptions.merge(r.exceptions, uniquingKeysWith: +)
         merged.failureClasses.merge(r.failureClasses, uniquingKeysWith: +)
+        if let flows = r.flows { merged.flows = (merged.flows ?? [:]).merging(flows) { $0.adding($1) } }
         if let unresolved = r.unresolved { merged.unresolved = (merged.unresolved ?? [:]).merging(unresolved, uniquingKeysWith: +) }
         merged.startedAt = min(merged.startedAt, r.startedAt)
         merged.finishedAt = max(merged.finishedAt, r.finishedAt)

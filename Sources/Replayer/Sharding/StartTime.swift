@@ -14,10 +14,14 @@ public enum StartTime {
     }
 
     /// Seconds to wait from `now` (0 when the instant has passed), or a one-line reason to refuse.
+    ///
+    /// A start more than `maxWaitSeconds` ago is refused too: it cannot line anything up any more
+    /// (a shard retried long after the others, or a stale command line).
     public static func wait(until start: Date, now: Date) -> Result<Double, ShardError> {
         let seconds = start.timeIntervalSince(now)
-        guard seconds <= maxWaitSeconds else {
-            return .failure(ShardError("--start-at is \(Int(seconds.rounded())) s away; at most \(Int(maxWaitSeconds)) s is allowed"))
+        guard abs(seconds) <= maxWaitSeconds else {
+            let when = seconds > 0 ? "\(Int(seconds.rounded())) s away" : "\(Int((-seconds).rounded())) s ago"
+            return .failure(ShardError("--start-at is \(when); at most \(Int(maxWaitSeconds)) s either way is allowed"))
         }
         return .success(max(0, seconds))
     }

@@ -15,7 +15,7 @@ struct TriageObservation: Sendable {
     var body: [UInt8]
     var fingerprint: String
     /// The request as sent, secrets shown as `$STAMPEDE_SECRET_NAME`.
-    var request: HTTPRequest
+    var request: EngineRequest
     var rendered: RequestTemplate
     var excerpt: String
 
@@ -41,8 +41,8 @@ struct TriageObservation: Sendable {
     }
 
     /// An observation of `response` (nil: not sent, a variable was unresolved).
-    init(response: HTTPResponse?, rendered: RenderedRequest, route: String) {
-        let response = response ?? HTTPResponse()
+    init(response: EngineResponse?, rendered: RenderedRequest, route: String) {
+        let response = response ?? EngineResponse()
         let sent = rendered.isSendable
         failureClass = sent ? FailureClass.classify(response, expectClass: nil) : .unresolved
         failure = sent ? response.failure?.name ?? String(response.status) : "unresolved " + rendered.unresolved.joined(separator: ", ")

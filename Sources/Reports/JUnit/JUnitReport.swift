@@ -3,7 +3,7 @@ public import Replayer
 import StampedeClient
 
 /// JUnit XML for CI test reporters (GitLab, Jenkins, GitHub): one test case per threshold, one per
-/// finding (failed) and one per client kind's flows (failed when user flows failed).
+/// finding (failed) and one per user flow (failed when that flow had failures).
 ///
 /// The shape follows the common Jenkins/Ant schema: `testsuites` › `testsuite` › `testcase`
 /// with an optional `failure` (`message`, `type`, text).
@@ -61,17 +61,39 @@ public enum JUnitReport {
         }
     }
 
-    /// One case per client kind that ran: the user flows fail on any failure, the monkey's on none.
+    /// One case per user flow (corpus session), failed when the flow had failures, and one for the
+    /// monkeys (never failed: their findings are cases of their own). Reports written before flows
+    /// were counted get one case per client kind instead.
     private static func flowCases(_ r: ReplayReport) -> [Case] {
+        guard let flows = r.flows else { return modeCases(r) }
+        var cases = flows.sorted { $0.key < $1.key }.map { id, flow in
+            let summary = "\(flow.requests) requests, \(flow.iterations) completed, \(flow.failures) failure(s)"
+            let title = flow.name.map { "\(id) (\($0))" } ?? id
+            return Case(
+                name: title, classname: "stampede.flows",
+                failure: flow.failures > 0 ? ("\(flow.failures) failure(s) in flow \(id): \(classList(flow.failureClasses))", "flow", summary) : nil)
+        }
+        if let monkey = r.modes[ClientKind.monkey.rawValue] {
+            cases.append(Case(name: "monkey: \(monkey.requests) requests, \(monkey.iterations) mutants", classname: "stampede.monkey", failure: nil))
+        }
+        return cases
+    }
+
+    /// One case per client kind that ran: the user flows fail on any failure, the monkey's on none.
+    private static func modeCases(_ r: ReplayReport) -> [Case] {
         r.modes.sorted { $0.key < $1.key }.map { kind, m in
             let summary = "\(m.requests) requests, \(m.iterations) \(kind == ClientKind.user.rawValue ? "sessions" : "mutants"), \(m.failures) failure(s)"
-            let classes = m.failureClasses.filter { $0.value > 0 && $0.key != FailureClass.slow.rawValue }.sorted { $0.key < $1.key }
-                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let fails = kind == ClientKind.user.rawValue && m.failures > 0
             return Case(
                 name: "\(kind) flows: \(summary)", classname: "stampede.flows",
-                failure: fails ? ("\(m.failures) user-flow failure(s): \(classes)", "flow", summary) : nil)
+                failure: fails ? ("\(m.failures) user-flow failure(s): \(classList(m.failureClasses))", "flow", summary) : nil)
         }
+    }
+
+    /// `server_error 3, timeout 1`: the classes that occurred, `slow` left out.
+    private static func classList(_ classes: [String: Int]) -> String {
+        classes.filter { $0.value > 0 && $0.key != FailureClass.slow.rawValue }.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     private static func attr(_ s: String) -> String { Markup.escape(s).replacingOccurrences(of: "\n", with: "&#10;") }

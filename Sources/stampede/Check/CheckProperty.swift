@@ -13,7 +13,7 @@ enum CheckProperty: String, ExpressibleByArgument, CaseIterable {
     case statusClass = "status-class"
 
     /// The verdict for one response; the failure text is the signature shrinking must keep.
-    func verdict(for response: HTTPResponse, expectedClass: Int) -> PropertyVerdict {
+    func verdict(for response: EngineResponse, expectedClass: Int) -> PropertyVerdict {
         switch self {
         case .no5xx:
             return FailureClass.classify(response, expectClass: nil) == .serverError ? .fail("HTTP \(response.status)") : .pass

@@ -23,33 +23,33 @@ final class DemoClient: Sendable {
     func send(
         _ method: String, _ path: String, body: [UInt8] = [], headers: [HTTPHeader] = [],
         csrf: Bool = true, timeoutMs: Int = 5_000, sse: SSEOptions? = nil
-    ) async -> HTTPResponse {
+    ) async -> EngineResponse {
         let url = baseURL + "/api/v1" + path
         var allHeaders = headers
         if let cookie = jar.withLock({ $0.cookieHeader(for: url) }) { allHeaders.append(HTTPHeader("Cookie", cookie)) }
         if csrf, let token = csrfToken { allHeaders.append(HTTPHeader("X-CSRF-Token", token)) }
         let response = await engine.send(
-            HTTPRequest(method: method, url: url, headers: allHeaders, body: body, timeoutMs: timeoutMs, sse: sse)
+            EngineRequest(method: method, url: url, headers: allHeaders, body: body, timeoutMs: timeoutMs, sse: sse)
         )
         jar.withLock { $0.store(response: response, requestURL: url) }
         return response
     }
 
     /// Sends a JSON body (`Content-Type: application/json`).
-    func sendJSON(_ method: String, _ path: String, _ object: Any, csrf: Bool = true, timeoutMs: Int = 5_000) async -> HTTPResponse {
+    func sendJSON(_ method: String, _ path: String, _ object: Any, csrf: Bool = true, timeoutMs: Int = 5_000) async -> EngineResponse {
         await sendRawJSON(method, path, Self.encode(object), csrf: csrf, timeoutMs: timeoutMs)
     }
 
     /// Sends raw text as a JSON body.
-    func sendRawJSON(_ method: String, _ path: String, _ text: String, csrf: Bool = true, timeoutMs: Int = 5_000) async -> HTTPResponse {
+    func sendRawJSON(_ method: String, _ path: String, _ text: String, csrf: Bool = true, timeoutMs: Int = 5_000) async -> EngineResponse {
         await send(method, path, body: Array(text.utf8), headers: [HTTPHeader("Content-Type", "application/json")], csrf: csrf, timeoutMs: timeoutMs)
     }
 
-    func register(_ username: String, password: String = "password123") async -> HTTPResponse {
+    func register(_ username: String, password: String = "password123") async -> EngineResponse {
         await sendJSON("POST", "/auth/register", ["username": username, "email": "\(username)@example.com", "password": password])
     }
 
-    func login(_ username: String, password: String = "password123") async -> HTTPResponse {
+    func login(_ username: String, password: String = "password123") async -> EngineResponse {
         let form = "username=\(username)&password=\(password)"
         return await send(
             "POST", "/auth/login", body: Array(form.utf8),
@@ -59,7 +59,7 @@ final class DemoClient: Sendable {
 
     /// Registers and logs in; returns the login response.
     @discardableResult
-    func signUp(_ username: String) async -> HTTPResponse {
+    func signUp(_ username: String) async -> EngineResponse {
         _ = await register(username)
         return await login(username)
     }
@@ -81,7 +81,7 @@ final class DemoClient: Sendable {
     }
 }
 
-extension HTTPResponse {
+extension EngineResponse {
     /// The body as a JSON object, if it is one.
     var json: [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]

@@ -46,7 +46,7 @@ enum Reproducer {
         anonymous.path = plain(template.path)
         anonymous.query = template.query.map { QueryItem($0.name, $0.value.map(plain)) }
         let body = template.body?.text.map { Array(plain($0).utf8) } ?? template.body?.rawBytes ?? []
-        let request = HTTPRequest(
+        let request = EngineRequest(
             method: template.method, url: baseURL + anonymous.pathAndQuery, headers: headers, body: body, timeoutMs: 10_000)
         return await engine.send(request).status
     }

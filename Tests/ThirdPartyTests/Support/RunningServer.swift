@@ -45,7 +45,7 @@ final class RunningServer: Sendable {
                 Issue.record("\(kind) exited with status \(code) before answering:\n\(process.tail())")
                 throw CancellationError()
             }
-            let response = await engine.send(HTTPRequest(url: baseURL + kind.readinessPath, timeoutMs: 2_000))
+            let response = await engine.send(EngineRequest(url: baseURL + kind.readinessPath, timeoutMs: 2_000))
             if response.failure == nil, response.status > 0 { return }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -1,7 +1,7 @@
 public import StampedeHTTP
 
 /// One request for the engine: any method token, a full URL, headers and a body.
-public struct HTTPRequest: Sendable, Equatable {
+public struct EngineRequest: Sendable, Equatable {
     /// Sent verbatim, including tokens that are not valid HTTP methods (mutants send them).
     /// `HEAD` reads no body; a body given with `HEAD` is not sent.
     public var method: String
@@ -18,7 +18,7 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Makes this a server-sent-events read with a hard window.
     public var sse: SSEOptions?
     /// When set, the transfer starts at this instant (open-model load) and
-    /// `HTTPResponse.latencyUs` is measured from it, so a late start counts as latency.
+    /// `EngineResponse.latencyUs` is measured from it, so a late start counts as latency.
     public var scheduledAt: ContinuousClock.Instant?
     /// Streaming hook: head and body chunks as they arrive (see `ResponseStream`); nil for none.
     public var stream: ResponseStream? = nil

@@ -1,7 +1,7 @@
 public import StampedeHTTP
 
 /// The outcome of one transfer: a response, a transport failure, or a response cut short.
-public struct HTTPResponse: Sendable, Equatable {
+public struct EngineResponse: Sendable, Equatable {
     /// The final HTTP status; 0 when no response arrived.
     public var status: Int
     /// The final response's headers in order (interim `1xx` responses are dropped).
@@ -82,7 +82,7 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// Equal when every field is, headers compared parsed (raw and built lists of the same
     /// headers are equal).
-    public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
+    public static func == (lhs: EngineResponse, rhs: EngineResponse) -> Bool {
         lhs.status == rhs.status && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.bodyBytes == rhs.bodyBytes
             && lhs.timings == rhs.timings && lhs.failure == rhs.failure && lhs.sse == rhs.sse
             && lhs.newConnections == rhs.newConnections && lhs.startDelayUs == rhs.startDelayUs

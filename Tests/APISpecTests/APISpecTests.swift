@@ -1,0 +1,6 @@
+import Testing
+import APISpec
+
+@Suite struct APISpecSkeletonTests {
+    @Test func moduleLinks() { #expect(APISpec.Document.self == APISpec.Document.self) }
+}
