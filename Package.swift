@@ -224,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "SpecFuzzTests",
             dependencies: [
-                "SpecFuzz", "Mutator", "StampedeCore", "DemoTarget", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                "SpecFuzz", "Mutator", "StampedeCore", "StampedeHTTP", "DemoTarget", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
