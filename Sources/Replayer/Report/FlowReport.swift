@@ -6,15 +6,18 @@ import StampedeCore
 public struct FlowReport: Codable, Sendable, Equatable {
     /// The session's name in the corpus, when it has one (the key is its id).
     public var name: String?
+    /// Requests the flow's clients sent, sign-up and log-in included.
     public var requests: Int
     /// Status ≥ 400 or transport failure (the original's definition).
     public var errors: Int
     /// Failures of every class except `slow`.
     public var failures: Int
+    /// Failures per class name.
     public var failureClasses: [String: Int]
     /// Passes through the flow that reached its last step.
     public var iterations: Int
 
+    /// A flow's figures.
     public init(name: String?, requests: Int, errors: Int, failures: Int, failureClasses: [String: Int], iterations: Int) {
         self.name = name
         self.requests = requests

@@ -13,6 +13,7 @@ public struct ClockSkew: Sendable, Equatable {
     /// Beyond this many seconds apart, `--start-at` warns.
     public static let tolerance: Double = 1
 
+    /// A skew of `seconds` (target minus local).
     public init(seconds: Double) {
         self.seconds = seconds
     }

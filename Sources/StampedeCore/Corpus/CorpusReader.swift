@@ -8,15 +8,20 @@ public enum CorpusRecord: Sendable {
 
 /// What a full pass over a corpus file found.
 public struct CorpusScan: Sendable {
+    /// The header line; nil when the file has none.
     public var header: CorpusHeader?
+    /// Sessions that decoded.
     public var sessionCount: Int
     /// Damaged regions, in file order; empty for a sound file. At most
     /// ``CorpusReader/keptDamages`` are kept (memory stays bounded); ``damageCount`` counts all.
     public var damages: [CorpusDamage]
     /// Every damaged region found, kept or not.
     public var damageCount: Int
+    /// Size of the file on disk.
     public var compressedBytes: Int
+    /// Bytes after inflating every member.
     public var uncompressedBytes: Int
+    /// Gzip members in the file.
     public var members: Int
 
     mutating func record(_ damage: CorpusDamage) {
@@ -51,11 +56,14 @@ public struct CorpusReader: Sendable {
     /// Most inflated bytes produced between two looks at the line buffer.
     static let inflateBudget = 1 << 20
 
+    /// The corpus file.
     public let path: String
+    /// Members up to this size have their CRC checked.
     public var verifyLimit = 8 << 20
     /// The longest record read, in bytes (`--max-record`).
     public var maxRecordBytes: Int
 
+    /// A reader of `path` that refuses records longer than `maxRecordBytes`.
     public init(path: String, maxRecordBytes: Int = CorpusReader.defaultMaxRecordBytes) {
         self.path = path
         self.maxRecordBytes = maxRecordBytes
