@@ -66,7 +66,7 @@ struct CheckCommand: AsyncParsableCommand {
         var target: CheckTarget
         var sessions: [Session] = []
         if let corpus {
-            let loaded = try CorpusLoading.load(corpus, flags: reading)
+            let loaded = try CorpusLoading.load(corpus, maxRecordBytes: reading.maxRecord.bytes)
             sessions = loaded.sessions
             recordedBaseURL = loaded.header?.baseURL
             target = try CheckTarget.find(endpoint, in: loaded.sessions)

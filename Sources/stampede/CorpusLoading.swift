@@ -6,9 +6,11 @@ import StampedeCore
 /// it is an error only when nothing in the file is readable.
 enum CorpusLoading {
     /// With `damageIsError`, any damage is one error line instead of a warning.
-    static func load(_ path: String, flags: CorpusReadFlags = CorpusReadFlags(), damageIsError: Bool = false) throws -> Corpus {
+    static func load(
+        _ path: String, maxRecordBytes: Int = CorpusReader.defaultMaxRecordBytes, damageIsError: Bool = false
+    ) throws -> Corpus {
         let file = try baselineFile(path)
-        let corpus = try flags.reader(file).load()
+        let corpus = try CorpusReader(path: file, maxRecordBytes: maxRecordBytes).load()
         if let problem = damageSummary(file, corpus.damages, count: corpus.damageCount) {
             if damageIsError || (corpus.header == nil && corpus.sessions.isEmpty) { throw CLIError.failure(problem) }
             Console.note("warning: " + problem)

@@ -27,7 +27,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var reading: CorpusReadFlags
 
     func run() async throws {
-        let sessions = try ReplayFlags.loadSessions(corpus, reading: reading)
+        let sessions = try ReplayFlags.loadSessions(corpus, maxRecordBytes: reading.maxRecord.bytes)
         let code = try await flags.execute(corpusPath: corpus, sessions: sessions, baseURLOverride: nil)
         if code != 0 { throw ExitCode(code) }
     }
@@ -83,8 +83,8 @@ struct ReplayFlags: ParsableArguments {
     }
 
     /// Loads a corpus's baseline sessions (a corpus file or directory).
-    static func loadSessions(_ path: String, reading: CorpusReadFlags = CorpusReadFlags()) throws -> [Session] {
-        let corpus = try CorpusLoading.load(path, flags: reading)
+    static func loadSessions(_ path: String, maxRecordBytes: Int = CorpusReader.defaultMaxRecordBytes) throws -> [Session] {
+        let corpus = try CorpusLoading.load(path, maxRecordBytes: maxRecordBytes)
         guard corpus.sessions.contains(where: { !$0.steps.isEmpty }) else {
             throw CLIError.failure("the corpus \(corpus.path) has no steps to replay")
         }
