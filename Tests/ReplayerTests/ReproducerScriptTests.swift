@@ -103,6 +103,17 @@ import Testing
         }
     }
 
+    @Test func aBasicIdentityHeaderIsBuiltFromTheScriptsOwnAccount() async throws {
+        try await Self.withDemo { baseURL in
+            let failing = RequestTemplate(
+                method: "GET", path: "/api/v1/scripts", headers: [HTTPHeader("Authorization", "Basic {{vu.basic}}")])
+            let result = try Self.run(Self.record("00000000000000b1", failing, failure: "500"), baseURL: baseURL)
+            #expect(result.script.contains("VU_BASIC="))
+            #expect(!result.output.contains("unbound variable"), "\(result.output)")
+            #expect(result.output.contains("status "), "\(result.output)")
+        }
+    }
+
     @Test func aDotSegmentPathIsSentAsIs() async throws {
         try await Self.withDemo { baseURL in
             // Squashed to /api/v1/scripts/aaa… this would be the long-id 500; as sent it routes nowhere.

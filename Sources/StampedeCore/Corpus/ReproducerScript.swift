@@ -66,6 +66,7 @@ package enum ReproducerScript {
             "VU_USERNAME=\"${LOAD_USER_PREFIX:-\(shellDefault(settings.userPrefix))}_0_$VU_TAG\"",
             "VU_EMAIL=\"$VU_USERNAME@${LOAD_USER_DOMAIN:-\(shellDefault(settings.userDomain))}\"",
             "VU_PASSWORD=\"\(password)\"",
+            "VU_BASIC=\"$(printf '%s:%s' \"$VU_USERNAME\" \"$VU_PASSWORD\" | base64 | tr -d '\\n')\"",
             "_py=" + ShellWord.quote(Array(helper.utf8)),
             "enc() { python3 -c \"$_py\" enc \"$1\"; }",
             "jstr() { python3 -c \"$_py\" jstr \"$1\"; }",
