@@ -101,11 +101,6 @@ final class GzipInflater {
         var memberEnded: Bool
     }
 
-    /// Feeds input until it is used up or the current member ends; output is appended to `output`.
-    func inflate(_ input: ArraySlice<UInt8>, appendingTo output: inout [UInt8]) throws(ZlibError) -> Step {
-        try inflate(input) { output.append(contentsOf: $0) }
-    }
-
     /// Feeds input until it is used up, the current member ends, or `outputBudget` bytes came
     /// out (so a bomb cannot pile up output between two looks of the caller); output goes to `sink`.
     func inflate(
