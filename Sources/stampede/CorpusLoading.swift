@@ -5,14 +5,12 @@ import StampedeCore
 /// `baseline.corpus`. Damage is one warning line (its count and the first, with its byte offset);
 /// it is an error only when nothing in the file is readable.
 enum CorpusLoading {
-    /// With `damageIsError`, any damage is one error line instead of a warning.
-    static func load(
-        _ path: String, maxRecordBytes: Int = CorpusReader.defaultMaxRecordBytes, damageIsError: Bool = false
-    ) throws -> Corpus {
+    /// Loads a corpus file or directory, reading records up to `maxRecordBytes` long.
+    static func load(_ path: String, maxRecordBytes: Int = CorpusReader.defaultMaxRecordBytes) throws -> Corpus {
         let file = try baselineFile(path)
         let corpus = try CorpusReader(path: file, maxRecordBytes: maxRecordBytes).load()
         if let problem = damageSummary(file, corpus.damages, count: corpus.damageCount) {
-            if damageIsError || (corpus.header == nil && corpus.sessions.isEmpty) { throw CLIError.failure(problem) }
+            if corpus.header == nil && corpus.sessions.isEmpty { throw CLIError.failure(problem) }
             Console.note("warning: " + problem)
         }
         return corpus
