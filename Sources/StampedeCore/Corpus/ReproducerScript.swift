@@ -53,20 +53,14 @@ package enum ReproducerScript {
             let variable = SecretName.environmentVariable(for: name)
             lines.append("\(variable)=\"${\(variable):?set \(variable) (the secret \(SecretName.variablePrefix)\(name))}\"")
         }
-        let password = settings.defaultPassword.map { "${LOAD_USER_PASSWORD:-" + $0.replacingAll("'", with: "") + "}" }
-            ?? "${LOAD_USER_PASSWORD:?set LOAD_USER_PASSWORD (the run used its own password)}"
         lines += [
             "_tmp=\"$(mktemp -d)\" || exit 2",
             "trap 'rm -rf \"$_tmp\"' EXIT",
             "_jar=\"$_tmp/cookies\"",
             ": > \"$_jar\"",
-            "VU_TAG=\"$(od -An -N4 -tx1 /dev/urandom | tr -d ' \\n')\"",
-            "RUN_ID=\"$VU_TAG\"",
-            "VU_INDEX=0",
-            "VU_USERNAME=\"${LOAD_USER_PREFIX:-\(shellDefault(settings.userPrefix))}_0_$VU_TAG\"",
-            "VU_EMAIL=\"$VU_USERNAME@${LOAD_USER_DOMAIN:-\(shellDefault(settings.userDomain))}\"",
-            "VU_PASSWORD=\"\(password)\"",
-            "VU_BASIC=\"$(printf '%s:%s' \"$VU_USERNAME\" \"$VU_PASSWORD\" | base64 | tr -d '\\n')\"",
+        ]
+        lines += clientBuiltins(settings).map { ShellTemplate.variable(for: $0.name) + "=\"" + $0.value + "\"" }
+        lines += [
             "_py=" + ShellWord.quote(Array(helper.utf8)),
             "enc() { python3 -c \"$_py\" enc \"$1\"; }",
             "jstr() { python3 -c \"$_py\" jstr \"$1\"; }",
@@ -77,6 +71,24 @@ package enum ReproducerScript {
             "}",
         ]
         return lines
+    }
+
+    /// The built-ins fixed per client (``BuiltinVariables/clientNames``) and `run.id`, in the
+    /// order they are defined: each is the shell variable `ShellTemplate.variable(for: name)`
+    /// set to `value` (double-quoted). The one list of them in the script.
+    static func clientBuiltins(_ settings: ReproducerSettings) -> [(name: String, value: String)] {
+        func ref(_ name: String) -> String { "$" + ShellTemplate.variable(for: name) }
+        let password = settings.defaultPassword.map { "${LOAD_USER_PASSWORD:-" + $0.replacingAll("'", with: "") + "}" }
+            ?? "${LOAD_USER_PASSWORD:?set LOAD_USER_PASSWORD (the run used its own password)}"
+        return [
+            ("vu.tag", "$(od -An -N4 -tx1 /dev/urandom | tr -d ' \\n')"),
+            ("run.id", ref("vu.tag")),
+            ("vu.index", "0"),
+            ("vu.username", "${LOAD_USER_PREFIX:-\(shellDefault(settings.userPrefix))}_0_" + ref("vu.tag")),
+            ("vu.email", ref("vu.username") + "@${LOAD_USER_DOMAIN:-\(shellDefault(settings.userDomain))}"),
+            ("vu.password", password),
+            ("vu.basic", "$(printf '%s:%s' \"\(ref("vu.username"))\" \"\(ref("vu.password"))\" | base64 | tr -d '\\n')"),
+        ]
     }
 
     /// A default inside `${X:-…}` in double quotes: only characters that need no escaping there.
