@@ -27,9 +27,9 @@ enum ReachabilityProbe {
         let response = await engine.send(request)
         let (seen, date, receivedAt) = head.state.withLock { ($0.seen, $0.date, $0.at) }
         let skew = date.flatMap { ClockSkew.measure(dateHeader: $0, sentAt: sentAt, receivedAt: receivedAt ?? Date()) }
-        if seen || response.status > 0 { return Outcome(failure: nil, clockSkew: skew) }
-        if response.failure?.isProtocolViolation == true { return Outcome(failure: nil, clockSkew: nil) }
-        return Outcome(failure: response.failure, clockSkew: nil)
+        // Any answer from the peer counts: a head, a status, or a reply that is not HTTP.
+        let answered = seen || response.status > 0 || response.failure?.isProtocolViolation == true
+        return answered ? Outcome(failure: nil, clockSkew: skew) : Outcome(failure: response.failure, clockSkew: nil)
     }
 
     private final class HeadSeen: Sendable {

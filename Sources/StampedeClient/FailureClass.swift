@@ -37,6 +37,11 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// The failures of every class but `slow` in a counter array indexed by `index`.
+    package static func hardCount(_ counts: [Int]) -> Int {
+        allCases.reduce(0) { $1 == .slow ? $0 : $0 + counts[$1.index] }
+    }
+
     /// Orders classes as the report lists them.
     public static func < (lhs: FailureClass, rhs: FailureClass) -> Bool {
         lhs.index < rhs.index

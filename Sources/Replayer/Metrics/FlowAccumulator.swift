@@ -22,5 +22,5 @@ struct FlowAccumulator: Sendable {
     }
 
     /// Failures that are not merely slow.
-    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
+    var hardFailures: Int { FailureClass.hardCount(failures) }
 }

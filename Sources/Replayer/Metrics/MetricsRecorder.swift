@@ -94,7 +94,7 @@ struct TimelinePoint: Sendable, Equatable {
     /// The second's latency histogram in the report's encoding (`ReportHistograms`); nil when it had no request.
     var histogram: String?
 
-    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
+    var hardFailures: Int { FailureClass.hardCount(failures) }
 }
 
 /// Closed seconds, contiguous from 0.

@@ -82,7 +82,7 @@ struct ModeAccumulator: Sendable {
     }
 
     /// Failures that are not merely slow.
-    var hardFailures: Int { FailureClass.allCases.reduce(0) { $1 == .slow ? $0 : $0 + failures[$1.index] } }
+    var hardFailures: Int { FailureClass.hardCount(failures) }
 }
 
 /// Server-sent event stream sampling totals.

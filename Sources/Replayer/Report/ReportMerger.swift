@@ -101,18 +101,7 @@ public enum ReportMerger {
     }
 
     private static func mergeEndpoints(_ reports: [ReplayReport], _ sum: DecodedHistograms) -> [String: EndpointReport] {
-        var out: [String: EndpointReport] = [:]
-        for r in reports {
-            for (key, e) in r.endpoints {
-                guard var m = out[key] else { out[key] = e; continue }
-                m.count += e.count
-                m.errors += e.errors
-                m.failures.merge(e.failures, uniquingKeysWith: +)
-                m.status.merge(e.status, uniquingKeysWith: +)
-                m.bytesRx += e.bytesRx
-                out[key] = m
-            }
-        }
+        var out = reports.reduce(into: [String: EndpointReport]()) { $0.merge($1.endpoints) { $0.addingCounts($1) } }
         for (key, h) in sum.endpoints {
             out[key]?.latencyMsSuccess = h.success.summary()
             out[key]?.latencyMsError = h.error.summary()
@@ -124,20 +113,7 @@ public enum ReportMerger {
     }
 
     private static func mergeModes(_ reports: [ReplayReport], _ sum: DecodedHistograms) -> [String: ModeReport] {
-        var out: [String: ModeReport] = [:]
-        for r in reports {
-            for (key, m) in r.modes {
-                guard var o = out[key] else { out[key] = m; continue }
-                // Every shard reports the run's global client split; keep it, do not add it up.
-                o.requests += m.requests
-                o.errors += m.errors
-                o.failures += m.failures
-                o.failureClasses.merge(m.failureClasses, uniquingKeysWith: +)
-                o.statusClasses.merge(m.statusClasses, uniquingKeysWith: +)
-                o.iterations += m.iterations
-                out[key] = o
-            }
-        }
+        var out = reports.reduce(into: [String: ModeReport]()) { $0.merge($1.modes) { $0.addingCounts($1) } }
         for (key, h) in sum.modes { out[key]?.latencyMs = h.summary() }
         return out
     }
@@ -200,5 +176,33 @@ struct DecodedHistograms {
         ReportHistograms(
             endpoints: endpoints.mapValues { EndpointHistograms(success: $0.success.encoded, error: $0.error.count > 0 ? $0.error.encoded : nil) },
             modes: modes.mapValues(\.encoded))
+    }
+}
+
+extension EndpointReport {
+    /// The sum of two shards' counts of the same endpoint (latencies stay this one's: the merger sets them).
+    fileprivate func addingCounts(_ e: EndpointReport) -> EndpointReport {
+        var m = self
+        m.count += e.count
+        m.errors += e.errors
+        m.failures.merge(e.failures, uniquingKeysWith: +)
+        m.status.merge(e.status, uniquingKeysWith: +)
+        m.bytesRx += e.bytesRx
+        return m
+    }
+}
+
+extension ModeReport {
+    /// The sum of two shards' counts of the same client kind (latency stays this one's: the merger sets it).
+    fileprivate func addingCounts(_ m: ModeReport) -> ModeReport {
+        var o = self
+        // Every shard reports the run's global client split; keep it, do not add it up.
+        o.requests += m.requests
+        o.errors += m.errors
+        o.failures += m.failures
+        o.failureClasses.merge(m.failureClasses, uniquingKeysWith: +)
+        o.statusClasses.merge(m.statusClasses, uniquingKeysWith: +)
+        o.iterations += m.iterations
+        return o
     }
 }
