@@ -8,6 +8,8 @@
 #
 # Loopback only; bounded in time; stops exactly the nginx it started (by PID).
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 CONNECTIONS=32
 DURATION=5
@@ -21,20 +23,17 @@ while [ $# -gt 0 ]; do
         --port) PORT="$2"; shift 2 ;;
         --workers) WORKERS="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools "$NGINX" wrk hey cc
 build_stampede
 make_prefix stampede-bench
-cc -O2 -o "$PREFIX/curl_loop" "$ROOT/bench/curl_loop.c" -lcurl
-
-sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
-URL="http://127.0.0.1:$PORT/"
-start_nginx "$PREFIX/nginx.conf" "$URL"
+build_curl_loop
+start_nginx "$PORT"
+URL="$URL/"
 
 # CPU time (user + sys, µs) of every waited-for child of this shell so far; a tool's CPU is the
 # difference around its run (works for wrk and hey, which report none themselves).

@@ -15,6 +15,8 @@
 # cookies and CSRF header of a user this script registers. Loopback only; every process this script
 # starts is stopped by PID.
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 TIMES="30 60"
 SEEDS=5
@@ -27,12 +29,11 @@ while [ $# -gt 0 ]; do
         --seeds) SEEDS="$2"; shift 2 ;;
         --port) PORT="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools curl python3 timeout
 build_stampede
 VENV="$ROOT/.build/bench-venv"
@@ -44,10 +45,7 @@ fi
 WORK="$(mktemp -d /tmp/stampede-fuzz.XXXXXX)"
 SERVER_PID=""
 stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_pid "$SERVER_PID"
     SERVER_PID=""
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT INT TERM
@@ -65,12 +63,7 @@ start_server() {
     t0="$(python3 -c 'import time; print(time.time())')"
     "$STAMPEDE" serve-demo --host 127.0.0.1 --port "$PORT" --verbose 2>&1 >/dev/null | python3 -u -c "$STAMP" "$t0" >"$1" &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -sf -o /dev/null "$BASE/api/v1/health/live" && return 0
-        sleep 0.1
-    done
-    echo "demo target did not start" >&2
-    exit 1
+    wait_for_url "$BASE/api/v1/health/live" "the demo target"
 }
 
 run_stampede() {  # SECONDS SEED

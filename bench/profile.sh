@@ -10,6 +10,8 @@
 #
 # Loopback only; bounded in time; stops exactly the nginx it started (by PID).
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 CONNECTIONS=32
 DURATION=5
@@ -23,20 +25,18 @@ while [ $# -gt 0 ]; do
         --port) PORT="$2"; shift 2 ;;
         --callgrind) CALLGRIND=1; shift ;;
         --skip-build) BUILD=0; shift ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools "$NGINX" perf cc
 [ "$CALLGRIND" = 1 ] && require_tools valgrind callgrind_annotate
 build_stampede
 make_prefix stampede-profile
-cc -O2 -g -o "$PREFIX/curl_loop" "$ROOT/bench/curl_loop.c" -lcurl
-sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
-URL="http://127.0.0.1:$PORT/"
-start_nginx "$PREFIX/nginx.conf" "$URL"
+build_curl_loop -g
+start_nginx "$PORT"
+URL="$URL/"
 
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1==k {print $2}'; }
 client_command() {  # NAME: sets CMD to the command that runs that client for DURATION seconds

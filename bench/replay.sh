@@ -13,6 +13,8 @@
 # ≥ 5× Locust FastHttpUser, max RSS < 150 MB with 0 errors at --memory-connections (10,000 for #18). Locust comes from PyPI into bench/.venv (gitignored),
 # created on first use. Loopback only; bounded in time; stops exactly the nginx it started.
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 CONNECTIONS=32
 DURATION=5
@@ -30,12 +32,11 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
         --skip-locust) LOCUST=0; shift ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools "$NGINX" wrk python3 gzip /usr/bin/time
 build_stampede
 make_prefix stampede-replay-bench
@@ -51,12 +52,8 @@ if [ "$HARD_FDS" -lt "$NEED_FDS" ]; then
     NEED_FDS=$HARD_FDS
 fi
 ulimit -n "$NEED_FDS" 2>/dev/null || echo "note: could not raise the descriptor limit to $NEED_FDS (soft limit stays $(ulimit -n))" >&2
-sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" \
-    -e "s#worker_connections 1024;#worker_connections $NEED_FDS;#" \
-    -e "s#^worker_processes 1;#worker_processes 1;\nworker_rlimit_nofile $NEED_FDS;#" \
-    "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
-URL="http://127.0.0.1:$PORT"
-start_nginx "$PREFIX/nginx.conf" "$URL/"
+start_nginx "$PORT" "s#worker_connections 1024;#worker_connections $NEED_FDS;#" \
+    "s#^worker_processes 1;#worker_processes 1;\nworker_rlimit_nofile $NEED_FDS;#"
 
 # A one-step corpus: a gzip stream of JSON lines (header, then one session with GET /).
 mkdir -p "$PREFIX/corpus" "$PREFIX/out"

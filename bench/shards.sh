@@ -11,6 +11,8 @@
 # (the merged report's runtime is the slowest shard's). Bar (issue #17): shards ≥ 0.9× one process.
 # Loopback only; bounded in time; stops exactly the nginx it started.
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 CONNECTIONS=32
 DURATION=5
@@ -26,20 +28,16 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
         --stampede) GIVEN="$2"; BUILD=0; shift 2 ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools "$NGINX" python3 gzip curl
-if [ -n "$GIVEN" ]; then STAMPEDE="$GIVEN"; else build_stampede; fi
-[ -x "$STAMPEDE" ] || { echo "no stampede binary at $STAMPEDE (build it, or pass --stampede PATH)" >&2; exit 1; }
+use_stampede "$GIVEN"
 make_prefix stampede-shards-bench
 
-sed -e "s#__PORT__#$PORT#g" -e "s#__PREFIX__#$PREFIX#g" "$ROOT/bench/nginx.conf" > "$PREFIX/nginx.conf"
-URL="http://127.0.0.1:$PORT"
-start_nginx "$PREFIX/nginx.conf" "$URL/"
+start_nginx "$PORT"
 
 # The replay benchmark's one-step corpus (GET /, expect 2xx).
 mkdir -p "$PREFIX/corpus"

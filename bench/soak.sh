@@ -10,6 +10,8 @@
 # --mode both runs user and monkey clients at the same time (half each). Loopback only; bounded
 # in time; stops exactly the demo server and replay it started, by PID.
 set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 
 DURATION=600
 CONNECTIONS=1000
@@ -29,23 +31,21 @@ while [ $# -gt 0 ]; do
         --port) PORT="$2"; shift 2 ;;
         --skip-build) BUILD=0; shift ;;
         --binary) BINARY="$2"; BUILD=0; shift 2 ;;
-        *) echo "unknown argument: $1" >&2; exit 2 ;;
+        -h|--help) usage ;;
+        *) echo "unknown argument: $1 (--help lists the flags)" >&2; exit 2 ;;
     esac
 done
 [ "$WARMUP" -lt "$DURATION" ] || { echo "--warmup must be shorter than --duration" >&2; exit 2; }
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bench/lib.sh"
 require_tools curl awk
-if [ -n "$BINARY" ]; then STAMPEDE="$BINARY"; else build_stampede; fi
+use_stampede "$BINARY"
 
 PREFIX="$(mktemp -d /tmp/stampede-soak.XXXXXX)"
 SERVER_PID=""
 REPLAY_PID=""
 stop_all() {
-    for pid in "$REPLAY_PID" "$SERVER_PID"; do
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    done
+    stop_pid "$REPLAY_PID"
+    stop_pid "$SERVER_PID"
     rm -rf "$PREFIX"
 }
 trap stop_all EXIT INT TERM
@@ -55,8 +55,7 @@ ulimit -n "$NEED_FDS" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 URL="http://127.0.0.1:$PORT"
 "$STAMPEDE" serve-demo --port "$PORT" --no-defects >"$PREFIX/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "$URL/api/v1/health/live" && break; sleep 0.1; done
-curl -s -o /dev/null "$URL/api/v1/health/live" || { echo "the demo server did not come up" >&2; cat "$PREFIX/server.log" >&2; exit 1; }
+wait_for_url "$URL/api/v1/health/live" "the demo server" "$PREFIX/server.log"
 mkdir -p "$PREFIX/corpus" && cp "$ROOT/corpora/demo/baseline.corpus" "$PREFIX/corpus/"
 
 "$STAMPEDE" replay --corpus "$PREFIX/corpus" --base-url "$URL" --mode "$MODE" --clients "$CONNECTIONS" \

@@ -1,6 +1,7 @@
 import DemoTarget
 import Foundation
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -26,23 +27,9 @@ import Glibc
 
     @Test func serverThatNeverAnswersIsCutByTheProbe() async throws {
         // A socket that listens but never accepts: connections complete in the backlog, no reply ever comes.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0)
-        try #require(listen(fd, 16) == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        let port = UInt16(bigEndian: address.sin_port)
+        let listener = try RawLoopbackListener(backlog: 16)
+        defer { listener.stop() }
+        let port = listener.port
 
         let ws = try ReplayEndToEndTests.workspace()
         let began = ContinuousClock.now

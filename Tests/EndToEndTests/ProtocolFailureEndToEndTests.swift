@@ -1,6 +1,6 @@
 import Foundation
 import StampedeCore
-import Synchronization
+import StampedeTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,49 +10,22 @@ import Glibc
 /// A target that answers every request with the same raw bytes, then closes: what a broken or
 /// non-HTTP server sends. Runs on its own thread; `stop()` ends it.
 final class RawReplyServer: Sendable {
-    let port: UInt16
-    private let fd: Int32
-    private let stopped = StopFlag()
+    private let listener: RawLoopbackListener
 
-    private final class StopFlag: Sendable {
-        let value = Atomic<Bool>(false)
-    }
+    var port: UInt16 { listener.port }
 
     init(reply: String) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let fd = fd
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0 && listen(fd, 128) == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        listener = try RawLoopbackListener(backlog: 128)
         let bytes = Array(reply.utf8)
-        let stopped = stopped
-        Thread {
+        listener.acceptEach(concurrently: false) { client in
             var buffer = [UInt8](repeating: 0, count: 65_536)
-            while !stopped.value.load(ordering: .relaxed) {
-                let client = accept(fd, nil, nil)
-                if client < 0 { continue }
-                _ = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-                _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(client)
-            }
-        }.start()
+            _ = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            RawLoopbackListener.write(bytes, to: client)
+            close(client)
+        }
     }
 
-    func stop() {
-        stopped.value.store(true, ordering: .relaxed)
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
+    func stop() { listener.stop() }
 }
 
 /// #14: a reply that is not HTTP, an invalid status line and a status outside 100–599 are

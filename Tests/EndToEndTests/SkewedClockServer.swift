@@ -1,4 +1,5 @@
 import Foundation
+import StampedeTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,36 +10,19 @@ import Glibc
 /// `404` with a `Date` header of now + skew, then the connection closes. Hummingbird (the demo
 /// target) always writes its own `Date`, so the clock warning needs a server of its own.
 final class SkewedClockServer: Sendable {
-    let port: UInt16
-    private let listener: Int32
+    private let listener: RawLoopbackListener
     private let skew: TimeInterval
     private let served = Atomic<Int>(0)
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var port: UInt16 { listener.port }
+    var baseURL: String { listener.baseURL }
     /// Requests answered so far.
     var requests: Int { served.load(ordering: .relaxed) }
 
     init(skew: TimeInterval) throws {
         self.skew = skew
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard fd >= 0, bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = UInt16(bigEndian: address.sin_port)
-        Thread.detachNewThread { [self] in
-            while case let client = accept(listener, nil, nil), client >= 0 {
-                Thread.detachNewThread { [self] in serve(client) }
-            }
-        }
+        listener = try RawLoopbackListener()
+        listener.acceptEach { [self] in serve($0) }
     }
 
     private func serve(_ fd: Int32) {
@@ -73,8 +57,5 @@ final class SkewedClockServer: Sendable {
         return length - text.utf8.distance(from: end.upperBound, to: text.endIndex)
     }
 
-    func stop() {
-        Glibc.shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    func stop() { listener.stop() }
 }

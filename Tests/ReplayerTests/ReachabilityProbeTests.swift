@@ -1,6 +1,7 @@
 import Foundation
 import StampedeCore
 import StampedeEngine
+import StampedeTestSupport
 import Synchronization
 import Testing
 
@@ -13,30 +14,16 @@ import Glibc
 /// A loopback server whose every response is `200 text/event-stream` that never ends: one
 /// event every 20 ms (endless) or nothing after the head (silent).
 private final class EndlessStreamServer: Sendable {
-    let port: UInt16
-    private let listener: Int32
+    private let listener: RawLoopbackListener
     private let connections = Mutex<[Int32]>([])
 
+    var port: UInt16 { listener.port }
+
     init(silent: Bool) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard fd >= 0, bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = UInt16(bigEndian: address.sin_port)
-        Thread.detachNewThread { [self] in
-            while case let client = accept(listener, nil, nil), client >= 0 {
-                connections.withLock { $0.append(client) }
-                Thread.detachNewThread { Self.serve(client, silent: silent) }
-            }
+        listener = try RawLoopbackListener(backlog: 16)
+        listener.acceptEach { [connections] client in
+            connections.withLock { $0.append(client) }
+            Self.serve(client, silent: silent)
         }
     }
 
@@ -51,7 +38,7 @@ private final class EndlessStreamServer: Sendable {
     }
 
     func stop() {
-        Glibc.shutdown(listener, Int32(SHUT_RDWR))
+        listener.stop()
         for fd in connections.withLock({ $0 }) { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
     }
 }
