@@ -21,7 +21,7 @@ private final class EndlessStreamServer: Sendable {
 
     init(silent: Bool) throws {
         listener = try RawLoopbackListener(backlog: 16)
-        listener.acceptEach { [connections] client in
+        listener.acceptEach { [self] client in
             connections.withLock { $0.append(client) }
             Self.serve(client, silent: silent)
         }
