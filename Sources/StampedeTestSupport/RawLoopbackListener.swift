@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -42,7 +42,13 @@ public final class RawLoopbackListener: Sendable {
     public func acceptEach(concurrently: Bool = true, _ serve: @escaping @Sendable (Int32) -> Void) {
         let fd = fd
         Thread.detachNewThread {
-            while case let client = accept(fd, nil, nil), client >= 0 {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    // A connection reset in the backlog or a signal is not the end; a closed listener is.
+                    if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { continue }
+                    return
+                }
                 if concurrently { Thread.detachNewThread { serve(client) } } else { serve(client) }
             }
         }
