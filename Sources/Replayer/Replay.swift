@@ -1,3 +1,4 @@
+import APISpec
 public import Foundation
 import Mutator
 import StampedeClient
@@ -33,6 +34,8 @@ public final class Replay: Sendable {
         let renderer = StepRenderer(
             baseURL: options.load.baseURL, apiPrefix: options.load.apiPrefix, secrets: options.secrets,
             requestTimeoutMs: options.requestTimeoutMs, sseWindowMs: Int(options.sseWindowSeconds * 1000))
+        // Spec operations are weight-0 sessions: parents for the monkeys, never picked by users.
+        let sessions = sessions + (options.spec?.binding.sessions ?? [])
         let plan = ReplayPlan(sessions: sessions, autoRegister: options.load.autoRegister, renderer: renderer)
         self.plan = plan
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
@@ -300,6 +303,7 @@ public final class Replay: Sendable {
         report.shard = ShardReport(
             index: options.shard.index, count: options.shard.count, runID: options.runID, clients: clients.map(\.index))
         report.histograms = ReportHistograms(totals: totals)
+        report.operations = options.spec?.coverage.snapshot()
         return report
     }
 

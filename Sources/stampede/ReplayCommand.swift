@@ -59,6 +59,7 @@ struct ReplayFlags: ParsableArguments {
     @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
     @OptionGroup var sharding: ShardFlags
+    @OptionGroup var spec: SpecFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -128,6 +129,8 @@ struct ReplayFlags: ParsableArguments {
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
         options.shard = shard
+        options.spec = try await spec.specRun(
+            baseURL: load.baseURL, apiPrefix: load.apiPrefix, sessions: sessions, verifyTLS: load.verifyTLS)
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
