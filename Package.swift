@@ -170,10 +170,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Shared by test targets only: small demo-API corpora shaped like recordings.
+        // Shared by test targets only: small demo-API corpora shaped like recordings, a loopback
+        // Hummingbird server, and where the built `stampede` binary is.
         .target(
             name: "StampedeTestSupport",
-            dependencies: ["StampedeCore", "StampedeHTTP"],
+            dependencies: [
+                "StampedeCore", "StampedeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -247,6 +253,7 @@ let package = Package(
             name: "RecorderTests",
             dependencies: [
                 "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
+                "StampedeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -275,14 +282,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DemoTarget", "Replayer", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
+            // `stampede`: the binary the tests run is built with them (StampedeBinary finds it next to the runner).
+            dependencies: ["stampede", "DemoTarget", "Replayer", "StampedeCore", "StampedeHTTP", "StampedeTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Record and replay servers nobody here wrote (Kinto, Jupyter Server), installed by
         // scripts/install-test-servers.sh; skipped with a message when they are not installed.
         .testTarget(
             name: "ThirdPartyTests",
-            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
+            dependencies: ["stampede", "StampedeCore", "StampedeHTTP", "StampedeEngine", "StampedeTestSupport"],
             exclude: ["Flows"],
             swiftSettings: swiftSettings
         ),

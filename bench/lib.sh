@@ -9,11 +9,15 @@ require_tools() {
     done
 }
 
+# STAMPEDE_SCRATCH=DIR builds (and finds) the release binary in DIR instead of .build, so a bench
+# run never waits on the lock of a debug build or test run in the same tree.
 build_stampede() {
+    local scratch=()
+    [ -n "${STAMPEDE_SCRATCH:-}" ] && scratch=(--scratch-path "$STAMPEDE_SCRATCH")
     if [ "$BUILD" = 1 ]; then
-        (cd "$ROOT" && swift build -c release --product stampede >&2)
+        (cd "$ROOT" && swift build -c release --product stampede "${scratch[@]}" >&2)
     fi
-    STAMPEDE="$(cd "$ROOT" && swift build -c release --show-bin-path)/stampede"
+    STAMPEDE="$(cd "$ROOT" && swift build -c release --show-bin-path "${scratch[@]}")/stampede"
 }
 
 # make_prefix NAME: a temp dir removed (with the nginx we started, by PID) on exit.

@@ -66,6 +66,7 @@ mkdir -p "$PREFIX/corpus" "$PREFIX/out"
 } | gzip > "$PREFIX/corpus/baseline.corpus"
 
 echo "target: nginx 1 worker at $URL/; $CONNECTIONS connections, ${DURATION}s each; $(nproc) cores shared by client and server"
+echo "engine loop: ${STAMPEDE_ENGINE_LOOP:-the default} (STAMPEDE_ENGINE_LOOP=socket-action|perform); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 THREADS=$(nproc)

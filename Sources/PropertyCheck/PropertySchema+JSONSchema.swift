@@ -130,5 +130,6 @@ public struct PropertySchemaError: Error, Hashable, Sendable, CustomStringConver
         self.message = message
     }
 
+    /// `schema /pointer: message`, one line.
     public var description: String { "schema \(pointer.isEmpty ? "/" : pointer): \(message)" }
 }

@@ -39,35 +39,51 @@ extension PropertySchema {
                 }
             }
         case (.object(let fields), .object(let members)):
-            for (i, member) in members.enumerated() where fields.first(where: { $0.name == member.key })?.required == false {
-                var copy = members
-                copy.remove(at: i)
-                out.append(.object(copy))
-            }
-            for (i, member) in members.enumerated() {
-                guard let field = fields.first(where: { $0.name == member.key }) else { continue }
-                for candidate in field.schema.shrinkCandidates(of: member.value) {
-                    var copy = members
-                    copy[i].value = candidate
-                    out.append(.object(copy))
-                }
-            }
+            out += Self.objectCandidates(members, fields: fields)
         case (.map(let keys, let values, let count), .object(let members)):
-            out += Self.removals(from: members).filter { count.contains($0.count) }.map { .object($0) }
-            for (i, member) in members.enumerated() {
-                for candidate in keys.shrinkCandidates(of: member.key) where !members.contains(where: { $0.key == candidate }) {
-                    var copy = members
-                    copy[i].key = candidate
-                    out.append(.object(copy))
-                }
-                for candidate in values.shrinkCandidates(of: member.value) {
-                    var copy = members
-                    copy[i].value = candidate
-                    out.append(.object(copy))
-                }
-            }
+            out += Self.mapCandidates(members, keys: keys, values: values, count: count)
         default:
             break
+        }
+        return out
+    }
+
+    /// An object with fixed fields: drop an optional member, then shrink each member's value.
+    private static func objectCandidates(_ members: [JSONMember], fields: [PropertyField]) -> [JSONValue] {
+        var out: [JSONValue] = []
+        for (i, member) in members.enumerated() where fields.first(where: { $0.name == member.key })?.required == false {
+            var copy = members
+            copy.remove(at: i)
+            out.append(.object(copy))
+        }
+        for (i, member) in members.enumerated() {
+            guard let field = fields.first(where: { $0.name == member.key }) else { continue }
+            for candidate in field.schema.shrinkCandidates(of: member.value) {
+                var copy = members
+                copy[i].value = candidate
+                out.append(.object(copy))
+            }
+        }
+        return out
+    }
+
+    /// A map: drop members (within `count`), then shrink each key (to one not taken) and value.
+    private static func mapCandidates(
+        _ members: [JSONMember], keys: PropertyStringRule, values: PropertySchema, count: ClosedRange<Int>
+    ) -> [JSONValue] {
+        var out: [JSONValue] = []
+        out += Self.removals(from: members).filter { count.contains($0.count) }.map { .object($0) }
+        for (i, member) in members.enumerated() {
+            for candidate in keys.shrinkCandidates(of: member.key) where !members.contains(where: { $0.key == candidate }) {
+                var copy = members
+                copy[i].key = candidate
+                out.append(.object(copy))
+            }
+            for candidate in values.shrinkCandidates(of: member.value) {
+                var copy = members
+                copy[i].value = candidate
+                out.append(.object(copy))
+            }
         }
         return out
     }

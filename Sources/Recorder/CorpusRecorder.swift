@@ -10,7 +10,9 @@ import Synchronization
 /// was finished survives a crash of the recorder, and ``flushAll()`` (on Ctrl-C) writes what is
 /// still open, in-flight exchanges included as far as they got.
 public final class CorpusRecorder: Sendable {
+    /// How exchanges are grouped, correlated and redacted.
     public let options: RecordingOptions
+    /// The corpus file sessions are appended to.
     public let path: String
     private let writer: CorpusWriter
     private let correlator: Correlator

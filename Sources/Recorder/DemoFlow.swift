@@ -60,10 +60,15 @@ public enum DemoFlow {
 
     /// A flow step answered with a transport failure or a 5xx: the target is not healthy enough to record.
     public struct FlowError: Error, CustomStringConvertible {
+        /// The flow that failed.
         public var flow: Flow
+        /// The request that failed (`METHOD path`).
         public var request: String
+        /// Its status (0 with a transport failure).
         public var status: Int
+        /// The transport failure, if any.
         public var failure: String?
+        /// `demo flow NAME: request → reason`, one line.
         public var description: String {
             "demo flow \(flow.rawValue): \(request) → " + (failure ?? "HTTP \(status)")
         }

@@ -27,6 +27,7 @@ import StampedeHTTP
 public final class RecordingProxy: Sendable {
     /// Settings of the proxy.
     public struct Options: Sendable {
+        /// The address the proxy listens on (loopback by default).
         public var host: String
         /// 0 picks a free port (see ``RecordingProxy/port``).
         public var port: Int
@@ -39,6 +40,7 @@ public final class RecordingProxy: Sendable {
         /// Called when writing the corpus fails.
         public var onError: (@Sendable (any Error) -> Void)?
 
+        /// Options with the defaults above.
         public init(
             host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, sweepInterval: Duration = .seconds(1),
             onSessionsWritten: (@Sendable ([Session]) -> Void)? = nil, onError: (@Sendable (any Error) -> Void)? = nil
@@ -52,8 +54,11 @@ public final class RecordingProxy: Sendable {
         }
     }
 
+    /// The port the proxy listens on (the one picked when `Options.port` was 0).
     public let port: Int
+    /// The address the proxy listens on.
     public let host: String
+    /// The base URL requests are forwarded to.
     public let target: String
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
@@ -133,6 +138,7 @@ public final class RecordingProxy: Sendable {
 public enum RecorderError: Error, CustomStringConvertible {
     case proxyStopped
 
+    /// One line for people.
     public var description: String {
         switch self {
         case .proxyStopped: "the recording proxy stopped before it was listening"
@@ -236,22 +242,27 @@ struct ProxyResponder: HTTPResponder {
             exchange.status = status
             exchange.responseHeaders = upstreamHeaders
             recorder.update(ticket, with: exchange)
-            var fields = HTTPFields()
-            for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
-                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-            }
-            let responseBody = ResponseBody { writer in
-                do {
-                    for await chunk in chunks {
-                        try await writer.write(ByteBuffer(bytes: chunk))
-                    }
-                    try await writer.finish(nil)
-                } catch {
-                    aborted.set()  // the client went away: stop the upstream transfer too
-                    throw error
-                }
-            }
-            return Response(status: .init(code: status), headers: fields, body: responseBody)
+            return Self.relay(status: status, headers: upstreamHeaders, chunks: chunks, aborted: aborted)
         }
+    }
+
+    /// The client's response: the upstream head (hop-by-hop headers dropped), then the body as it arrives.
+    static func relay(status: Int, headers upstreamHeaders: [HTTPHeader], chunks: AsyncStream<[UInt8]>, aborted: AtomicFlag) -> Response {
+        var fields = HTTPFields()
+        for header in upstreamHeaders where !Self.responseHopHeaders.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        let responseBody = ResponseBody { writer in
+            do {
+                for await chunk in chunks {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            } catch {
+                aborted.set()  // the client went away: stop the upstream transfer too
+                throw error
+            }
+        }
+        return Response(status: .init(code: status), headers: fields, body: responseBody)
     }
 }

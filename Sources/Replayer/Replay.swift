@@ -16,7 +16,9 @@ import Synchronization
 /// `stop()` (Ctrl-C) ends the run early; the report is still complete for what ran. A `Replay`
 /// runs once: `run` shuts its engine down at the end.
 public final class Replay: Sendable {
+    /// The run's settings.
     public let options: ReplayOptions
+    /// What user clients replay: identity steps and sessions.
     public let plan: ReplayPlan
     private let renderer: StepRenderer
     private let engine: HTTPEngine
@@ -101,9 +103,30 @@ public final class Replay: Sendable {
             start: start, shards: max(4, engine.configuration.workers * 2))
         let began = Date()
         startDate.withLock { $0 = began }
+        let clients = startClients(runContext)
+        let interrupted = await measure(runContext, progress: progress)
+        let cut = await windDown(runContext)
+        let ending = RunEnding(began: began, runtime: ContinuousClock.now - start, interrupted: interrupted, cutInFlight: cut)
+
+        var report = ReplayReport(run: runContext, clients: clients, ending: ending)
+        report.operations = options.spec?.coverage.snapshot()
+        report.regressions = regressionResults.withLock { $0 }
+        Self.reportUnresolved(runContext, into: &report, note: note)
+        report.monkeyOutOfScope = mutator?.outOfScopeCount
+        if options.triage.enabled && !interrupted {
+            await triage(&report, runContext, note: note)
+        } else if options.triage.enabled && !report.findings.isEmpty {
+            report.notes.append("findings were not confirmed or minimized: the run was interrupted")
+        }
+        runContext.engine.shutdown()
+        return report
+    }
+
+    /// Starts this process's clients: a shard runs its own global indices (index → identity and
+    /// seed), one process runs all.
+    private func startClients(_ runContext: RunContext) -> [VirtualClient] {
         let split = options.clientSplit
         var clients: [VirtualClient] = []
-        // Global client indices: a shard runs its own (index → identity and seed), one process runs all.
         for i in 0..<split.user where options.shard.owns(client: i) {
             clients.append(VirtualClient(kind: .user, index: i, loggedIn: true, context: runContext))
         }
@@ -112,20 +135,22 @@ public final class Replay: Sendable {
                 VirtualClient(kind: .monkey, index: split.user + m, loggedIn: m % 2 == 0, context: runContext))
         }
         for client in clients { client.start() }
+        return clients
+    }
 
+    /// The measured window: closes each second's metrics and reports progress until the deadline,
+    /// `stop()` or task cancellation. Returns whether the run was interrupted.
+    private func measure(_ runContext: RunContext, progress: @Sendable (ReplayProgress) -> Void) async -> Bool {
         var failures: [FailureClass: Int] = [:]
-        var nextTick = start + .seconds(1)
-        var interrupted = false
+        var nextTick = runContext.start + .seconds(1)
         // The second the in-flight window that started at the last tick belongs to.
         var windowSecond = 0
+        defer { runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak()) }
         while true {
             let now = ContinuousClock.now
             // A cancelled task ends the run like stop(): Task.sleep below would no longer wait.
-            if stopRequested.load(ordering: .relaxed) || Task.isCancelled {
-                interrupted = true
-                break
-            }
-            if now >= runContext.deadline { break }
+            if stopRequested.load(ordering: .relaxed) || Task.isCancelled { return true }
+            if now >= runContext.deadline { return false }
             if now >= nextTick {
                 let second = runContext.metrics.second(of: now)
                 runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
@@ -146,9 +171,11 @@ public final class Replay: Sendable {
             let wake = min(nextTick, runContext.deadline, now + .milliseconds(100))
             try? await Task.sleep(until: wake, clock: .continuous)
         }
-        runContext.metrics.recordInFlight(second: windowSecond, peak: runContext.gauge.takeWindowPeak())
+    }
 
-        // Wind down: no new requests; give the ones in flight a grace period, then cut them.
+    /// No new requests; the ones in flight get the stop grace, then are cut. Closes the last
+    /// second's metrics and returns how many requests were cut.
+    private func windDown(_ runContext: RunContext) async -> Int {
         runContext.stopping.store(true, ordering: .relaxed)
         _ = runContext.limiter.drainWaiters()
         let graceEnd = ContinuousClock.now + .milliseconds(Int64(options.stopGraceMs))
@@ -161,20 +188,7 @@ public final class Replay: Sendable {
         let end = ContinuousClock.now
         runContext.metrics.recordInFlight(second: runContext.metrics.second(of: end), peak: runContext.gauge.takeWindowPeak())
         runContext.metrics.closeSeconds(before: runContext.metrics.second(of: end) + 1)
-
-        var report = buildReport(
-            runContext, clients: clients, began: began, runtime: end - start, interrupted: interrupted,
-            cutInFlight: cut)
-        report.regressions = regressionResults.withLock { $0 }
-        Self.reportUnresolved(runContext, into: &report, note: note)
-        report.monkeyOutOfScope = mutator?.outOfScopeCount
-        if options.triage.enabled && !interrupted {
-            await triage(&report, runContext, note: note)
-        } else if options.triage.enabled && !report.findings.isEmpty {
-            report.notes.append("findings were not confirmed or minimized: the run was interrupted")
-        }
-        runContext.engine.shutdown()
-        return report
+        return cut
     }
 
     /// Counts requests left unsent per variable; one note and one warning line per variable.
@@ -211,115 +225,6 @@ public final class Replay: Sendable {
         }
         if stopRequested.load(ordering: .relaxed) { report.notes.append("triage was interrupted; findings not reached are reported as seen") }
         report.finishedAt = ISO8601.string(from: Date())
-    }
-
-    private func buildReport(
-        _ ctx: RunContext, clients: [VirtualClient], began: Date, runtime: Duration, interrupted: Bool,
-        cutInFlight: Int
-    ) -> ReplayReport {
-        let totals = ctx.metrics.totals()
-        let points = ctx.metrics.timelinePoints
-        func classes(_ counts: [Int]) -> [String: Int] {
-            var out: [String: Int] = [:]
-            for c in FailureClass.allCases { out[c.rawValue] = counts[c.index] }
-            return out
-        }
-        var endpoints: [String: EndpointReport] = [:]
-        for (key, acc) in totals.endpoints {
-            var status: [String: Int] = [:]
-            for (code, n) in acc.status { status[String(code)] = n }
-            endpoints[key] = EndpointReport(
-                count: acc.count, errors: acc.errors, failures: classes(acc.failures), status: status,
-                latencyMs: acc.all.summary(), latencyMsSuccess: acc.success.summary(),
-                latencyMsError: acc.error?.summary(), bytesRx: acc.bytesReceived)
-        }
-        var failureTotals = [Int](repeating: 0, count: FailureClass.allCases.count)
-        for m in totals.modes { for i in failureTotals.indices { failureTotals[i] += m.failures[i] } }
-        let split = options.clientSplit
-        var modes: [String: ModeReport] = [:]
-        for (i, kind) in ClientKind.allCases.enumerated() {
-            let m = totals.modes[i]
-            let clientsOfKind = kind == .user ? split.user : split.monkey
-            guard clientsOfKind > 0 else { continue }
-            var statusClasses: [String: Int] = ["transport": m.statusClasses[0]]
-            for c in 1...5 { statusClasses["\(c)xx"] = m.statusClasses[c] }
-            modes[kind.rawValue] = ModeReport(
-                clients: clientsOfKind, requests: m.requests, errors: m.errors, failures: m.hardFailures,
-                failureClasses: classes(m.failures), statusClasses: statusClasses, latencyMs: m.latency.summary(),
-                iterations: kind == .user
-                    ? ctx.sessionsCompleted.load(ordering: .relaxed) : ctx.mutantsSent.load(ordering: .relaxed))
-        }
-        let perClient = clients.map(\.requestCount)
-        let (findings, dropped) = ctx.findings.all()
-        var notes = [
-            "endpoints are keyed by template; transport failures are counted under status 599 and in exceptions",
-            "errors = status >= 400 or transport failure (the original's definition); failure_classes excludes expected 4xx to monkey garbage",
-            "latency is measured from the send time"
-                + (options.rate != nil ? " scheduled by the open model (--rate), so queueing counts" : " (closed model)")
-                + "; SSE requests count time to first byte, streams are in sse",
-        ]
-        let latency = totals.schedule.report(openModel: options.rate != nil)
-        if let warning = latency?.behindScheduleWarning { notes.append(warning) }
-        if cutInFlight > 0 {
-            notes.append("\(cutInFlight) request(s) still in flight \(options.stopGraceMs) ms after the end were cut and not counted")
-        }
-        let quarantined = ctx.quarantinedMethods
-        if !quarantined.isEmpty {
-            notes.append("mutants with method(s) \(quarantined.joined(separator: ", ")) were no longer sent after \(RunContext.quarantineAfterTimeouts) timeouts each (each hang holds a permit)")
-        }
-        let refused = ctx.mutantsRefused.load(ordering: .relaxed)
-        if refused > 0 { notes.append("\(refused) mutant(s) were dropped before sending: another origin or an injected header line") }
-        if interrupted { notes.append("the run was interrupted before its duration") }
-        if dropped > 0 { notes.append("\(dropped) further failure signature(s) were not kept (limit \(FindingsBook.maxFindings))") }
-        if totals.endpoints[MetricsShard.overflowEndpoint] != nil {
-            notes.append("more than \(MetricsShard.maxEndpoints) endpoint templates per shard: the rest are counted together")
-        }
-        if plan.sessions.isEmpty && split.user > 0 { notes.append("the corpus has no session for user clients beyond log-in") }
-        let runtimeSeconds = Double(runtime / .milliseconds(1)) / 1000
-        let load = options.load
-        var report = ReplayReport(
-            runtimeSeconds: runtimeSeconds, totalRequests: totals.requests, totalErrors: totals.errors,
-            exceptions: totals.exceptions, endpoints: endpoints,
-            timeline: timeline(points, ctx),
-            notes: notes, tool: "stampede", version: StampedeVersion.current, runID: options.runID, seed: options.seed,
-            mode: load.mode.rawValue, startedAt: ISO8601.string(from: began), finishedAt: ISO8601.string(from: Date()),
-            interrupted: interrupted,
-            config: ReportConfig(
-                corpus: options.corpusPath, baseURL: load.baseURL, apiPrefix: load.apiPrefix, mode: load.mode.rawValue,
-                clients: load.clients, concurrency: load.concurrency, durationS: load.duration, rate: options.rate,
-                monkeyShare: options.monkeyShare, requestTimeoutMs: options.requestTimeoutMs,
-                sseWindowS: options.sseWindowSeconds, slowMs: options.slowMs, verifyTLS: load.verifyTLS,
-                autoRegister: load.autoRegister, userPrefix: load.userPrefix, userDomain: load.userDomain),
-            maxInFlight: ctx.gauge.maximum,
-            clients: ClientsReport(
-                user: split.user, monkey: split.monkey, active: perClient.filter { $0 > 0 }.count,
-                minRequestsPerClient: perClient.min() ?? 0, maxRequestsPerClient: perClient.max() ?? 0,
-                relogins: ctx.relogins.load(ordering: .relaxed)),
-            failureClasses: classes(failureTotals), modes: modes, findings: findings,
-            sse: SSEReport(
-                streams: totals.sse.streams, events: totals.sse.events, streamsWithoutEvents: totals.sse.withoutEvents,
-                cutByWindow: totals.sse.cutByWindow, timeToFirstEventMs: totals.sse.timeToFirstEvent.summary()),
-            latencyMs: totals.modes.reduce(into: LatencyHistogram()) { $0.merge($1.latency) }.summary(), latency: latency)
-        report.shard = ShardReport(
-            index: options.shard.index, count: options.shard.count, runID: options.runID, clients: clients.map(\.index))
-        report.histograms = ReportHistograms(totals: totals)
-        report.operations = options.spec?.coverage.snapshot()
-        return report
-    }
-
-    /// The per-second series, with a per-kind split for each kind of client that ran.
-    private func timeline(_ points: [TimelinePoint], _ ctx: RunContext) -> TimelineReport {
-        let split = options.clientSplit
-        var modes: [String: TimelineModeSeries] = [:]
-        for kind in ClientKind.allCases where (kind == .user ? split.user : split.monkey) > 0 {
-            modes[kind.rawValue] = TimelineModeSeries(
-                rps: points.map { Double($0.modeRequests[kind.index]) }, eps: points.map { Double($0.modeErrors[kind.index]) })
-        }
-        return TimelineReport(
-            seconds: points.map(\.second), rps: points.map { Double($0.requests) },
-            eps: points.map { Double($0.errors) }, fps: points.map { Double($0.hardFailures) },
-            p99Ms: points.map(\.p99Milliseconds), p50Ms: points.map(\.p50Milliseconds),
-            p90Ms: points.map(\.p90Milliseconds), inFlight: ctx.metrics.inFlightSeries(count: points.count), modes: modes)
     }
 
     /// The wall-clock start of the last `run`, for the report's file name.

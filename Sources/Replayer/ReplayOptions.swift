@@ -43,6 +43,7 @@ public struct ReplayOptions: Sendable {
     /// monkeys' parents, answers are checked for conformance and coverage is counted.
     public var spec: SpecRun?
 
+    /// Options for a run; the rest take the CLI's defaults.
     public init(
         load: LoadConfig, corpusPath: String, seed: UInt64, runID: String, rate: Double? = nil,
         monkeyShare: Double = 0.5, requestTimeoutMs: Int = 10_000, sseWindowSeconds: Double = 8,

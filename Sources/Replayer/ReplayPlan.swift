@@ -15,10 +15,13 @@ public import StampedeCore
 public struct ReplayPlan: Sendable {
     /// One step with where it came from and its endpoint template key.
     public struct PlannedStep: Sendable {
+        /// The corpus step.
         public var step: Step
+        /// The id of its session.
         public var sessionID: String
         /// 0-based index in its session.
         public var index: Int
+        /// Endpoint template key.
         public var endpoint: String
         /// Whether a re-login runs it (the login and its prerequisites, not the sign-up).
         public var inLogin: Bool = false
@@ -26,15 +29,20 @@ public struct ReplayPlan: Sendable {
 
     /// A session as user clients replay it.
     public struct PlannedSession: Sendable {
+        /// The corpus session id.
         public var id: String
+        /// Relative weight when a client picks its next session.
         public var weight: Double
+        /// Its steps without the identity ones.
         public var steps: [PlannedStep]
     }
 
+    /// Steps each user client runs once before its sessions: sign-up, login and their prerequisites.
     public var identity: [PlannedStep]
     /// Index in `identity` of the first step of the login group, where a client starts again
     /// after losing its session (steps outside the group are skipped then).
     public var loginIndex: Int?
+    /// The sessions user clients pick from (none empty).
     public var sessions: [PlannedSession]
     /// Every session of the corpus, as the mutator sees it.
     public var corpusSessions: [Session]

@@ -4,10 +4,13 @@ public import StampedeEngine
 /// What one client carries from request to request: identity, cookies, extracted variables and
 /// its own random stream (for `random.*`, reproducible from the run's seed).
 public struct ClientState: Sendable {
+    /// Who the client is (username, e-mail, password, index).
     public var identity: ClientIdentity
+    /// The client's cookies.
     public var jar: CookieJar
     /// Variables bound by extract rules so far.
     public var variables: [String: String]
+    /// The client's own random stream.
     public var rng: SeededGenerator
 
     /// A fresh client: empty jar, no variables.

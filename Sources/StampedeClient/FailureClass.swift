@@ -41,6 +41,7 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders classes as the report lists them.
     public static func < (lhs: FailureClass, rhs: FailureClass) -> Bool {
         lhs.index < rhs.index
     }

@@ -13,7 +13,9 @@ public import StampedeEngine
 /// let outcome = await client.run(session, state: &state)
 /// ```
 public struct StepClient: Sendable {
+    /// The engine requests go through.
     public let engine: HTTPEngine
+    /// Renders each step for the client.
     public let renderer: StepRenderer
     /// Explains unresolved variables.
     public let sources: VariableSources

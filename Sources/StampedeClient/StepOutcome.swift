@@ -20,6 +20,7 @@ public struct StepOutcome: Sendable {
     public var index: Int
     /// Endpoint template key (`GET /api/v1/scripts/{id}`).
     public var endpoint: String
+    /// How the answer compares with the recording.
     public var verdict: Verdict
     /// The final response (the last attempt of a polled step; empty when nothing was sent).
     public var response: EngineResponse
@@ -43,6 +44,7 @@ public struct StepOutcome: Sendable {
 
     /// The 1-based step number people read.
     public var number: Int { index + 1 }
+    /// Whether the step replayed as recorded.
     public var matched: Bool { verdict == .matched }
 
     /// One line for people: `ok (200)` or why not.
@@ -72,7 +74,9 @@ public struct StepOutcome: Sendable {
 
 /// How a whole session went when replayed by one fresh client.
 public struct SessionOutcome: Sendable {
+    /// The corpus session id.
     public var sessionID: String
+    /// One outcome per step sent, in order.
     public var steps: [StepOutcome]
 
     /// An outcome of `steps`.

@@ -18,8 +18,11 @@ public struct StepRenderer: Sendable {
 
     /// The target's base URL without a trailing slash.
     public var baseURL: String
+    /// Replaces a leading `/api/v1` of recorded paths.
     public var apiPrefix: String
+    /// Values of `{{secret.NAME}}` variables.
     public var secrets: Secrets
+    /// The double-submit CSRF pair added to writes.
     public var csrf: CSRFPolicy
     /// Whole-request timeout; SSE steps get their window on top.
     public var requestTimeoutMs: Int

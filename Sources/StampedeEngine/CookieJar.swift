@@ -125,49 +125,12 @@ public struct CookieJar: Sendable, Equatable {
         let value = String(ASCII.trimmed(pair[pair.index(after: equals)...]))
         guard !name.isEmpty else { return nil }
 
-        var domain: String?
-        var path: String?
-        var expires: Double?
-        var maxAge: Double?
-        var secure = false
-        var httpOnly = false
-        for attribute in parts {
-            let key: Substring
-            let attributeValue: Substring
-            if let eq = attribute.firstIndex(of: "=") {
-                key = ASCII.trimmed(attribute[..<eq])
-                attributeValue = ASCII.trimmed(attribute[attribute.index(after: eq)...])
-            } else {
-                key = ASCII.trimmed(attribute)
-                attributeValue = ""
-            }
-            switch ASCII.lowercased(String(key)) {
-            case "expires":
-                if let date = CookieDate.parse(String(attributeValue)) { expires = date }
-            case "max-age":
-                let digits = attributeValue.hasPrefix("-") ? attributeValue.dropFirst() : attributeValue
-                if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int(attributeValue) {
-                    // Max-Age ≤ 0 means "expire now": the earliest representable time.
-                    maxAge = seconds <= 0 ? -Double.greatestFiniteMagnitude : now + Double(seconds)
-                }
-            case "domain":
-                var d = Substring(ASCII.lowercased(String(attributeValue)))
-                if d.hasPrefix(".") { d = d.dropFirst() }
-                if !d.isEmpty { domain = String(d) }
-            case "path":
-                if attributeValue.hasPrefix("/") { path = String(attributeValue) }
-            case "secure":
-                secure = true
-            case "httponly":
-                httpOnly = true
-            default:
-                break  // SameSite and unknown attributes
-            }
-        }
+        var attributes = CookieAttributes()
+        for attribute in parts { attributes.apply(attribute, now: now) }
 
         var hostOnly = true
         var cookieDomain = url.host
-        if let domain {
+        if let domain = attributes.domain {
             let matches = url.host == domain || (!url.hostIsIPAddress && url.host.hasSuffix("." + domain))
             guard matches else { return nil }  // a host may not set cookies for another domain
             hostOnly = false
@@ -178,10 +141,10 @@ public struct CookieJar: Sendable, Equatable {
             value: value,
             domain: cookieDomain,
             hostOnly: hostOnly,
-            path: path ?? url.defaultCookiePath,
-            expires: maxAge ?? expires,
-            secure: secure,
-            httpOnly: httpOnly,
+            path: attributes.path ?? url.defaultCookiePath,
+            expires: attributes.maxAge ?? attributes.expires,
+            secure: attributes.secure,
+            httpOnly: attributes.httpOnly,
             creation: 0
         )
     }
@@ -203,5 +166,51 @@ public struct CookieJar: Sendable, Equatable {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// The attributes of one `Set-Cookie` header after its name and value (RFC 6265 §5.2).
+struct CookieAttributes {
+    var domain: String?
+    var path: String?
+    var expires: Double?
+    /// Max-Age turned into an absolute time; it wins over Expires.
+    var maxAge: Double?
+    var secure = false
+    var httpOnly = false
+
+    /// Reads one `key=value` (or bare `key`) attribute; SameSite and unknown attributes are ignored.
+    mutating func apply(_ attribute: Substring, now: Double) {
+        let key: Substring
+        let attributeValue: Substring
+        if let eq = attribute.firstIndex(of: "=") {
+            key = ASCII.trimmed(attribute[..<eq])
+            attributeValue = ASCII.trimmed(attribute[attribute.index(after: eq)...])
+        } else {
+            key = ASCII.trimmed(attribute)
+            attributeValue = ""
+        }
+        switch ASCII.lowercased(String(key)) {
+        case "expires":
+            if let date = CookieDate.parse(String(attributeValue)) { expires = date }
+        case "max-age":
+            let digits = attributeValue.hasPrefix("-") ? attributeValue.dropFirst() : attributeValue
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int(attributeValue) {
+                // Max-Age ≤ 0 means "expire now": the earliest representable time.
+                maxAge = seconds <= 0 ? -Double.greatestFiniteMagnitude : now + Double(seconds)
+            }
+        case "domain":
+            var d = Substring(ASCII.lowercased(String(attributeValue)))
+            if d.hasPrefix(".") { d = d.dropFirst() }
+            if !d.isEmpty { domain = String(d) }
+        case "path":
+            if attributeValue.hasPrefix("/") { path = String(attributeValue) }
+        case "secure":
+            secure = true
+        case "httponly":
+            httpOnly = true
+        default:
+            break
+        }
     }
 }

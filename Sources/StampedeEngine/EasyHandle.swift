@@ -36,7 +36,14 @@ final class EasyHandle {
         var events: [SSEEvent] = []
         var count = 0
         var maxEvents: Int
-        var firstEventUs: Int64?
+        var firstEventAt: ContinuousClock.Instant?
+
+        /// Time to the first event on libcurl's timeline (its total time minus the time from the
+        /// event to the end), so it never exceeds `Timings.totalUs`: the handle's own start instant
+        /// precedes libcurl's start by however long the worker took to run the new transfer.
+        func timeToFirstEventUs(totalUs: Int64, finishedAt: ContinuousClock.Instant) -> Int64? {
+            firstEventAt.map { min(totalUs, max(0, totalUs - (finishedAt - $0).microseconds)) }
+        }
     }
 
     init(configuration: EngineConfiguration) throws(EngineError) {
@@ -149,6 +156,21 @@ final class EasyHandle {
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_HTTP_VERSION, Int(version)), "curl_easy_setopt(CURLOPT_HTTP_VERSION)")
         }
 
+        let sendsBody = try setMethodAndBody(request)
+        try setHeaders(request.headers, sendsBody: sendsBody)
+
+        // Time limit: the SSE window is a hard cut; the request timeout applies when it is shorter.
+        var limit = request.timeoutMs
+        windowIsLimit = false
+        if let options = request.sse, options.windowMs > 0, limit <= 0 || options.windowMs <= limit {
+            limit = options.windowMs
+            windowIsLimit = true
+        }
+        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(0, limit)), "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
+    }
+
+    /// Sets the method and the body; returns whether a body is sent.
+    private func setMethodAndBody(_ request: EngineRequest) throws(EngineError) -> Bool {
         // Method and body. The order matters: HTTPGET clears NOBODY, POSTFIELDS switches to POST,
         // and CUSTOMREQUEST then only replaces the method token on the wire.
         let method = request.method
@@ -178,17 +200,7 @@ final class EasyHandle {
         } else {
             try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_CUSTOMREQUEST, nil), "curl_easy_setopt(CURLOPT_CUSTOMREQUEST)")
         }
-
-        try setHeaders(request.headers, sendsBody: sendsBody)
-
-        // Time limit: the SSE window is a hard cut; the request timeout applies when it is shorter.
-        var limit = request.timeoutMs
-        windowIsLimit = false
-        if let options = request.sse, options.windowMs > 0, limit <= 0 || options.windowMs <= limit {
-            limit = options.windowMs
-            windowIsLimit = true
-        }
-        try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(0, limit)), "curl_easy_setopt(CURLOPT_TIMEOUT_MS)")
+        return sendsBody
     }
 
     private func setHeaders(_ headers: [HTTPHeader], sendsBody: Bool) throws(EngineError) {
@@ -239,9 +251,8 @@ final class EasyHandle {
     private func receiveEvents(_ bytes: UnsafeRawBufferPointer) {
         guard var state = sse else { return }
         sse = nil  // keep the state uniquely referenced while it is mutated
-        let startedAt = startedAt
         state.parser.feed(bytes) { event in
-            if state.firstEventUs == nil { state.firstEventUs = (ContinuousClock.now - startedAt).microseconds }
+            if state.firstEventAt == nil { state.firstEventAt = .now }
             state.count += 1
             if state.events.count < state.maxEvents { state.events.append(event) }
         }
@@ -309,12 +320,17 @@ final class EasyHandle {
                 response.failure = Curl.failure(result, detail: String(cString: errorBuffer))
             }
             if var state = sse { state.parser = SSEParser(); sse = state }
-            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: cut) }
+            response.sse = sse.map { sseResult($0, response: response, cut: cut, now: now) }
         } else {
-            response.sse = sse.map { SSEResult(events: $0.events, eventCount: $0.count, timeToFirstEventUs: $0.firstEventUs, cutByWindow: false) }
+            response.sse = sse.map { sseResult($0, response: response, cut: false, now: now) }
         }
         sse = nil
         return (job, response)
+    }
+
+    private func sseResult(_ state: SSEState, response: EngineResponse, cut: Bool, now: ContinuousClock.Instant) -> SSEResult {
+        let first = state.timeToFirstEventUs(totalUs: response.timings.totalUs, finishedAt: now)
+        return SSEResult(events: state.events, eventCount: state.count, timeToFirstEventUs: first, cutByWindow: cut)
     }
 
     private func info(_ key: CURLINFO) -> Int64 {

@@ -23,12 +23,14 @@ public struct ResponseStream: Sendable, Equatable {
     /// Identity for `Equatable` (closures cannot be compared): copies of one hook are equal.
     private let identity: Identity
 
+    /// A hook calling `onHead` once, then `onBodyChunk` for each chunk.
     public init(onHead: @escaping @Sendable (Int, [HTTPHeader]) -> Void, onBodyChunk: @escaping @Sendable ([UInt8]) -> Bool) {
         self.onHead = onHead
         self.onBodyChunk = onBodyChunk
         self.identity = Identity()
     }
 
+    /// Copies of one hook are equal; separately made hooks are not.
     public static func == (lhs: ResponseStream, rhs: ResponseStream) -> Bool {
         lhs.identity === rhs.identity
     }

@@ -4,7 +4,8 @@ public struct SSEResult: Sendable, Equatable {
     public var events: [SSEEvent]
     /// Every event dispatched, including those not kept.
     public var eventCount: Int
-    /// Microseconds from the start of the transfer to the first dispatched event.
+    /// Microseconds from the start of the transfer to the first dispatched event, on libcurl's
+    /// clock (never more than `Timings.totalUs`).
     public var timeToFirstEventUs: Int64?
     /// True when the read window ended the stream; false when the server ended it.
     public var cutByWindow: Bool

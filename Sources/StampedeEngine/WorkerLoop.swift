@@ -20,6 +20,8 @@ final class WorkerLoop {
     private var scheduled = DeadlineHeap<WorkerJob>()
     private var taken: [WorkerJob] = []
     private var active = 0
+    /// The most transfers this worker has run at once.
+    private var peakActive = 0
     #if os(Linux)
     /// Set for the `socketAction` loop.
     private let poller: SocketPoller?
@@ -108,17 +110,20 @@ final class WorkerLoop {
     }
 
     #if os(Linux)
+    /// One round: start due jobs, run the timers they set, wait, hand ready sockets to libcurl, run
+    /// expired timers, drain. Finished transfers are drained only at the end of a round, right
+    /// before `startDueJobs` adds their follow-ups (see `drainFinished`).
     private func runSocketAction(_ poller: SocketPoller) {
-        var running: Int32 = 0
         let timeoutSocket = stampede_socket_timeout()
         while startDueJobs() {
-            // Starting a transfer sets a 0 ms timer: run expired timers before waiting.
+            var running = Int32(active)
+            // Starting a transfer sets a 0 ms timer: run it now, so the request leaves before the wait.
             if poller.takeExpiredTimer(now: .now) {
                 _ = curl_multi_socket_action(multi, timeoutSocket, 0, &running)
-                drainFinished()
             }
-            let timeout = inbox.prepareToSleep() ? waitTimeoutMs(until: poller.timerDeadline) : 0
-            let ready = poller.wait(timeoutMs: timeout)
+            // A transfer that already ended (a local failure) must not wait for a socket event.
+            let mayBlock = Int(running) >= active && inbox.prepareToSleep()
+            let ready = poller.wait(timeoutMs: mayBlock ? waitTimeoutMs(until: poller.timerDeadline) : 0)
             for i in 0..<ready {
                 _ = curl_multi_socket_action(multi, poller.fds[i], poller.masks[i], &running)
             }
@@ -158,6 +163,7 @@ final class WorkerLoop {
             try handle.configure(for: job, now: now)
             try Curl.check(curl_multi_add_handle(multi, handle.curl), "curl_multi_add_handle")
             active += 1
+            if active > peakActive { growConnectionCache() }
         } catch {
             handle.job = nil
             idle.append(handle)
@@ -165,6 +171,14 @@ final class WorkerLoop {
         }
     }
 
+    /// Removes finished transfers from the multi and runs their completions (which may queue
+    /// follow-up jobs).
+    ///
+    /// Callers start the queued follow-ups (`startDueJobs`) before libcurl runs again: libcurl's
+    /// default connection cache holds 4 × the handles added *now*, so a transfer that finished
+    /// while its siblings were drained but not yet re-added closed idle keep-alive connections,
+    /// and the follow-ups opened new ones (`connectionsAreReused`, #18). `growConnectionCache`
+    /// guards the same cap against pauses in the load (think time).
     private func drainFinished() {
         var left: Int32 = 0
         var now: ContinuousClock.Instant?
@@ -184,6 +198,17 @@ final class WorkerLoop {
             idle.append(handle)
             if let (job, response) = finished { job.completion(response) }
         }
+    }
+
+    /// A new high of transfers at once: unless `maxConnectionsPerWorker` fixes the cache size, keep
+    /// 4 × that high in libcurl's connection cache. libcurl's default is 4 × the transfers running
+    /// *now*, which shrinks whenever the load pauses (think time, the gap between a response and
+    /// its client's next request) and then closes the idle keep-alive connections the next burst
+    /// needs; 4 × the high is never smaller, and still leaves room for several origins.
+    private func growConnectionCache() {
+        peakActive = active
+        guard configuration.maxConnectionsPerWorker <= 0 else { return }
+        _ = stampede_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 4 * peakActive)
     }
 
     /// Fails every running, scheduled and queued job, then frees libcurl resources.

@@ -6,8 +6,10 @@ public enum StampedeBinary {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Places searched, in order: next to the test runner and up to three parents (`.build/<config>/`),
-    /// then `.build/debug/stampede` in the repository.
+    /// Places searched, in order: next to the test runner and up to three parents (the runner sits in
+    /// `.build/<config>/`, or inside a bundle there on macOS). Test targets that run the binary depend
+    /// on the `stampede` target, so the build that made the runner made this binary too; a binary
+    /// elsewhere in `.build` (another configuration, an older build) is never used.
     public static var candidates: [URL] {
         var found: [URL] = []
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -16,11 +18,10 @@ public enum StampedeBinary {
             found.append(directory.appendingPathComponent("stampede"))
             directory = directory.deletingLastPathComponent()
         }
-        found.append(repositoryRoot.appendingPathComponent(".build/debug/stampede"))
         return found
     }
 
-    /// The first executable candidate, or nil when `swift build` has not built one.
+    /// The first executable candidate, or nil when the test runner was not built by SwiftPM.
     public static var url: URL? {
         candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }

@@ -7,6 +7,7 @@ public enum TestCorpus {
     static let json = "application/json"
     static let form = "application/x-www-form-urlencoded"
 
+    /// One step of the demo API expecting `expect`, with an optional JSON body.
     public static func step(
         _ method: String, _ path: String, query: [QueryItem] = [], json body: String? = nil, expect: Int,
         extract: [ExtractRule] = [], stream: StreamOptions? = nil, poll: PollOptions? = nil, role: StepRole? = nil
@@ -22,6 +23,7 @@ public enum TestCorpus {
             expect: Expectation(status: expect), extract: extract, stream: stream, poll: poll, role: role)
     }
 
+    /// Registers the client's account (role `register`).
     public static var register: Step {
         step(
             "POST", "/api/v1/auth/register",
@@ -29,6 +31,7 @@ public enum TestCorpus {
             role: .register)
     }
 
+    /// Logs in with a form body (role `login`).
     public static var login: Step {
         Step(
             request: RequestTemplate(
@@ -37,12 +40,14 @@ public enum TestCorpus {
             expect: Expectation(status: 200), role: .login)
     }
 
+    /// Runs a script and binds `execution_id`.
     public static var execute: Step {
         step(
             "POST", "/api/v1/execute", json: #"{"script":"print(1)","lang":"python","lang_version":"3.11"}"#, expect: 200,
             extract: [ExtractRule(variable: "execution_id", source: .json, expression: "/execution_id")])
     }
 
+    /// The corpus: account, execution with poll and events, SSE, script CRUD and more sessions.
     public static var sessions: [Session] {
         [
             Session(id: "account", steps: [register, login, step("GET", "/api/v1/auth/me", expect: 200)]),

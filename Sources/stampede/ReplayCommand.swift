@@ -110,27 +110,12 @@ struct ReplayFlags: ParsableArguments {
     ) async throws -> Int32 {
         var defaults = overrides
         if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
-        var load = try resolve(defaults: defaults)
-        var generator = SystemRandomNumberGenerator()
-        // Seeds stay below 2^53 so every JSON reader keeps them exact.
-        let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
-        let randomID = String(generator.next() & 0xFF_FFFF, radix: 16)
-        let shard = try sharding.resolveShard()
-        let startAt = try sharding.resolveStart()
-        let runID = try sharding.resolveRunID(
-            shard: shard, seed: seed, random: String(repeating: "0", count: max(0, 6 - randomID.count)) + randomID)
-        let (shardConcurrency, shardRate) = ShardFlags.split(concurrency: load.concurrency, rate: rate, shard: shard)
-        load.concurrency = shardConcurrency
-        var options = ReplayOptions(
-            load: load, corpusPath: corpusPath, seed: runSeed, runID: runID, rate: shardRate,
-            monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
-            sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
-            caCertPath: cacert, http2: http2,
-            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
-        options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
-        options.shard = shard
+        var options = try makeOptions(
+            load: try resolve(defaults: defaults), corpusPath: corpusPath, defaultRequestTimeoutMs: defaultRequestTimeoutMs)
+        let load = options.load
         options.spec = try await spec.specRun(
             baseURL: load.baseURL, apiPrefix: load.apiPrefix, sessions: sessions, verifyTLS: load.verifyTLS)
+        let startAt = try sharding.resolveStart()
         let replay: Replay
         do {
             replay = try Replay(options: options, sessions: sessions)
@@ -141,29 +126,16 @@ struct ReplayFlags: ParsableArguments {
             throw CLIError.failure("cannot reach \(load.baseURL): \(failure.name) (\(failure.message))")
         }
         let split = options.clientSplit
+        let shard = options.shard
         Console.note(
             "stampede replay: \(load.mode.rawValue) mode, \(split.user) user + \(split.monkey) monkey clients, concurrency \(load.concurrency), "
-                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(runSeed) (rerun with --seed \(runSeed)), run \(options.runID)"
+                + "\(ReportSummary.format(load.duration)) s against \(load.baseURL); seed \(options.seed) (rerun with --seed \(options.seed)), run \(options.runID)"
                 + (shard.count > 1 ? "; shard \(shard.description): \(shard.clients(of: load.clients).count) clients" : ""))
 
         let signals = Signals.trapInterrupts { replay.stop() }
         await growth.replayRegressions(replay, corpusPath: corpusPath)
         if let startAt { await ShardFlags.wait(until: startAt) }
-        let terminal = isatty(STDERR_FILENO) == 1
-        let quiet = self.quiet
-        var report = await replay.run(progress: { progress in
-            guard !quiet else { return }
-            let line = ReportSummary.progressLine(progress)
-            if terminal {
-                FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
-            } else {
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
-        }, note: { line in
-            if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-            Console.note(line)
-        })
-        if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        var report = await runShowingProgress(replay)
         for source in signals { source.cancel() }
         try reports.evaluate(&report)
 
@@ -178,5 +150,48 @@ struct ReplayFlags: ParsableArguments {
         if let warning = report.latency?.behindScheduleWarning { Console.note("warning: " + warning) }
         try reports.writeFiles(report)
         return ReportOutputFlags.verdict(report, noFail: noFail)
+    }
+
+    /// The run's options from the resolved settings and the flags: seed, run id, this shard's share.
+    private func makeOptions(load resolved: LoadConfig, corpusPath: String, defaultRequestTimeoutMs: Int) throws -> ReplayOptions {
+        var load = resolved
+        var generator = SystemRandomNumberGenerator()
+        // Seeds stay below 2^53 so every JSON reader keeps them exact.
+        let runSeed = seed ?? (generator.next() & 0x1F_FFFF_FFFF_FFFF)
+        let randomID = String(generator.next() & 0xFF_FFFF, radix: 16)
+        let shard = try sharding.resolveShard()
+        let runID = try sharding.resolveRunID(
+            shard: shard, seed: seed, random: String(repeating: "0", count: max(0, 6 - randomID.count)) + randomID)
+        let (shardConcurrency, shardRate) = ShardFlags.split(concurrency: load.concurrency, rate: rate, shard: shard)
+        load.concurrency = shardConcurrency
+        var options = ReplayOptions(
+            load: load, corpusPath: corpusPath, seed: runSeed, runID: runID, rate: shardRate,
+            monkeyShare: monkeyShare, requestTimeoutMs: requestTimeout.flatMap(Self.milliseconds) ?? defaultRequestTimeoutMs,
+            sseWindowSeconds: Double(Self.milliseconds(sseWindow) ?? 8_000) / 1000, slowMs: slowMs, workers: workers,
+            caCertPath: cacert, http2: http2,
+            triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
+        options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
+        options.shard = shard
+        return options
+    }
+
+    /// Runs the replay; the progress line is redrawn in place on a terminal, one line a second otherwise.
+    private func runShowingProgress(_ replay: Replay) async -> ReplayReport {
+        let terminal = isatty(STDERR_FILENO) == 1
+        let quiet = self.quiet
+        let report = await replay.run(progress: { progress in
+            guard !quiet else { return }
+            let line = ReportSummary.progressLine(progress)
+            if terminal {
+                FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+            } else {
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }, note: { line in
+            if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            Console.note(line)
+        })
+        if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        return report
     }
 }

@@ -7,8 +7,9 @@ import NIOCore
 import Recorder
 import ServiceLifecycle
 import StampedeCore
-import StampedeHTTP
 import StampedeEngine
+import StampedeHTTP
+import StampedeTestSupport
 import Synchronization
 import Testing
 

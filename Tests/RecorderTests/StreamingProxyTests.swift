@@ -7,6 +7,7 @@ import ServiceLifecycle
 import StampedeCore
 import StampedeEngine
 import StampedeHTTP
+import StampedeTestSupport
 import Synchronization
 import Testing
 

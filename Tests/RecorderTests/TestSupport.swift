@@ -1,8 +1,5 @@
 import Foundation
-import Hummingbird
-import Logging
 import Recorder
-import ServiceLifecycle
 import StampedeClient
 import StampedeCore
 import StampedeEngine
@@ -27,30 +24,3 @@ func failures(_ outcomes: [SessionOutcome]) -> [String] {
     }
 }
 
-/// A Hummingbird app a test runs on a free 127.0.0.1 port (an upstream behind the proxy).
-struct LoopbackServer {
-    let baseURL: String
-    let group: ServiceGroup
-    let task: Task<Void, Never>
-
-    static func start(_ router: Router<BasicRequestContext>, label: String) async -> LoopbackServer {
-        let logger = Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { _ = try? await group.run() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
-        return LoopbackServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task)
-    }
-
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        await task.value
-    }
-}

@@ -258,6 +258,35 @@ struct EngineTests {
         #expect(result.newConnections == server.acceptedConnections)
     }
 
+    /// A burst, a pause with one request at a time (think time), the same burst: the pause must not
+    /// close the burst's idle keep-alive connections (libcurl's default cache holds 4 × the
+    /// transfers running now, 4 during the pause).
+    @Test(arguments: EngineLoop.allCases)
+    func aPauseInTheLoadKeepsIdleConnections(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop, workers: 1)
+        defer { engine.shutdown(); server.stop() }
+        let burst = 16
+        let url = server.baseURL + "/echo/pause"
+        @Sendable func sendBurst() async -> [EngineResponse] {
+            // One scheduled instant: the worker starts the whole burst in one round.
+            let at = ContinuousClock.now + .milliseconds(200)
+            return await withTaskGroup(of: EngineResponse.self) { group in
+                for _ in 0..<burst { group.addTask { await engine.send(EngineRequest(url: url, timeoutMs: 10_000, scheduledAt: at)) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let first = await sendBurst()
+        for _ in 0..<12 {
+            #expect(await engine.send(EngineRequest(url: url, timeoutMs: 10_000)).newConnections == 0)
+        }
+        let second = await sendBurst()
+        #expect((first + second).allSatisfy { $0.status == 200 })
+        // Never more connections than transfers at once; the second burst opens only what the
+        // first did not (none when the first ran all 16 at once).
+        #expect(server.acceptedConnections <= burst)
+        #expect(first.reduce(0) { $0 + $1.newConnections } + second.reduce(0) { $0 + $1.newConnections } == server.acceptedConnections)
+    }
+
     @Test(arguments: EngineLoop.allCases)
     func scheduledSendWaitsAndLatencyCountsFromSchedule(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)

@@ -20,6 +20,7 @@ public struct FailureSignature: Hashable, Sendable, CustomStringConvertible {
     /// The fingerprint looks at no more than this many bytes of the body.
     public static let fingerprintPrefix = 512
 
+    /// The signature of a failure: method, endpoint, class, failure and the body's fingerprint.
     public init(method: String, endpoint: String, failureClass: FailureClass, failure: String, body: some Collection<UInt8>) {
         let fingerprint = Self.fingerprint(body)
         self.fingerprint = fingerprint
@@ -31,6 +32,7 @@ public struct FailureSignature: Hashable, Sendable, CustomStringConvertible {
         value = hash.hex
     }
 
+    /// The signature as hex.
     public var description: String { value }
 
     /// Normalizes a response body: `<n>` for numbers and timestamps, `<uuid>`, `<hex>`; whitespace

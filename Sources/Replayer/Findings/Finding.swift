@@ -6,25 +6,35 @@ public import StampedeCore
 /// The record is shaped like a crash-corpus entry (`CrashInfo`): corpus growth fills
 /// `confirmed`, `reproduceRate` and `minimal` after re-sending and shrinking the example.
 public struct Finding: Codable, Sendable, Equatable {
+    /// The failure signature (hex), also the crash file's name.
     public var signature: String
+    /// What kind of failure it is.
     public var failureClass: FailureClass
     /// `500`, `CURLE_RECV_ERROR`, `CURLE_OPERATION_TIMEDOUT`, `expected 2xx got 4xx`, ….
     public var failure: String
+    /// The method of the failing request.
     public var method: String
+    /// Endpoint template key of the failing request.
     public var endpoint: String
     /// The kind of client that met it.
     public var source: ClientKind
+    /// Times the signature was seen.
     public var hits: Int
+    /// ISO 8601 time of the first sighting.
     public var firstSeen: String
+    /// ISO 8601 time of the latest sighting.
     public var lastSeen: String
     /// Seconds since the run started.
     public var firstSeenOffset: Double
     /// The normalized response fingerprint the signature covers.
     public var fingerprint: String
+    /// The first input that produced it.
     public var example: FindingExample
     /// Whether re-sending the example reproduced the signature; `nil` until checked.
     public var confirmed: Bool?
+    /// Share of confirmation attempts that reproduced it; nil until checked.
     public var reproduceRate: Double?
+    /// Whether the input was shrunk.
     public var minimized: Bool
     /// The minimized input, once shrinking ran.
     public var minimal: FindingExample?
@@ -59,6 +69,7 @@ public struct Finding: Codable, Sendable, Equatable {
 public struct FindingExample: Codable, Sendable, Equatable {
     /// The corpus session and step the input derives from; `step` is the 1-based step number.
     public var session: String
+    /// 1-based step number.
     public var step: Int
     /// The mutant's seed (monkey inputs), to regenerate it with `stampede mutate`.
     public var seed: UInt64?
@@ -66,7 +77,9 @@ public struct FindingExample: Codable, Sendable, Equatable {
     public var operations: [String]
     /// The request as sent (variables rendered).
     public var request: RequestTemplate
+    /// The full URL as sent.
     public var url: String
+    /// A ready-to-paste curl command (secrets as `$STAMPEDE_SECRET_NAME`).
     public var curl: String
     /// Status received (0 when the transport failed).
     public var status: Int

@@ -9,6 +9,7 @@ public struct LatencyReport: Codable, Sendable, Equatable {
         case send
     }
 
+    /// Where latency is measured from.
     public var measuredFrom: Origin
     /// From the send time the load model set until the response (SSE: until the first byte).
     public var latencyMs: LatencySummary
@@ -16,11 +17,14 @@ public struct LatencyReport: Codable, Sendable, Equatable {
     public var serviceMs: LatencySummary?
     /// How long after its scheduled time each request really started.
     public var startDelayMs: LatencySummary?
+    /// Requests measured.
     public var requests: Int
     /// Requests that started more than `lateThresholdMs` after their scheduled time.
     public var lateStarts: Int
+    /// Delay after which a start counts as late, ms.
     public var lateThresholdMs: Double
 
+    /// The latency section of a report.
     public init(
         measuredFrom: Origin, latencyMs: LatencySummary, serviceMs: LatencySummary?, startDelayMs: LatencySummary?,
         requests: Int, lateStarts: Int, lateThresholdMs: Double

@@ -4,10 +4,13 @@ public import APISpec
 /// Field names are snake_case like the original's. `docs/report.schema.json` describes the
 /// document; `report_version` changes when a field changes meaning.
 public struct ReplayReport: Codable, Sendable {
+    /// The `report_version` this tool writes.
     public static let currentVersion = 1
 
     // The original suite's fields.
+    /// Seconds from the start to the end of the stop grace.
     public var runtimeSeconds: Double
+    /// Requests finished and counted.
     public var totalRequests: Int
     /// Status ≥ 400 or a transport failure (the original's definition).
     public var totalErrors: Int
@@ -15,29 +18,43 @@ public struct ReplayReport: Codable, Sendable {
     public var exceptions: [String: Int]
     /// Keyed by endpoint template, `POST /api/v1/scripts/{id}`.
     public var endpoints: [String: EndpointReport]
+    /// Per-second series.
     public var timeline: TimelineReport
+    /// Explanations and warnings for people, one line each.
     public var notes: [String]
 
     // Stampede's additions.
+    /// Changes when a field changes meaning.
     public var reportVersion: Int
+    /// Always `stampede`.
     public var tool: String
+    /// The tool version that wrote the report.
     public var version: String
+    /// The run id (shared by every shard of a run).
     public var runID: String
+    /// The run seed (rerun with `--seed`).
     public var seed: UInt64
+    /// `user`, `monkey` or `both`.
     public var mode: String
+    /// ISO 8601 UTC start time.
     public var startedAt: String
+    /// ISO 8601 UTC end time (after triage).
     public var finishedAt: String
     /// True when the run was stopped early (Ctrl-C, SIGTERM).
     public var interrupted: Bool
+    /// The settings the run used.
     public var config: ReportConfig
     /// The most requests that were in flight at once, across all clients (≤ `config.concurrency`).
     public var maxInFlight: Int
+    /// How many clients ran and how evenly they worked.
     public var clients: ClientsReport
     /// Failures that are not expected answers, by class (`server_error`, `transport`, …).
     public var failureClasses: [String: Int]
     /// Per client kind: `user`, `monkey`.
     public var modes: [String: ModeReport]
+    /// Failure signatures seen, after triage.
     public var findings: [Finding]
+    /// Server-sent event sampling.
     public var sse: SSEReport
     /// Crash records replayed before the load: still failing or fixed.
     public var regressions: [RegressionResult]
@@ -61,6 +78,7 @@ public struct ReplayReport: Codable, Sendable {
     /// Per-operation coverage of the spec given with `--openapi`; absent without one.
     public var operations: [OperationCoverage]?
 
+    /// A report with the given sections; `unresolved` starts empty.
     public init(
         runtimeSeconds: Double, totalRequests: Int, totalErrors: Int, exceptions: [String: Int],
         endpoints: [String: EndpointReport], timeline: TimelineReport, notes: [String], tool: String,
@@ -124,6 +142,7 @@ public struct ReplayReport: Codable, Sendable {
 
 /// One endpoint template's numbers.
 public struct EndpointReport: Codable, Sendable, Equatable {
+    /// Requests to the endpoint.
     public var count: Int
     /// Status ≥ 400 or transport failure (the original's definition).
     public var errors: Int
@@ -131,11 +150,16 @@ public struct EndpointReport: Codable, Sendable, Equatable {
     public var failures: [String: Int]
     /// Status code → count; transport failures are counted under 599 like the original.
     public var status: [String: Int]
-    public var latencyMs: LatencySummary?
-    public var latencyMsSuccess: LatencySummary?
-    public var latencyMsError: LatencySummary?
+    /// Latency of all its requests; null when none.
+    @ExplicitNull public var latencyMs: LatencySummary?
+    /// Latency of its successful requests; null when none.
+    @ExplicitNull public var latencyMsSuccess: LatencySummary?
+    /// Latency of its errors; null when none.
+    @ExplicitNull public var latencyMsError: LatencySummary?
+    /// Response body bytes received.
     public var bytesRx: Int
 
+    /// An endpoint's numbers.
     public init(
         count: Int, errors: Int, failures: [String: Int], status: [String: Int], latencyMs: LatencySummary?,
         latencyMsSuccess: LatencySummary?, latencyMsError: LatencySummary?, bytesRx: Int
@@ -158,22 +182,11 @@ public struct EndpointReport: Codable, Sendable, Equatable {
         case bytesRx = "bytes_rx"
     }
 
-    // Absent summaries are written as null so every endpoint has the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(count, forKey: .count)
-        try c.encode(errors, forKey: .errors)
-        try c.encode(failures, forKey: .failures)
-        try c.encode(status, forKey: .status)
-        try c.encode(latencyMs, forKey: .latencyMs)
-        try c.encode(latencyMsSuccess, forKey: .latencyMsSuccess)
-        try c.encode(latencyMsError, forKey: .latencyMsError)
-        try c.encode(bytesRx, forKey: .bytesRx)
-    }
 }
 
 /// Per-second series; arrays have one entry per second since the start.
 public struct TimelineReport: Codable, Sendable, Equatable {
+    /// Seconds since the start, one entry per second.
     public var seconds: [Int]
     /// Requests finished in each second.
     public var rps: [Double]
@@ -186,12 +199,14 @@ public struct TimelineReport: Codable, Sendable, Equatable {
     // The series below are absent in reports written before the HTML report existed.
     /// p50 and p90 latency of each second's requests, ms (0 when none).
     public var p50Ms: [Double]?
+    /// p90 latency of each second's requests, ms (0 when none).
     public var p90Ms: [Double]?
     /// The most requests in flight during each second.
     public var inFlight: [Int]?
     /// Requests and errors per second for each client kind that ran (`user`, `monkey`).
     public var modes: [String: TimelineModeSeries]?
 
+    /// Per-second series of equal length.
     public init(
         seconds: [Int], rps: [Double], eps: [Double], fps: [Double], p99Ms: [Double], p50Ms: [Double]? = nil,
         p90Ms: [Double]? = nil, inFlight: [Int]? = nil, modes: [String: TimelineModeSeries]? = nil
@@ -223,6 +238,7 @@ public struct TimelineModeSeries: Codable, Sendable, Equatable {
     /// Errors (original definition) in each second.
     public var eps: [Double]
 
+    /// One kind's series.
     public init(rps: [Double], eps: [Double]) {
         self.rps = rps
         self.eps = eps
@@ -231,23 +247,40 @@ public struct TimelineModeSeries: Codable, Sendable, Equatable {
 
 /// The settings the run used (the password is never written).
 public struct ReportConfig: Codable, Sendable, Equatable {
+    /// The corpus replayed.
     public var corpus: String
+    /// The target.
     public var baseURL: String
+    /// The API prefix replacing `/api/v1`.
     public var apiPrefix: String
+    /// `user`, `monkey` or `both`.
     public var mode: String
+    /// Clients of all kinds (all shards).
     public var clients: Int
+    /// Requests in flight at most.
     public var concurrency: Int
+    /// The planned duration, seconds.
     public var durationS: Double
-    public var rate: Double?
+    /// Open-model sends per second; null for the closed model.
+    @ExplicitNull public var rate: Double?
+    /// Share of clients that are monkeys.
     public var monkeyShare: Double
+    /// Whole-request timeout, ms.
     public var requestTimeoutMs: Int
+    /// Hard window of SSE reads, seconds.
     public var sseWindowS: Double
-    public var slowMs: Int?
+    /// Latency above which a request is `slow`; null when off.
+    @ExplicitNull public var slowMs: Int?
+    /// Whether TLS certificates were checked.
     public var verifyTLS: Bool
+    /// Whether user clients registered before logging in.
     public var autoRegister: Bool
+    /// The start of each client's username.
     public var userPrefix: String
+    /// The domain of each client's e-mail.
     public var userDomain: String
 
+    /// The settings of a run.
     public init(
         corpus: String, baseURL: String, apiPrefix: String, mode: String, clients: Int, concurrency: Int,
         durationS: Double, rate: Double?, monkeyShare: Double, requestTimeoutMs: Int, sseWindowS: Double,
@@ -286,38 +319,24 @@ public struct ReportConfig: Codable, Sendable, Equatable {
         case userDomain = "user_domain"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(corpus, forKey: .corpus)
-        try c.encode(baseURL, forKey: .baseURL)
-        try c.encode(apiPrefix, forKey: .apiPrefix)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(clients, forKey: .clients)
-        try c.encode(concurrency, forKey: .concurrency)
-        try c.encode(durationS, forKey: .durationS)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(monkeyShare, forKey: .monkeyShare)
-        try c.encode(requestTimeoutMs, forKey: .requestTimeoutMs)
-        try c.encode(sseWindowS, forKey: .sseWindowS)
-        try c.encode(slowMs, forKey: .slowMs)
-        try c.encode(verifyTLS, forKey: .verifyTLS)
-        try c.encode(autoRegister, forKey: .autoRegister)
-        try c.encode(userPrefix, forKey: .userPrefix)
-        try c.encode(userDomain, forKey: .userDomain)
-    }
 }
 
 /// How many clients of each kind ran, and how evenly they worked.
 public struct ClientsReport: Codable, Sendable, Equatable {
+    /// User clients.
     public var user: Int
+    /// Monkey clients.
     public var monkey: Int
     /// Clients that finished at least one request.
     public var active: Int
+    /// Fewest requests finished by one client.
     public var minRequestsPerClient: Int
+    /// Most requests finished by one client.
     public var maxRequestsPerClient: Int
     /// Times a client logged in again after losing its session.
     public var relogins: Int
 
+    /// The client counts of a run.
     public init(user: Int, monkey: Int, active: Int, minRequestsPerClient: Int, maxRequestsPerClient: Int, relogins: Int) {
         self.user = user
         self.monkey = monkey
@@ -336,18 +355,24 @@ public struct ClientsReport: Codable, Sendable, Equatable {
 
 /// One client kind's share of the run.
 public struct ModeReport: Codable, Sendable, Equatable {
+    /// Clients of this kind.
     public var clients: Int
+    /// Requests they finished.
     public var requests: Int
+    /// Status ≥ 400 or transport failure.
     public var errors: Int
     /// Failures of every class except `slow`.
     public var failures: Int
+    /// Failures by class.
     public var failureClasses: [String: Int]
     /// `1xx`…`5xx` and `transport`.
     public var statusClasses: [String: Int]
-    public var latencyMs: LatencySummary?
+    /// Latency of their requests; null when none.
+    @ExplicitNull public var latencyMs: LatencySummary?
     /// User mode: sessions completed; monkey mode: mutants sent.
     public var iterations: Int
 
+    /// One kind's numbers.
     public init(
         clients: Int, requests: Int, errors: Int, failures: Int, failureClasses: [String: Int],
         statusClasses: [String: Int], latencyMs: LatencySummary?, iterations: Int
@@ -369,28 +394,22 @@ public struct ModeReport: Codable, Sendable, Equatable {
         case latencyMs = "latency_ms"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(clients, forKey: .clients)
-        try c.encode(requests, forKey: .requests)
-        try c.encode(errors, forKey: .errors)
-        try c.encode(failures, forKey: .failures)
-        try c.encode(failureClasses, forKey: .failureClasses)
-        try c.encode(statusClasses, forKey: .statusClasses)
-        try c.encode(latencyMs, forKey: .latencyMs)
-        try c.encode(iterations, forKey: .iterations)
-    }
 }
 
 /// Server-sent event sampling, apart from request latency.
 public struct SSEReport: Codable, Sendable, Equatable {
+    /// SSE reads made.
     public var streams: Int
+    /// Events received.
     public var events: Int
+    /// Streams that ended without an event.
     public var streamsWithoutEvents: Int
     /// Streams still open when their window ended (the window is a hard limit).
     public var cutByWindow: Int
-    public var timeToFirstEventMs: LatencySummary?
+    /// Time to the first event; null when none.
+    @ExplicitNull public var timeToFirstEventMs: LatencySummary?
 
+    /// The SSE numbers of a run.
     public init(streams: Int, events: Int, streamsWithoutEvents: Int, cutByWindow: Int, timeToFirstEventMs: LatencySummary?) {
         self.streams = streams
         self.events = events
@@ -406,12 +425,4 @@ public struct SSEReport: Codable, Sendable, Equatable {
         case timeToFirstEventMs = "time_to_first_event_ms"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(streams, forKey: .streams)
-        try c.encode(events, forKey: .events)
-        try c.encode(streamsWithoutEvents, forKey: .streamsWithoutEvents)
-        try c.encode(cutByWindow, forKey: .cutByWindow)
-        try c.encode(timeToFirstEventMs, forKey: .timeToFirstEventMs)
-    }
 }

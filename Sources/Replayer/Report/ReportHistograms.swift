@@ -10,8 +10,10 @@ public struct ReportHistograms: Codable, Sendable, Equatable {
     /// Per client kind (`user`, `monkey`).
     public var modes: [String: String]
 
+    /// The `encoding` this tool writes.
     public static let encodingName = "hdr-v2-compressed-base64-microseconds"
 
+    /// Histograms in the current encoding.
     public init(endpoints: [String: EndpointHistograms], modes: [String: String]) {
         self.encoding = Self.encodingName
         self.endpoints = endpoints
@@ -26,6 +28,7 @@ public struct EndpointHistograms: Codable, Sendable, Equatable {
     /// Latencies of errors; absent when there were none.
     public var error: String?
 
+    /// One endpoint's encoded histograms.
     public init(success: String, error: String?) {
         self.success = success
         self.error = error

@@ -9,6 +9,7 @@ public struct ShardReport: Codable, Sendable, Equatable {
     /// The global client indices this shard ran, ascending.
     public var clients: [Int]
 
+    /// The part of a run one shard played.
     public init(index: Int, count: Int, runID: String, clients: [Int]) {
         self.index = index
         self.count = count

@@ -16,6 +16,7 @@ public struct ThresholdResult: Codable, Sendable, Equatable {
     /// Why there is no value (`no requests to this endpoint`), when `actual` is `nil`.
     public var detail: String?
 
+    /// One threshold's outcome.
     public init(
         expression: String, scope: String?, metric: String, actual: Double?, unit: String, passed: Bool,
         detail: String? = nil

@@ -29,6 +29,7 @@ public struct ReportComparison: Codable, Sendable, Equatable {
         public var presence: String
         /// Latency p50 and p99 in ms; `nil` when a run has no latency for it.
         public var p50Ms: Change?
+        /// Latency p99 in ms; nil when a run has no latency for it.
         public var p99Ms: Change?
         /// Errors per 100 requests.
         public var errorRate: Change?

@@ -7,18 +7,29 @@ public enum LoadMode: String, Sendable, Codable, CaseIterable {
 
 /// The run settings the original suite had, resolved as flags > `LOAD_*` environment > defaults.
 public struct LoadConfig: Sendable, Equatable, Codable {
+    /// Where the target is (`--base-url`, `LOAD_BASE_URL`).
     public var baseURL: String
+    /// Replaces a leading `/api/v1` of recorded paths.
     public var apiPrefix: String
+    /// Whether TLS certificates are checked; the CLI defaults to `false` like the original suite.
     public var verifyTLS: Bool
+    /// Which kinds of clients run.
     public var mode: LoadMode
+    /// Virtual clients in all (user and monkey).
     public var clients: Int
+    /// Requests in flight at most, across all clients.
     public var concurrency: Int
     /// Seconds.
     public var duration: Double
+    /// Whether user clients register their account before logging in.
     public var autoRegister: Bool
+    /// The start of each client's username (`{userPrefix}_{index}_{random}`).
     public var userPrefix: String
+    /// The domain of each client's e-mail address.
     public var userDomain: String
+    /// The password every client registers and logs in with (never written to a report).
     public var userPassword: String
+    /// Where the report is written.
     public var output: String
 
     enum CodingKeys: String, CodingKey {
@@ -40,6 +51,7 @@ public enum LoadSetting: String, Sendable, CaseIterable {
     case baseURL, apiPrefix, verifyTLS, mode, clients, concurrency, duration
     case autoRegister, userPrefix, userDomain, userPassword, output
 
+    /// The command-line flag that sets it.
     public var flag: String {
         switch self {
         case .baseURL: "--base-url"
@@ -57,6 +69,7 @@ public enum LoadSetting: String, Sendable, CaseIterable {
         }
     }
 
+    /// The `LOAD_*` environment variable that sets it.
     public var environmentVariable: String {
         switch self {
         case .baseURL: "LOAD_BASE_URL"
@@ -97,15 +110,19 @@ public enum LoadSetting: String, Sendable, CaseIterable {
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The flag or environment variable the bad value came from.
     public var source: String
+    /// The value as given.
     public var value: String
+    /// What would have been accepted.
     public var expected: String
 
+    /// A bad `value` from `source`; `expected` says what is accepted.
     public init(source: String, value: String, expected: String) {
         self.source = source
         self.value = value
         self.expected = expected
     }
 
+    /// `invalid value 'x' for --flag: expected …`, one line.
     public var description: String { "invalid value '\(value)' for \(source): expected \(expected)" }
 }
 

@@ -2,10 +2,14 @@ public import Foundation
 
 /// Line 1 of every corpus file.
 public struct CorpusHeader: Codable, Hashable, Sendable {
+    /// The `format` every corpus header carries.
     public static let formatName = "stampede-corpus"
+    /// The newest corpus format version this tool reads and writes.
     public static let currentVersion = 1
 
+    /// Always `stampede-corpus`.
     public var format: String
+    /// The corpus format version the file was written with.
     public var version: Int
     /// ISO 8601 UTC creation time.
     public var created: String
@@ -16,6 +20,7 @@ public struct CorpusHeader: Codable, Hashable, Sendable {
     /// Free-form name (`demo`, `myapp`).
     public var name: String?
 
+    /// A header for a new corpus written by this tool now.
     public init(baseURL: String?, name: String? = nil, created: Date = Date()) {
         self.format = Self.formatName
         self.version = Self.currentVersion
@@ -32,8 +37,8 @@ public struct CorpusHeader: Codable, Hashable, Sendable {
 }
 
 /// ISO 8601 timestamps in UTC with whole seconds, as written in corpora and reports.
-public enum ISO8601 {
-    public static func string(from date: Date) -> String {
+package enum ISO8601 {
+    package static func string(from date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
     }
 }

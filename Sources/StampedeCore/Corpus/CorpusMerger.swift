@@ -9,9 +9,13 @@ import Foundation
 public enum CorpusMerger {
     /// What a merge did.
     public struct Summary: Sendable, Equatable {
+        /// Crash records new to the destination.
         public var crashesCreated = 0
+        /// Crash records the destination had, folded together with a source's.
         public var crashesUpdated = 0
+        /// Baseline sessions added.
         public var sessionsAdded = 0
+        /// Baseline sessions the destination already held.
         public var sessionsSkipped = 0
         /// Damage found in the sources (their readable records were merged).
         public var problems: [String] = []

@@ -5,6 +5,7 @@ import Foundation
 /// A crash while writing loses at most the member being written: every earlier member is
 /// complete, and the reader reports the cut one with its byte offset.
 public struct CorpusWriter: Sendable {
+    /// The corpus file.
     public let path: String
     /// Uncompressed bytes per gzip member at most (a single larger record gets its own member).
     public var memberLimit = 1 << 20
@@ -33,6 +34,7 @@ public struct CorpusWriter: Sendable {
         try Self.write(fd: fd, path: path, lines: lines, memberLimit: memberLimit)
     }
 
+    /// Appends one session (see `append(_:)` for several).
     public func append(_ session: Session) throws {
         try append([session])
     }

@@ -24,6 +24,7 @@ public final class CrashStore: Sendable {
     /// How reproducer scripts reach the target; nil: the record's base URL, defaults otherwise.
     public let reproducer: ReproducerSettings?
 
+    /// A store for the crash records in `directory`, created on first save.
     public init(directory: String, reproducer: ReproducerSettings? = nil) {
         self.directory = directory
         self.reproducer = reproducer

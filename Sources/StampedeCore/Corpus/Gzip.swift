@@ -1,11 +1,11 @@
 internal import CZlib
 
 /// A zlib failure, carrying zlib's own message.
-public struct ZlibError: Error, CustomStringConvertible, Sendable {
-    public var code: Int32
-    public var message: String
+package struct ZlibError: Error, CustomStringConvertible, Sendable {
+    package var code: Int32
+    package var message: String
 
-    public var description: String { "zlib error \(code): \(message)" }
+    package var description: String { "zlib error \(code): \(message)" }
 
     /// Maps a zlib return code to an error (the one place that does it).
     static func check(_ code: Int32, _ stream: inout z_stream, _ what: String) throws(ZlibError) {
@@ -29,9 +29,9 @@ public struct ZlibError: Error, CustomStringConvertible, Sendable {
 }
 
 /// gzip (RFC 1952) compression of whole members.
-public enum Gzip {
+package enum Gzip {
     /// Compresses `bytes` into one complete gzip member.
-    public static func compressMember(_ bytes: [UInt8], level: Int32 = 6) throws(ZlibError) -> [UInt8] {
+    package static func compressMember(_ bytes: [UInt8], level: Int32 = 6) throws(ZlibError) -> [UInt8] {
         var stream = z_stream()
         try ZlibError.check(stampede_deflate_init_gzip(&stream, level), &stream, "deflateInit2")
         defer { deflateEnd(&stream) }
@@ -57,7 +57,7 @@ public enum Gzip {
 
     /// Decompresses a buffer holding one or more complete gzip members (convenience for tests
     /// and small files; the corpus reader streams instead).
-    public static func decompress(_ bytes: [UInt8]) throws(ZlibError) -> [UInt8] {
+    package static func decompress(_ bytes: [UInt8]) throws(ZlibError) -> [UInt8] {
         let inflater = try GzipInflater()
         var out: [UInt8] = []
         var offset = 0
@@ -99,6 +99,11 @@ final class GzipInflater {
     struct Step {
         var consumed: Int
         var memberEnded: Bool
+    }
+
+    /// Feeds input until it is used up or the current member ends; output is appended to `output`.
+    func inflate(_ input: ArraySlice<UInt8>, appendingTo output: inout [UInt8]) throws(ZlibError) -> Step {
+        try inflate(input) { output.append(contentsOf: $0) }
     }
 
     /// Feeds input until it is used up or the current member ends; output goes to `sink`.

@@ -8,12 +8,14 @@ public struct ReproducerSettings: Sendable, Hashable {
     public var verifyTLS: Bool
     /// `vu.username` is `{userPrefix}_0_{random}`; `vu.email` adds `@{userDomain}`.
     public var userPrefix: String
+    /// The domain of `vu.email`.
     public var userDomain: String
     /// The password written as the default of `LOAD_USER_PASSWORD`; nil when the run used a
     /// password of its own (the script then requires the variable: no live password on disk).
     public var defaultPassword: String?
     /// The double-submit CSRF pair the replayer adds to writes.
     public var csrfHeader: String
+    /// The cookie that carries the CSRF token.
     public var csrfCookie: String
     /// Whole-request timeout of the failing request (`--max-time`), seconds.
     public var timeoutSeconds: Double
@@ -34,11 +36,12 @@ public struct ReproducerSettings: Sendable, Hashable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// Settings for a base URL with every other value at its default.
+    /// Settings for a base URL with every other value at its default; TLS is verified (the library's
+    /// default; the CLI passes the run's own settings, where `LOAD_VERIFY_TLS` defaults to false).
     public init(baseURL: String) {
         self.baseURL = baseURL
         apiPrefix = LoadSetting.apiPrefix.defaultValue
-        verifyTLS = false
+        verifyTLS = true
         userPrefix = LoadSetting.userPrefix.defaultValue
         userDomain = LoadSetting.userDomain.defaultValue
         defaultPassword = LoadSetting.userPassword.defaultValue

@@ -286,39 +286,44 @@ private struct Reader {
                 continue
             }
             index += 1
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, offset: index) }
-            let escape = bytes[index]
-            index += 1
-            switch escape {
-            case UInt8(ascii: "\""): buffer.append(0x22)
-            case UInt8(ascii: "\\"): buffer.append(0x5C)
-            case UInt8(ascii: "/"): buffer.append(0x2F)
-            case UInt8(ascii: "b"): buffer.append(0x08)
-            case UInt8(ascii: "f"): buffer.append(0x0C)
-            case UInt8(ascii: "n"): buffer.append(0x0A)
-            case UInt8(ascii: "r"): buffer.append(0x0D)
-            case UInt8(ascii: "t"): buffer.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if scalar >= 0xD800 && scalar < 0xDC00 {
-                    // A high surrogate must be followed by an escaped low surrogate.
-                    guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                        throw JSONParseError(.invalidUnicodeEscape, offset: index)
-                    }
-                    index += 2
-                    let low = try parseHex4()
-                    guard low >= 0xDC00 && low < 0xE000 else { throw JSONParseError(.invalidUnicodeEscape, offset: index - 4) }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                    throw JSONParseError(.invalidUnicodeEscape, offset: index - 4)
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { throw JSONParseError(.invalidUnicodeEscape, offset: index - 4) }
-                appendUTF8(unicode, to: &buffer)
-            default:
-                throw JSONParseError(.invalidEscape, offset: index - 1)
-            }
+            try parseEscape(into: &buffer)
         }
         throw JSONParseError(.unexpectedEnd, offset: index)
+    }
+
+    /// One escape sequence after its backslash (a `\u` pair for a surrogate), appended as UTF-8.
+    mutating func parseEscape(into buffer: inout [UInt8]) throws(JSONParseError) {
+        guard index < bytes.count else { throw JSONParseError(.unexpectedEnd, offset: index) }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""): buffer.append(0x22)
+        case UInt8(ascii: "\\"): buffer.append(0x5C)
+        case UInt8(ascii: "/"): buffer.append(0x2F)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if scalar >= 0xD800 && scalar < 0xDC00 {
+                // A high surrogate must be followed by an escaped low surrogate.
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw JSONParseError(.invalidUnicodeEscape, offset: index)
+                }
+                index += 2
+                let low = try parseHex4()
+                guard low >= 0xDC00 && low < 0xE000 else { throw JSONParseError(.invalidUnicodeEscape, offset: index - 4) }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                throw JSONParseError(.invalidUnicodeEscape, offset: index - 4)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw JSONParseError(.invalidUnicodeEscape, offset: index - 4) }
+            appendUTF8(unicode, to: &buffer)
+        default:
+            throw JSONParseError(.invalidEscape, offset: index - 1)
+        }
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt32 {

@@ -2,9 +2,12 @@ public import StampedeHTTP
 
 /// One query parameter; `value == nil` means a bare key (`?flag`).
 public struct QueryItem: Codable, Hashable, Sendable {
+    /// The parameter name (may hold `{{variables}}`).
     public var name: String
+    /// The value; nil for a bare key.
     public var value: String?
 
+    /// A parameter `name=value` (`value` nil: bare `name`).
     public init(_ name: String, _ value: String?) {
         self.name = name
         self.value = value
@@ -20,6 +23,7 @@ public struct BodyTemplate: Codable, Hashable, Sendable {
     /// The content type the body was recorded with (also present in `headers` when it was sent).
     public var contentType: String?
 
+    /// A body from text or base64 (give one of them).
     public init(text: String? = nil, base64: String? = nil, contentType: String? = nil) {
         self.text = text
         self.base64 = base64
@@ -55,10 +59,14 @@ public struct RequestTemplate: Codable, Hashable, Sendable {
     public var method: String
     /// Path relative to the base URL, starting with `/`, without the query.
     public var path: String
+    /// Query parameters in order.
     public var query: [QueryItem]
+    /// Headers in order, as recorded.
     public var headers: [HTTPHeader]
+    /// The body; nil for none.
     public var body: BodyTemplate?
 
+    /// A request template; paths start with `/`.
     public init(
         method: String,
         path: String,
@@ -84,6 +92,7 @@ public struct RequestTemplate: Codable, Hashable, Sendable {
         return path + "?" + QueryItem.encode(query)
     }
 
+    /// Reads a template; missing `query` and `headers` are empty.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         method = try container.decode(String.self, forKey: .method)
@@ -93,6 +102,7 @@ public struct RequestTemplate: Codable, Hashable, Sendable {
         body = try container.decodeIfPresent(BodyTemplate.self, forKey: .body)
     }
 
+    /// Writes a template; empty `query` and `headers` are left out.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(method, forKey: .method)

@@ -6,6 +6,7 @@ import Foundation
 /// The one place that gives ``ExtractRule`` and ``PollOptions`` their meaning, shared by the
 /// recorder's verification and the replayer's clients.
 public struct ResponseView {
+    /// The response body (possibly a prefix of it).
     public let body: [UInt8]
     private let header: (String) -> String?
     private let cookie: (String) -> String?

@@ -1,5 +1,6 @@
 /// How a variable came to be; written by the recorder so `corpus show` can explain a session.
 public struct VariableDefinition: Codable, Hashable, Sendable {
+    /// Where a variable's value comes from.
     public enum Kind: String, Codable, Hashable, Sendable {
         /// Bound by an extract rule of an earlier step.
         case extracted
@@ -11,11 +12,14 @@ public struct VariableDefinition: Codable, Hashable, Sendable {
         case cookie
     }
 
+    /// The variable's name, as written between `{{ }}`.
     public var name: String
+    /// Where its value comes from.
     public var kind: Kind
     /// Human-readable origin, e.g. `step 4 response /execution_id` or `redacted password`.
     public var origin: String?
 
+    /// A variable definition; `origin` explains it to people.
     public init(name: String, kind: Kind, origin: String? = nil) {
         self.name = name
         self.kind = kind
@@ -25,29 +29,38 @@ public struct VariableDefinition: Codable, Hashable, Sendable {
 
 /// Extra fields of a crash record: a minimized failing input found by the replayer.
 public struct CrashInfo: Codable, Hashable, Sendable {
+    /// The failure signature the record is filed under (its file name).
     public var signature: String
     /// `500`, `CURLE_RECV_ERROR`, `CURLE_OPERATION_TIMEDOUT`, ….
     public var failure: String
     /// `server_error`, `transport`, `timeout`, `expectation`, `slow`.
     public var failureClass: String
+    /// Endpoint template key of the failing request.
     public var endpoint: String
     /// The mutation operations that produced the original failing input, in order.
     public var mutations: [String]
+    /// The run seed that produced the failing input.
     public var seed: UInt64
+    /// The id of the baseline session the failing input was derived from.
     public var parentSession: String
     /// Index (0-based) of the parent step in its session. Written as `parent_step_number`, the
     /// 1-based step number people read; records written before that carry the 0-based
     /// `parent_step`, which is still read.
     public var parentStep: Int
+    /// Whether the failing input was shrunk to a minimal one.
     public var minimized: Bool
+    /// ISO 8601 time of the first sighting.
     public var firstSeen: String
+    /// ISO 8601 time of the latest sighting.
     public var lastSeen: String
+    /// Times the failure was seen.
     public var hits: Int
     /// Share of confirmation attempts that reproduced the failure (1 = always).
     public var reproduceRate: Double
     /// A ready-to-paste curl command for the minimal request.
     public var curl: String
 
+    /// A crash record's fields.
     public init(
         signature: String, failure: String, failureClass: String, endpoint: String,
         mutations: [String], seed: UInt64, parentSession: String, parentStep: Int,
@@ -84,6 +97,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         case reproduceRate = "reproduce_rate"
     }
 
+    /// Reads a crash record (either step field name, with defaults for fields added later).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         signature = try c.decode(String.self, forKey: .signature)
@@ -106,6 +120,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         curl = try c.decode(String.self, forKey: .curl)
     }
 
+    /// Writes a crash record (`parent_step_number`, 1-based).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(signature, forKey: .signature)
@@ -130,14 +145,20 @@ public struct CrashInfo: Codable, Hashable, Sendable {
 /// In a crash record the steps before the last one are the context the failing request needs
 /// (e.g. log in first), and the last step is the minimal failing request.
 public struct Session: Codable, Hashable, Sendable {
+    /// Unique within a corpus file.
     public var id: String
+    /// A name for people (`login-and-run-script`).
     public var name: String?
     /// Relative weight when a user client picks its next session.
     public var weight: Double
+    /// How the session's variables came to be (informational).
     public var variables: [VariableDefinition]
+    /// The requests, in order.
     public var steps: [Step]
+    /// Set in crash records only.
     public var crash: CrashInfo?
 
+    /// A session of `steps`.
     public init(
         id: String,
         name: String? = nil,
@@ -154,6 +175,7 @@ public struct Session: Codable, Hashable, Sendable {
         self.crash = crash
     }
 
+    /// Reads a session; missing optional fields get their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
@@ -164,6 +186,7 @@ public struct Session: Codable, Hashable, Sendable {
         crash = try c.decodeIfPresent(CrashInfo.self, forKey: .crash)
     }
 
+    /// Writes a session; nil and empty optional fields are left out.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)

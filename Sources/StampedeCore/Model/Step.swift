@@ -5,11 +5,13 @@ public struct Expectation: Codable, Hashable, Sendable {
     /// The status class that counts as success on replay: 2 for 2xx, 4 for 4xx, ….
     public var statusClass: Int
 
+    /// Expects the class of `status` (`201` → 2xx).
     public init(status: Int) {
         self.status = status
         self.statusClass = status / 100
     }
 
+    /// Expects `statusClass`; `status` is what was recorded, if known.
     public init(status: Int?, statusClass: Int) {
         self.status = status
         self.statusClass = statusClass
@@ -28,16 +30,21 @@ public struct Expectation: Codable, Hashable, Sendable {
 /// (or whole match) is the value, applied to the body. `header` and `regex` can combine with
 /// `pattern` to cut a part of a header value.
 public struct ExtractRule: Codable, Hashable, Sendable {
+    /// Where an extract rule reads its value.
     public enum Source: String, Codable, Hashable, Sendable {
         case json, header, cookie, regex
     }
 
+    /// The variable it binds.
     public var variable: String
+    /// Where the value is read.
     public var source: Source
+    /// A JSON pointer, header name, cookie name or regular expression, by `source`.
     public var expression: String
     /// Optional regex applied to the extracted header value (first capture group).
     public var pattern: String?
 
+    /// A rule binding `variable` from `source` at `expression`.
     public init(variable: String, source: Source, expression: String, pattern: String? = nil) {
         self.variable = variable
         self.source = source
@@ -60,6 +67,7 @@ public struct StreamOptions: Codable, Hashable, Sendable {
     /// Hard limit on the read window in seconds; `nil` means the run's `--sse-window` (default 8).
     public var windowSeconds: Double?
 
+    /// An SSE read of `windowSeconds` (nil: the run's window).
     public init(kind: String = "sse", windowSeconds: Double? = nil) {
         self.kind = kind
         self.windowSeconds = windowSeconds
@@ -82,6 +90,7 @@ public struct PollOptions: Codable, Hashable, Sendable {
     /// Pause between attempts in milliseconds (the original: 500).
     public var intervalMs: Int
 
+    /// Polls `pointer` until one of `until`, at most `maxAttempts` times `intervalMs` apart.
     public init(pointer: String, until: [String], maxAttempts: Int = 5, intervalMs: Int = 500) {
         self.pointer = pointer
         self.until = until
@@ -103,11 +112,17 @@ public enum StepRole: String, Codable, Hashable, Sendable {
 
 /// One request of a recorded session plus what to do with its response.
 public struct Step: Codable, Hashable, Sendable {
+    /// The request to send.
     public var request: RequestTemplate
+    /// What the response should be; nil for any.
     public var expect: Expectation?
+    /// Variables bound from the response.
     public var extract: [ExtractRule]
+    /// Set when the response is a server-sent event stream.
     public var stream: StreamOptions?
+    /// Set when the step repeats until a field holds a terminal value.
     public var poll: PollOptions?
+    /// Set when the step registers, logs in or logs out.
     public var role: StepRole?
     /// Endpoint template key (`POST /api/v1/scripts/{id}`), filled by the recorder.
     public var endpoint: String?
@@ -115,6 +130,7 @@ public struct Step: Codable, Hashable, Sendable {
     /// tell which earlier step a `{{cookie.NAME}}` or a sent cookie depends on.
     public var setsCookies: [String]
 
+    /// A step sending `request`.
     public init(
         request: RequestTemplate,
         expect: Expectation? = nil,
@@ -135,6 +151,7 @@ public struct Step: Codable, Hashable, Sendable {
         self.setsCookies = setsCookies
     }
 
+    /// Reads a step; missing arrays are empty.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         request = try c.decode(RequestTemplate.self, forKey: .request)
@@ -147,6 +164,7 @@ public struct Step: Codable, Hashable, Sendable {
         setsCookies = try c.decodeIfPresent([String].self, forKey: .setsCookies) ?? []
     }
 
+    /// Writes a step; empty and nil fields are left out.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(request, forKey: .request)

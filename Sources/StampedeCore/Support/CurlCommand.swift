@@ -1,5 +1,5 @@
 import Foundation
-public import StampedeHTTP
+package import StampedeHTTP
 
 /// Renders a request as a `curl` command that sends the same bytes the request sent.
 ///
@@ -15,9 +15,9 @@ public import StampedeHTTP
 /// - With the request's template, headers that carry a secret, a cookie value or a credential
 ///   are written from the template (`"${STAMPEDE_SECRET_AUTHORIZATION}"`, `"${v_access_token}"`),
 ///   so no live secret or token is ever printed.
-public enum CurlCommand {
+package enum CurlCommand {
     /// Bodies larger than this go into a file in reproducer scripts (`--data-binary @file`).
-    public static let inlineBodyLimit = 2_048
+    package static let inlineBodyLimit = 2_048
 
     /// How the body reaches curl.
     package enum Body {
@@ -31,7 +31,7 @@ public enum CurlCommand {
     /// - Parameters:
     ///   - url: the absolute URL, query included.
     ///   - template: the request's template, if known; credential headers are written from it.
-    public static func render(
+    package static func render(
         method: String, url: String, headers: [HTTPHeader], body: [UInt8], template: RequestTemplate? = nil
     ) -> String {
         let words = headers.compactMap { header -> (String, ShellWord)? in
@@ -133,7 +133,7 @@ public enum CurlCommand {
     }
 
     /// Quotes a string for a POSIX shell (single quotes unless it needs none).
-    public static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         ShellWord(literal: s).quoted
     }
 }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// Base64 helpers over Foundation, kept here so callers need not import it for one function.
-public enum Base64 {
-    public static func encode(_ bytes: [UInt8]) -> String {
+package enum Base64 {
+    package static func encode(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
     }
 
-    public static func decode(_ string: String) -> [UInt8]? {
+    package static func decode(_ string: String) -> [UInt8]? {
         Data(base64Encoded: string).map { Array($0) }
     }
 }
 
 /// Percent-encoding for query strings and path segments (RFC 3986).
-public enum PercentEncoding {
+package enum PercentEncoding {
     /// Encodes every byte except the unreserved set `A-Z a-z 0-9 - . _ ~`.
-    public static func encode(_ string: some StringProtocol) -> String {
+    package static func encode(_ string: some StringProtocol) -> String {
         var out = ""
         out.reserveCapacity(string.utf8.count)
         for byte in string.utf8 {
@@ -30,7 +30,7 @@ public enum PercentEncoding {
     }
 
     /// Decodes `%XX` escapes (invalid ones are kept literally); invalid UTF-8 is repaired.
-    public static func decode(_ string: some StringProtocol, plusAsSpace: Bool = false) -> String {
+    package static func decode(_ string: some StringProtocol, plusAsSpace: Bool = false) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(string.utf8.count)
         var iterator = Array(string.utf8)[...]
@@ -52,7 +52,7 @@ public enum PercentEncoding {
 
     /// Percent-encodes the bytes libcurl refuses in a URL path (space, controls, non-ASCII,
     /// `"<>\\^`{|}` and `#`), leaving everything else — `%`, `..`, `;` — exactly as it is.
-    public static func sendablePath(_ path: String) -> String {
+    package static func sendablePath(_ path: String) -> String {
         let utf8 = path.utf8
         guard utf8.contains(where: needsEncodingInPath) else { return path }
         var out: [UInt8] = []

@@ -5,11 +5,11 @@ import Darwin
 #endif
 
 /// A failed system call, with `strerror`'s reason.
-public struct SystemError: Error, Sendable, CustomStringConvertible {
-    public var call: String
-    public var errno: Int32
+package struct SystemError: Error, Sendable, CustomStringConvertible {
+    package var call: String
+    package var errno: Int32
 
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    package var description: String { "\(call): \(String(cString: strerror(errno)))" }
 }
 
 /// Thin wrappers over the POSIX file calls Stampede uses: retry on `EINTR`, typed errors.

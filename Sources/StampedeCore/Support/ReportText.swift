@@ -1,12 +1,12 @@
 /// Helpers for text people read (terminal lines, messages): long values abbreviated with their
 /// size, so no line runs past `ReportText.maxColumns`.
-public enum ReportText {
+package enum ReportText {
     /// The widest line Stampede prints.
-    public static let maxColumns = 200
+    package static let maxColumns = 200
 
     /// `value` when it is one line of at most `limit` characters, else its start (up to the
     /// first line break) and `…(5,120 bytes)`.
-    public static func abbreviated(_ value: some StringProtocol, limit: Int) -> String {
+    package static func abbreviated(_ value: some StringProtocol, limit: Int) -> String {
         let firstLine = value.firstIndex(of: "\n").map { value[..<$0] } ?? value[...]
         guard firstLine.count < value.count || value.count > limit else { return String(value) }
         let suffix = "…(" + grouped(value.utf8.count) + " bytes)"
@@ -15,7 +15,7 @@ public enum ReportText {
 
     /// A name kept whole when it fits, else its start and end around `…` (never cut mid-word at
     /// the start: the method and the first segments stay).
-    public static func middleAbbreviated(_ value: String, limit: Int) -> String {
+    package static func middleAbbreviated(_ value: String, limit: Int) -> String {
         guard value.count > limit, limit > 3 else { return value }
         let head = (limit - 1) * 2 / 3
         let tail = limit - 1 - head
@@ -23,7 +23,7 @@ public enum ReportText {
     }
 
     /// `5,120`.
-    public static func grouped(_ n: Int) -> String {
+    package static func grouped(_ n: Int) -> String {
         let digits = Array(String(n.magnitude))
         var out = ""
         for (i, d) in digits.enumerated() {
@@ -34,12 +34,12 @@ public enum ReportText {
     }
 
     /// A number of seconds for a command line: `10`, `0.5`.
-    public static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     /// Each line of `text` cut to `maxColumns` characters (abbreviated with its size).
-    public static func fitted(_ text: String) -> String {
+    package static func fitted(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { abbreviated($0, limit: maxColumns) }
             .joined(separator: "\n")

@@ -6,6 +6,7 @@
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64
 
+    /// The generator for `seed`; the same seed gives the same numbers everywhere.
     public init(seed: UInt64) {
         var sm = seed
         func splitmix() -> UInt64 {
@@ -30,6 +31,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: mixed)
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17

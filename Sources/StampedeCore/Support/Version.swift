@@ -1,5 +1,5 @@
 /// Stampede's version, written into corpora and reports.
-public enum StampedeVersion {
-    public static let current = "0.1.0"
-    public static var toolName: String { "stampede " + current }
+package enum StampedeVersion {
+    package static let current = "0.1.0"
+    package static var toolName: String { "stampede " + current }
 }

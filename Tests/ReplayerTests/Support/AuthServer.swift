@@ -1,8 +1,7 @@
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
-import ServiceLifecycle
+import StampedeTestSupport
 import Synchronization
 
 /// A small third-party-shaped API for the client core's tests, on 127.0.0.1:
@@ -34,8 +33,7 @@ final class AuthServer: Sendable {
     }
 
     let baseURL: String
-    private let group: ServiceGroup
-    private let task: Task<Void, Never>
+    private let server: LoopbackServer
     private let box: StateBox
 
     var logins: Int { box.state.withLock { $0.logins } }
@@ -44,10 +42,9 @@ final class AuthServer: Sendable {
     var targets: [String] { box.state.withLock { $0.targets } }
     var echoes: [Seen] { box.state.withLock { $0.echoes } }
 
-    private init(baseURL: String, group: ServiceGroup, task: Task<Void, Never>, box: StateBox) {
-        self.baseURL = baseURL
-        self.group = group
-        self.task = task
+    private init(server: LoopbackServer, box: StateBox) {
+        self.baseURL = server.baseURL
+        self.server = server
         self.box = box
     }
 
@@ -65,24 +62,11 @@ final class AuthServer: Sendable {
         router.get("weird") { _, _ in Response(status: .init(code: 940)) }
         router.on("echo/**", method: .post) { request, _ in try await box.echo(request) }
         router.on("echo/**", method: .get) { request, _ in try await box.echo(request) }
-        let logger = Logger(label: "test.auth", factory: { _ in SwiftLogNoOpLogHandler() })
-        let (ports, sink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { _ = try? await group.run() }
-        var port = 0
-        for await p in ports {
-            port = p
-            break
-        }
-        return AuthServer(baseURL: "http://127.0.0.1:\(port)", group: group, task: task, box: box)
+        return AuthServer(server: await LoopbackServer.start(router, label: "test.auth"), box: box)
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        await task.value
+        await server.stop()
     }
 }
 
