@@ -24,7 +24,7 @@ struct PathMatcher: Sendable {
     func match(method: String, path: String) -> Int? {
         var path = Substring(path)
         if let q = path.firstIndex(of: "?") { path = path[..<q] }
-        let segments = Self.segments(path)
+        let segments = Self.segments(String(path))
         for entry in entries[method.uppercased()] ?? [] where entry.segments.count == segments.count {
             let fits = zip(entry.segments, segments).allSatisfy { template, segment in
                 template.map { $0 == segment } ?? !segment.isEmpty
@@ -34,7 +34,7 @@ struct PathMatcher: Sendable {
         return nil
     }
 
-    static func segments(_ path: some StringProtocol) -> [String] {
+    static func segments(_ path: String) -> [String] {
         var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.first == "" { parts.removeFirst() }
         if parts.count > 1, parts.last == "" { parts.removeLast() }

@@ -70,7 +70,7 @@ extension SpecBinding {
         let value = SampleValues.value(for: body.schema)
         if body.contentType.contains("x-www-form-urlencoded"), let members = value.objectMembers {
             let items = members.map { QueryItem($0.key, $0.value.scalarText) }
-            return BodyTemplate(text: RequestTemplate.encode(items), contentType: body.contentType)
+            return BodyTemplate(text: QueryItem.encode(items), contentType: body.contentType)
         }
         guard body.contentType.contains("json") else { return BodyTemplate(text: value.scalarText, contentType: body.contentType) }
         return BodyTemplate(text: value.serialized(), contentType: body.contentType)

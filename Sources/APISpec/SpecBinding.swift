@@ -55,7 +55,7 @@ public struct SpecBinding: Sendable {
     public let operations: [BoundOperation]
 
     /// Binds every operation of `spec` to what `sessions` recorded.
-    public init(spec: APISpecification, sessions: [Session], apiPrefix: String = APIPrefix.recorded) {
+    public init(spec: APISpecification, sessions: [Session], apiPrefix: String = "/api/v1") {
         self.spec = spec
         let state = RecordedState(sessions: sessions, apiPrefix: apiPrefix, spec: spec)
         operations = spec.operations.enumerated().map { Self.bind($1, index: $0, spec: spec, state: state) }

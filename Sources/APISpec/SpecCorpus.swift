@@ -1,3 +1,4 @@
+import Foundation
 public import StampedeCore
 
 /// A corpus made from a spec alone (`stampede record --from-openapi`): one session per operation.

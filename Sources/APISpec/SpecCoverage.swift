@@ -40,7 +40,7 @@ public final class SpecCoverage: Sendable {
         guard places.contains(true) else { return true }
         var path = Substring(sentTemplate)
         if let q = path.firstIndex(of: "?") { path = path[..<q] }
-        let segments = PathMatcher.segments(path)
+        let segments = PathMatcher.segments(String(path))
         // A recorded prefix rewrite may change the segment count before the parameters: align from the end.
         let offset = segments.count - places.count
         guard offset >= 0 else { return false }
