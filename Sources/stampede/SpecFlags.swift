@@ -2,6 +2,7 @@ import APISpec
 import ArgumentParser
 import Foundation
 import StampedeCore
+import StampedeEngine
 
 /// `--openapi FILE|URL|auto` and `--checks LIST`, shared by replay, demo, check and mutate.
 struct SpecFlags: ParsableArguments {
