@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "SpecFuzz",
                 "StampedeCore",
+                "StampedeEngine",
                 "StampedeHTTP",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
@@ -144,6 +145,7 @@ let package = Package(
         .target(
             name: "Replayer",
             dependencies: [
+                "APISpec",
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",
@@ -231,7 +233,10 @@ let package = Package(
         ),
         .testTarget(
             name: "APISpecTests",
-            dependencies: ["APISpec", "SpecFuzz", "DemoTarget", "StampedeCore", "StampedeEngine", "StampedeTestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit")],
+            dependencies: [
+                "APISpec", "SpecFuzz", "DemoTarget", "Replayer", "StampedeClient", "StampedeCore", "StampedeEngine", "StampedeHTTP",
+                "StampedeTestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -119,6 +119,9 @@ extension DemoAPI {
             unreadOnly = flag
         }
         let page = store.notifications(userID: session.userID, limit: limit, offset: offset, unreadOnly: unreadOnly)
+        if defects.offsetStatus(offset, total: page.total) {
+            return .json(["detail": .string("Range Not Satisfiable")], status: .rangeNotSatisfiable)
+        }
         return .json([
             "notifications": .array(page.page.map(\.json)), "total": JSONValue(page.total),
             "unread_count": JSONValue(page.unread),

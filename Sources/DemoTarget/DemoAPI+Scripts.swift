@@ -43,7 +43,7 @@ extension DemoAPI {
         switch method {
         case .get:
             guard let saved = store.script(id: id, owner: session.userID) else { throw notFound }
-            return .json(saved.json)
+            return .json(defects.scriptJSON(saved))
         case .put:
             let body = try await RequestInput.jsonObject(request, maximumDepth: { try defects.checkDepth($0) })
             guard store.script(id: id, owner: session.userID) != nil else { throw notFound }

@@ -12,6 +12,8 @@ public struct PlantedDefect: Sendable, Hashable {
         case droppedConnection
         /// No response for ``PlantedDefects/hangDuration`` (longer than 10 s).
         case hang
+        /// A 4xx or 2xx answer that breaks the demo's own `/openapi.json` (status or body).
+        case conformance
     }
 
     /// Stable short id, `D1`, `D2`, ….

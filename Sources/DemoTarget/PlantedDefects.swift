@@ -85,6 +85,23 @@ public enum PlantedDefects {
         trigger: "any GET: linked only from the `links` of GET /api/v1/health/live, and a well-known name beside it"
     )
 
+    /// An offset past the end of the list answers a status the spec does not declare.
+    public static let notificationsOffsetStatus = PlantedDefect(
+        id: "C1", summary: "Notifications answers 416, which /openapi.json does not declare, to an offset past the last item",
+        kind: .conformance, endpoint: "GET /api/v1/notifications",
+        trigger: "logged-in GET whose `offset` is positive and at or past the end of the list (`offset=1` for a new user; "
+            + "the spec allows 0...1000000 and declares 200, 401, 422)"
+    )
+    /// The script item's `lang_version` is sent as a number.
+    public static let scriptVersionType = PlantedDefect(
+        id: "C2", summary: "A saved script read by id carries `lang_version` as a JSON number, not the string its schema says",
+        kind: .conformance, endpoint: "GET /api/v1/scripts/{id}",
+        trigger: "logged-in GET of one of the user's scripts by id (an endpoint the recording never calls)"
+    )
+
+    /// The conformance defects: answers that break the demo's own OpenAPI document (issue #16).
+    public static let conformance: [PlantedDefect] = [notificationsOffsetStatus, scriptVersionType]
+
     /// Every planted defect, in id order.
     public static let all: [PlantedDefect] = [
         themeTypeConfusion, notificationsLimitRange, scriptPatchMethod, scriptLongID,
@@ -172,6 +189,20 @@ public enum PlantedDefects {
         /// D12: the version endpoint, reached at all.
         func checkVersion() throws {
             if enabled { throw PlantedFailure(defect: versionEndpoint) }
+        }
+
+        /// C1: a positive offset at or past the end of the list is answered 416 (undeclared)
+        /// instead of an empty page.
+        func offsetStatus(_ offset: Int, total: Int) -> Bool {
+            enabled && offset > 0 && offset >= total
+        }
+
+        /// C2: a script read by id sends `lang_version` as a number when it reads as one.
+        func scriptJSON(_ saved: SavedScript) -> JSONValue {
+            let json = saved.json
+            guard enabled, let number = Double(saved.langVersion), case .object(var members) = json else { return json }
+            members["lang_version"] = .number(number)
+            return .object(members)
         }
 
         /// D7: `limit=0` on event history stalls, unless the server is stopping.

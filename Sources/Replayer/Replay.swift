@@ -1,3 +1,4 @@
+import APISpec
 public import Foundation
 import Mutator
 import StampedeClient
@@ -36,6 +37,8 @@ public final class Replay: Sendable {
         let renderer = StepRenderer(
             baseURL: options.load.baseURL, apiPrefix: options.load.apiPrefix, secrets: options.secrets,
             requestTimeoutMs: options.requestTimeoutMs, sseWindowMs: Int(options.sseWindowSeconds * 1000))
+        // Spec operations are weight-0 sessions: parents for the monkeys, never picked by users.
+        let sessions = sessions + (options.spec?.binding.sessions ?? [])
         let plan = ReplayPlan(sessions: sessions, autoRegister: options.load.autoRegister, renderer: renderer)
         self.plan = plan
         let workers = options.workers > 0 ? options.workers : EngineConfiguration.coreCount
@@ -113,6 +116,7 @@ public final class Replay: Sendable {
         let ending = RunEnding(began: began, runtime: ContinuousClock.now - start, interrupted: interrupted, cutInFlight: cut)
 
         var report = ReplayReport(run: runContext, clients: clients, ending: ending)
+        report.operations = options.spec?.coverage.snapshot()
         report.regressions = regressionResults.withLock { $0 }
         Self.reportUnresolved(runContext, into: &report, note: note)
         report.monkeyOutOfScope = mutator?.outOfScopeCount

@@ -1,3 +1,4 @@
+public import APISpec
 public import StampedeClient
 public import Mutator
 public import StampedeCore
@@ -38,6 +39,9 @@ public struct ReplayOptions: Sendable {
     public var secrets: Secrets
     /// Where monkeys may send requests (`--monkey-scope`).
     public var monkeyScope: MonkeyScope = .prefix
+    /// The API's OpenAPI document bound to the corpus (`--openapi`): its operations join the
+    /// monkeys' parents, answers are checked for conformance and coverage is counted.
+    public var spec: SpecRun?
 
     /// Options for a run; the rest take the CLI's defaults.
     public init(

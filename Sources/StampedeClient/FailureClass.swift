@@ -19,6 +19,9 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
     case `protocol`
     /// A `{{variable}}` could not be resolved: the request was not sent.
     case unresolved
+    /// The answer breaks the API's own OpenAPI document (undeclared status or Content-Type, a
+    /// body off its schema, a negative request accepted); judged by APISpec, not by `classify`.
+    case conformance
 
     /// Whether failures of this class become findings (slow ones are only counted, and an
     /// unresolved variable is the corpus's or the configuration's problem, not the target's).
@@ -34,6 +37,7 @@ public enum FailureClass: String, Codable, Sendable, CaseIterable, Comparable {
         case .slow: 4
         case .protocol: 5
         case .unresolved: 6
+        case .conformance: 7
         }
     }
 

@@ -1,3 +1,4 @@
+import APISpec
 import ArgumentParser
 import Foundation
 import PropertyCheck
@@ -49,6 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as one JSON object instead of text.")
     var json = false
     @OptionGroup var secrets: SecretFlags
+    @OptionGroup var spec: SpecFlags
 
     func validate() throws {
         guard runs >= 1 else { throw CLIError.usage("--runs must be ≥ 1") }
@@ -73,11 +75,16 @@ struct CheckCommand: AsyncParsableCommand {
         } else {
             target = try CheckTarget.bare(endpoint)
         }
-        let bodySchema = try resolveSchema(target)
         let environment = ProcessInfo.processInfo.environment
         guard let base = baseURL ?? environment["LOAD_BASE_URL"] ?? recordedBaseURL else {
             throw CLIError.usage("--base-url is required (no LOAD_BASE_URL and no recorded base URL)")
         }
+        // With --openapi the valid bodies are the spec's request schema for the endpoint.
+        let specSchema = try await spec.loadSpec(baseURL: base, sessions: sessions, verifyTLS: false).flatMap { loaded in
+            let (method, path) = try CheckTarget.parseEndpoint(endpoint)
+            return try Self.bodySchema(loaded, method: method, path: path)
+        }
+        let bodySchema = try specSchema ?? resolveSchema(target)
         let verifyTLS = ["1", "true", "yes"].contains((environment["LOAD_VERIFY_TLS"] ?? "").lowercased())
         let seed = self.seed ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
@@ -104,6 +111,18 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// `--schema`, else `--strategy`, else inferred from the recorded body.
+    /// The spec's JSON request-body schema of an endpoint, as a property-check schema.
+    static func bodySchema(_ spec: APISpecification, method: String, path: String) throws -> PropertySchema? {
+        guard let op = spec.operation(method: method, path: path) ?? spec.operations.first(where: { $0.endpoint == method + " " + path }),
+            let schema = op.body?.schema, let data = try? JSONEncoder().encode(schema)
+        else { throw CLIError.usage("--openapi: no JSON request body for \(method) \(path) in the spec") }
+        do {
+            return try PropertySchema(jsonSchema: JSONParser().parse(Array(data)))
+        } catch {
+            throw CLIError.usage("--openapi: the body schema of \(method) \(path) is not usable: \(error)")
+        }
+    }
+
     func resolveSchema(_ target: CheckTarget) throws -> PropertySchema {
         if let schema {
             guard let data = FileManager.default.contents(atPath: schema) else {

@@ -1,3 +1,4 @@
+import APISpec
 import ArgumentParser
 import Foundation
 import Mutator
@@ -21,6 +22,7 @@ struct MutateCommand: AsyncParsableCommand {
     @Option(help: "Output format: jsonl (one mutant per line) or curl (commands).") var format: Format = .jsonl
     @Option(help: "Base URL for curl commands (default: the corpus's recorded base URL).") var baseURL: String?
     @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
+    @OptionGroup var spec: SpecFlags
     @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
     var bench: Double?
     @OptionGroup var reading: CorpusReadFlags
@@ -36,8 +38,13 @@ struct MutateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (sessions, corpusIndices, recordedBaseURL) = try loadSessions()
+        let (loaded, corpusIndices, recordedBaseURL) = try loadSessions()
+        var sessions = loaded
         guard sessions.contains(where: { !$0.steps.isEmpty }) else { throw CLIError.failure("the corpus holds no steps") }
+        // With --openapi the spec's operations are parents too (weight-0 `spec:` sessions, as in replay).
+        if let loaded = try await spec.loadSpec(baseURL: baseURL ?? recordedBaseURL ?? "", sessions: sessions, verifyTLS: false) {
+            sessions += SpecBinding(spec: loaded, sessions: sessions).sessions
+        }
         let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack))
         if let bench {
             runBenchmark(mutator, seconds: bench)
@@ -53,7 +60,7 @@ struct MutateCommand: AsyncParsableCommand {
             switch format {
             case .jsonl:
                 let line = MutantLine(
-                    parentSession: session.id, parentSessionIndex: corpusIndices[mutant.parentSession], parentStep: mutant.parentStep,
+                    parentSession: session.id, parentSessionIndex: corpusIndices.indices.contains(mutant.parentSession) ? corpusIndices[mutant.parentSession] : nil, parentStep: mutant.parentStep,
                     seed: mutant.seed, operations: mutant.operations, request: mutant.request, dropCookies: mutant.dropCookies)
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             case .curl:
@@ -133,7 +140,8 @@ extension MutateCommand {
 /// One mutant as a JSON line.
 struct MutantLine: Encodable {
     var parentSession: String
-    var parentSessionIndex: Int
+    /// The session's 0-based index in the corpus; nil for a spec operation's `spec:` session.
+    var parentSessionIndex: Int?
     var parentStep: Int
     var seed: UInt64
     var operations: [MutationOperation]

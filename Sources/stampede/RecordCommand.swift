@@ -1,3 +1,4 @@
+import APISpec
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -17,6 +18,8 @@ struct RecordCommand: AsyncParsableCommand {
                        (point a browser, curl or a test suite at the listen address; Ctrl-C writes open sessions and stops)
             HAR:       stampede record --from-har session.har --base-url http://127.0.0.1:8000 --out corpora/myapp/baseline.corpus
             Built-in:  stampede record --flow demo --base-url http://127.0.0.1:8000 --out corpora/demo/baseline.corpus
+            Spec:      stampede record --from-openapi openapi.json --base-url http://127.0.0.1:8000 --out corpora/spec/baseline.corpus
+                       [--identity-from corpora/demo] (one session per operation; login steps from the corpus)
             Sessions are appended to --out (use --replace to start a new file). At the end each new session is
             replayed once as a fresh client and the steps that do not replay as recorded are listed (--no-verify skips it).
             """
@@ -36,6 +39,12 @@ struct RecordCommand: AsyncParsableCommand {
 
     @Option(help: "Record a built-in flow instead of running the proxy (only: demo).")
     var flow: String?
+
+    @Option(name: .customLong("from-openapi"), help: "Write one session per operation of this OpenAPI/Swagger file or URL instead of recording.")
+    var fromOpenAPI: String?
+
+    @Option(name: .customLong("identity-from"), help: "With --from-openapi: a corpus whose sign-up and login steps start every session.")
+    var identityFrom: String?
 
     @Option(name: .customLong("session-cookie"), help: "The target's session cookie, which identifies a client.")
     var sessionCookie = "access_token"
@@ -74,8 +83,9 @@ struct RecordCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try secrets.load()
-        let modes = [fromHAR != nil, flow != nil].filter { $0 }.count
-        guard modes <= 1 else { throw ValidationError("--from-har and --flow exclude each other") }
+        let modes = [fromHAR != nil, flow != nil, fromOpenAPI != nil].filter { $0 }.count
+        guard modes <= 1 else { throw ValidationError("--from-har, --flow and --from-openapi exclude each other") }
+        if identityFrom != nil, fromOpenAPI == nil { throw ValidationError("--identity-from needs --from-openapi") }
         if fromHAR == nil, baseURL == nil { throw ValidationError("--base-url is required (the target to forward or drive)") }
         if let flow, flow != "demo" { throw ValidationError("unknown --flow '\(flow)' (available: demo)") }
         guard idleGap > 0 else { throw ValidationError("--idle-gap must be positive") }
@@ -110,6 +120,8 @@ struct RecordCommand: AsyncParsableCommand {
         var target = baseURL
         if let fromHAR {
             (sessions, target) = try importHAR(fromHAR)
+        } else if let fromOpenAPI {
+            sessions = try await writeFromSpec(fromOpenAPI)
         } else if flow != nil, let baseURL {
             sessions = try await recordDemo(baseURL: baseURL, engine: engine)
         } else if let baseURL {
@@ -134,6 +146,23 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try CorpusRecorder(path: out, header: header, options: options)
         say("\(path): \(exchanges.count) API requests under \(base)")
         return (try recorder.importExchanges(exchanges), base)
+    }
+
+    /// `--from-openapi`: one session per operation, identity steps from `--identity-from`.
+    private func writeFromSpec(_ source: String) async throws -> [Session] {
+        let flags = try SpecFlags.parse(["--openapi", source])
+        guard let spec = try await flags.loadSpec(baseURL: baseURL ?? "", sessions: [], verifyTLS: false) else { return [] }
+        var identity: [Step] = []
+        if let identityFrom {
+            let corpus = try CorpusLoading.load(identityFrom)
+            identity = SpecCorpus.identitySteps(of: corpus.sessions)
+            if identity.isEmpty { say("\(identityFrom): no login step found; sessions start logged out") }
+        }
+        let sessions = SpecCorpus.sessions(spec: spec, identity: identity)
+        let writer = try CorpusWriter(appendingTo: out, header: header)
+        try writer.append(sessions)
+        say("\(source): \(spec.operations.count) operations")
+        return sessions
     }
 
     private func recordDemo(baseURL: String, engine: HTTPEngine) async throws -> [Session] {

@@ -60,6 +60,7 @@ struct ReplayFlags: ParsableArguments {
     @OptionGroup var secrets: SecretFlags
     @OptionGroup var reports: ReportOutputFlags
     @OptionGroup var sharding: ShardFlags
+    @OptionGroup var spec: SpecFlags
 
     func validate() throws {
         guard (0...1).contains(monkeyShare) else { throw ValidationError("--monkey-share must be between 0 and 1") }
@@ -110,9 +111,11 @@ struct ReplayFlags: ParsableArguments {
     ) async throws -> Int32 {
         var defaults = overrides
         if let baseURLOverride { defaults[.baseURL] = baseURLOverride }
-        let options = try makeOptions(
+        var options = try makeOptions(
             load: try resolve(defaults: defaults), corpusPath: corpusPath, defaultRequestTimeoutMs: defaultRequestTimeoutMs)
         let load = options.load
+        options.spec = try await spec.specRun(
+            baseURL: load.baseURL, apiPrefix: load.apiPrefix, sessions: sessions, verifyTLS: load.verifyTLS)
         let startAt = try sharding.resolveStart()
         let replay: Replay
         do {

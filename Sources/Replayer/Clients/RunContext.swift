@@ -1,3 +1,4 @@
+import APISpec
 import Foundation
 import Mutator
 import StampedeClient
@@ -55,7 +56,8 @@ final class RunContext: Sendable {
         self.mutator = mutator
         self.start = start
         self.deadline = start + .milliseconds(Int64(options.load.duration * 1000))
-        self.recordedEndpoints = plan.recordedEndpoints
+        // Spec operations count under their own template too, recorded or not.
+        self.recordedEndpoints = plan.recordedEndpoints.union(options.spec?.binding.operations.map(\.operation.endpoint) ?? [])
         var methods = Set<String>()
         for session in plan.corpusSessions { for step in session.steps { methods.insert(step.request.method) } }
         self.recordedMethods = methods

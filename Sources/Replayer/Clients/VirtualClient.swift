@@ -1,3 +1,4 @@
+import APISpec
 import Foundation
 import Mutator
 import StampedeClient
@@ -298,6 +299,16 @@ final class VirtualClient: PermitWaiter {
 
     private func record(_ response: EngineResponse, _ pending: Pending, at now: ContinuousClock.Instant) {
         var failure = FailureClass.classify(response, expectClass: pending.origin.isMutant ? nil : pending.expectClass)
+        var conformance: ConformanceViolation?
+        if let spec = context.options.spec, response.failure == nil {
+            spec.coverage.record(
+                method: pending.request.method, path: ConformanceChecker.path(ofURL: pending.request.url),
+                template: templatePath(of: pending.origin), status: response.status)
+            if failure == nil, let violation = spec.checker.check(response, to: pending.request) {
+                failure = .conformance
+                conformance = violation
+            }
+        }
         let sse = response.sse.map {
             SSEObservation(events: $0.eventCount, timeToFirstEventMicroseconds: $0.timeToFirstEventUs, cutByWindow: $0.cutByWindow)
         }
@@ -315,15 +326,27 @@ final class VirtualClient: PermitWaiter {
             serviceMicroseconds: latency - response.startDelayUs, startDelayMicroseconds: response.startDelayUs)
         context.metrics.record(observation, shard: shard, at: now)
         if let failure, failure.isFinding {
-            noteFinding(response, pending, failure, at: now)
+            noteFinding(response, pending, failure, text: conformance?.text, at: now)
         }
     }
 
-    private func noteFinding(_ response: EngineResponse, _ pending: Pending, _ failure: FailureClass, at now: ContinuousClock.Instant) {
-        let text = RunContext.failureText(response, failureClass: failure, expectClass: pending.expectClass)
+    /// The path of the template a request was rendered from (`/scripts/{{script_id}}`).
+    private func templatePath(of origin: Origin) -> String {
+        switch origin {
+        case .identity(let i): context.plan.identity[i].step.request.path
+        case .session(let si, let k, _): context.plan.sessions[si].steps[k].step.request.path
+        case .mutant(let m): m.request.path
+        }
+    }
+
+    private func noteFinding(
+        _ response: EngineResponse, _ pending: Pending, _ failure: FailureClass, text: String?, at now: ContinuousClock.Instant
+    ) {
+        let text = text ?? RunContext.failureText(response, failureClass: failure, expectClass: pending.expectClass)
+        // A conformance failure's text names the bug; the body (say the off-schema value) may vary.
         let signature = FailureSignature(
             method: pending.rendered.method, endpoint: pending.endpoint, failureClass: failure, failure: text,
-            body: response.body)
+            body: failure == .conformance ? [] : response.body)
         let plan = context.plan
         context.findings.record(
             signature: signature, failureClass: failure, failure: text, method: pending.rendered.method,

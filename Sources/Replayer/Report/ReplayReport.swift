@@ -1,3 +1,4 @@
+public import APISpec
 /// The JSON report of one run: the original suite's fields plus Stampede's additions.
 ///
 /// Field names are snake_case like the original's. `docs/report.schema.json` describes the
@@ -76,6 +77,8 @@ public struct ReplayReport: Codable, Sendable {
     public var flows: [String: FlowReport]?
     /// The shards a merged report was made of (`stampede report merge`); absent in a shard's own report.
     public var mergedShards: [ShardReport]?
+    /// Per-operation coverage of the spec given with `--openapi`; absent without one.
+    public var operations: [OperationCoverage]?
 
     /// A report with the given sections; `unresolved` starts empty.
     public init(
@@ -117,7 +120,7 @@ public struct ReplayReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case exceptions, endpoints, timeline, notes, tool, version, seed, mode, interrupted, config
-        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms, flows
+        case clients, modes, findings, sse, regressions, thresholds, unresolved, latency, shard, histograms, flows, operations
         case mergedShards = "merged_shards"
         case latencyMs = "latency_ms"
         case runtimeSeconds = "runtime_seconds"

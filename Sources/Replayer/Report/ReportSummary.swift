@@ -1,3 +1,4 @@
+import APISpec
 import StampedeClient
 import StampedeCore
 
@@ -40,6 +41,7 @@ public enum ReportSummary {
         if let latency = r.latency { out.append(latency.summaryLine) }
         let classes = FailureClass.allCases.map { "\($0.rawValue) \(r.failureClasses[$0.rawValue] ?? 0)" }
         out.append("failures: " + classes.joined(separator: ", "))
+        if let operations = r.operations { out.append(OperationCoverage.summaryLine(operations)) }
         if r.sse.streams > 0 {
             out.append(
                 "sse: \(r.sse.streams) streams, \(r.sse.events) events, first event p50 \(format(r.sse.timeToFirstEventMs?.p50 ?? 0)) ms, \(r.sse.cutByWindow) cut by window")

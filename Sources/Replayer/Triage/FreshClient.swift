@@ -1,3 +1,4 @@
+import APISpec
 import Mutator
 import StampedeClient
 import StampedeCore
@@ -11,6 +12,8 @@ struct FreshClient {
     var state: ClientState
     /// The login group's steps, replayed once when a candidate finds the session gone.
     var login: [Step] = []
+    /// Judges answers for conformance too (`--openapi`).
+    var spec: SpecRun?
 
     /// SSE context steps read at most this long: only their extract rules matter here.
     static let contextStreamWindowMs = 1_000
@@ -48,8 +51,15 @@ struct FreshClient {
             _ = await run(context: login)
             (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: true)
         }
-        return TriageObservation(
+        var observed = TriageObservation(
             response: response, rendered: rendered,
             route: routes.route(of: client.renderer.rewrite(path: candidate.request.path)))
+        if observed.failureClass == nil, let spec, let response,
+            let violation = spec.checker.check(response, to: rendered.request)
+        {
+            observed.failureClass = .conformance
+            observed.failure = violation.text
+        }
+        return observed
     }
 }

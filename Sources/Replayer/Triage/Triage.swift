@@ -1,3 +1,4 @@
+import APISpec
 import Foundation
 import Mutator
 import StampedeClient
@@ -153,7 +154,7 @@ final class Triage: Sendable {
 
     /// What triaging one finding works from; nil when triage does not handle it.
     func job(for finding: Finding, seed: TriageSeed?) -> TriageJob? {
-        let handled: Set<FailureClass> = [.serverError, .transport, .timeout, .protocol]
+        let handled: Set<FailureClass> = [.serverError, .transport, .timeout, .protocol, .conformance]
         guard handled.contains(finding.failureClass), let seed,
             seed.sessionIndex < plan.corpusSessions.count,
             seed.stepIndex < plan.corpusSessions[seed.sessionIndex].steps.count
@@ -378,6 +379,7 @@ final class Triage: Sendable {
                 index: index, runID: options.runID, prefix: load.userPrefix, domain: load.userDomain,
                 password: load.userPassword),
             seed: options.seed)
+        client.spec = options.spec
         _ = await client.run(context: context)
         if context.contains(where: { $0.role == .login }) { client.login = plan.identity.filter(\.inLogin).map(\.step) }
         return await client.send(candidate, expectClass: expectClass, routes: routes)

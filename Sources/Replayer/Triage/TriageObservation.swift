@@ -25,7 +25,7 @@ struct TriageObservation: Sendable {
     var isFailure: Bool {
         guard let failureClass else { return false }
         return failureClass == .serverError || failureClass == .transport || failureClass == .timeout
-            || failureClass == .protocol
+            || failureClass == .protocol || failureClass == .conformance
     }
 
     /// The signature of this failure as a finding's final signature.
@@ -37,7 +37,8 @@ struct TriageObservation: Sendable {
         let cls = failureClass ?? .serverError
         return FailureSignature(
             method: method, endpoint: endpoint, failureClass: cls, failure: cls == .transport ? "transport" : failure,
-            body: body)
+            // A conformance failure's text names the bug; the body (say the off-schema value) may vary.
+            body: cls == .conformance ? [] : body)
     }
 
     /// An observation of `response` (nil: not sent, a variable was unresolved).
@@ -94,7 +95,7 @@ struct TriageTarget: Sendable {
         switch failureClass {
         case .serverError:
             return o.failure == failure && (fingerprint.isEmpty || o.fingerprint == fingerprint)
-        case .protocol:
+        case .protocol, .conformance:
             return o.failure == failure
         case .transport, .timeout:
             return true

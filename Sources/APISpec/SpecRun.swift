@@ -1,0 +1,19 @@
+public import StampedeCore
+
+/// A spec as one replay run uses it: the bound operations the monkeys add to their parents,
+/// the conformance checker and the coverage counters.
+public final class SpecRun: Sendable {
+    public let binding: SpecBinding
+    public let checker: ConformanceChecker
+    public let coverage: SpecCoverage
+
+    /// Binds `spec` to the corpus and prepares the checks.
+    public init(
+        spec: APISpecification, sessions: [Session], apiPrefix: String, checks: Set<ConformanceCheck>,
+        validator: ConformanceChecker.Validator?
+    ) {
+        binding = SpecBinding(spec: spec, sessions: sessions, apiPrefix: apiPrefix)
+        checker = ConformanceChecker(spec: spec, checks: checks, validator: validator)
+        coverage = SpecCoverage(binding: binding)
+    }
+}

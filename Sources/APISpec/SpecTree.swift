@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// A spec document as a plain JSON-like tree (dictionaries, arrays, strings, numbers, booleans,
+/// `NSNull`): what YAML and JSON parse to before the OpenAPI model is decoded from it.
+enum SpecTree {
+    /// Parses JSON or YAML text into a JSON-safe tree (YAML dates and integer keys become strings).
+    static func parse(_ data: [UInt8], name: String) throws(SpecError) -> [String: Any] {
+        let text = String(decoding: data, as: UTF8.self)
+        let first = text.first { !$0.isWhitespace }
+        var raw: Any?
+        if first == "{" {
+            raw = try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed])
+        }
+        if raw == nil {
+            do {
+                raw = try Yams.load(yaml: text)
+            } catch {
+                throw SpecError("\(name): not JSON or YAML (\(Self.firstLine(String(describing: error))))")
+            }
+        }
+        guard let tree = normalize(raw as Any) as? [String: Any] else {
+            throw SpecError("\(name): the document is not an object")
+        }
+        return tree
+    }
+
+    /// The tree with keys as strings and every leaf a JSON value.
+    static func normalize(_ value: Any) -> Any {
+        switch value {
+        case let dict as [String: Any]:
+            return dict.mapValues(normalize)
+        case let dict as [AnyHashable: Any]:
+            var out: [String: Any] = [:]
+            for (key, item) in dict { out[String(describing: key.base)] = normalize(item) }
+            return out
+        case let array as [Any]:
+            return array.map(normalize)
+        case is String, is Bool, is Int, is Double, is NSNull, is NSNumber:
+            return value
+        case let date as Date:
+            return ISO8601DateFormatter().string(from: date).replacingOccurrences(of: "T00:00:00Z", with: "")
+        default:
+            return String(describing: value)
+        }
+    }
+
+    /// The JSON encoding of a tree (for decoding it into the OpenAPI model).
+    static func encode(_ tree: [String: Any]) throws(SpecError) -> Data {
+        do {
+            return try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys])
+        } catch {
+            throw SpecError("the document cannot be encoded as JSON (\(firstLine(String(describing: error))))")
+        }
+    }
+
+    /// The node a JSON pointer (`/components/schemas/User`, RFC 6901) names in a tree.
+    static func node(at pointer: String, in root: Any) -> Any? {
+        var node: Any = root
+        for raw in pointer.split(separator: "/", omittingEmptySubsequences: true) {
+            let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+                .removingPercentEncoding ?? String(raw)
+            if let dict = node as? [String: Any], let next = dict[token] {
+                node = next
+            } else if let array = node as? [Any], let i = Int(token), array.indices.contains(i) {
+                node = array[i]
+            } else {
+                return nil
+            }
+        }
+        return node
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+        return line.count > 160 ? String(line.prefix(160)) + "…" : line
+    }
+}
