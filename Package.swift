@@ -101,6 +101,7 @@ let package = Package(
         .target(
             name: "APISpec",
             dependencies: [
+                "Mutator",
                 "SpecFuzz",
                 "StampedeCore",
                 "StampedeEngine",

@@ -6,6 +6,8 @@ public final class SpecRun: Sendable {
     public let binding: SpecBinding
     public let checker: ConformanceChecker
     public let coverage: SpecCoverage
+    /// Schema-driven requests for the spec parents (SpecFuzz), a monkey family.
+    public let family: SchemaFamily
 
     /// Binds `spec` to the corpus and prepares the checks.
     public init(
@@ -15,5 +17,6 @@ public final class SpecRun: Sendable {
         binding = SpecBinding(spec: spec, sessions: sessions, apiPrefix: apiPrefix)
         checker = ConformanceChecker(spec: spec, checks: checks, validator: validator)
         coverage = SpecCoverage(binding: binding)
+        family = SchemaFamily(binding: binding)
     }
 }

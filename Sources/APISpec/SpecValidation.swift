@@ -1,5 +1,10 @@
+import SpecFuzz
+
 /// The JSON Schema validator the `body-schema` check uses.
 public enum SpecValidation {
-    /// The validator (`BasicSchemaValidator` until SpecFuzz's is merged).
-    public static let validator: ConformanceChecker.Validator? = BasicSchemaValidator.validate
+    /// SpecFuzz's validator: nil when the value matches, else the first violation's value-free
+    /// signature (`/lang_version: type`, array indices as `*`), so one bug keeps one finding.
+    public static let validator: ConformanceChecker.Validator? = { value, schema in
+        SchemaValidator().problem(value, against: schema)
+    }
 }

@@ -1,6 +1,7 @@
 import APISpec
 import DemoTarget
 import Foundation
+import OpenAPIKit
 import StampedeEngine
 import Testing
 

@@ -214,6 +214,10 @@ final class VirtualClient: PermitWaiter {
         for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
             mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
         }
+        // With --openapi, half the mutants of a spec operation are its schema requests (SpecFuzz).
+        if let spec = context.options.spec {
+            mutant = spec.family.replacing(mutant, firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
+        }
         // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
         let rendered = context.renderer.render(
             mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
@@ -304,7 +308,8 @@ final class VirtualClient: PermitWaiter {
             spec.coverage.record(
                 method: pending.request.method, path: ConformanceChecker.path(ofURL: pending.request.url),
                 template: templatePath(of: pending.origin), status: response.status)
-            if failure == nil, let violation = spec.checker.check(response, to: pending.request) {
+            let broken: String? = if case .mutant(let m) = pending.origin { SchemaFamily.brokenConstraint(of: m.operations) } else { nil }
+            if failure == nil, let violation = spec.checker.check(response, to: pending.request, brokenConstraint: broken) {
                 failure = .conformance
                 conformance = violation
             }

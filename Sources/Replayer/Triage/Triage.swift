@@ -206,7 +206,8 @@ final class Triage: Sendable {
         }
         let parent = job.session.steps[job.seed.stepIndex].request
         let result: ShrinkResult
-        if job.seed.operations.isEmpty {
+        // A schema request (SpecFuzz) is not re-derived from its parent: it shrinks structurally.
+        if job.seed.operations.isEmpty || SchemaFamily.isSchema(job.seed.operations) {
             result = await shrinker.shrink(job.seed.request, reference: parent) { await stillFails($0) }
         } else {
             result = await shrinker.shrink(parent: parent, operations: job.seed.operations, using: mutator) { await stillFails($0) }

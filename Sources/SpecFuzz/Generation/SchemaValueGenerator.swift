@@ -70,15 +70,30 @@ public struct SchemaValueGenerator: Sendable {
         // The richest valid value (every optional member, the most items) gives every member a negative.
         guard let base = valid.max(by: { $0.nodeCount < $1.nodeCount }) else { return [] }
         var rng = SeededGenerator(seed: seed, 0x6E65_6761)
-        var out: [NegativeValue] = []
-        for candidate in negativeCandidates(schema, base: base, depth: 0, rng: &rng) where !out.contains(candidate) {
+        var checked: [NegativeValue] = []
+        for candidate in negativeCandidates(schema, base: base, depth: 0, rng: &rng) where !checked.contains(candidate) {
             let violations = validator.validate(candidate.value, against: schema)
             guard violations.count == 1, violations[0].constraint == candidate.constraint, violations[0].pointer == candidate.pointer
             else { continue }
-            out.append(candidate)
-            if out.count == maximumCases { break }
+            checked.append(candidate)
         }
-        return out
+        return Self.spread(checked, limit: maximumCases)
+    }
+
+    /// At most `limit` negatives, spread over what they break: one per constraint first, then one
+    /// per place and constraint, then the rest in order, so a cap never leaves only `type` values.
+    static func spread(_ negatives: [NegativeValue], limit: Int) -> [NegativeValue] {
+        var chosen: [Int] = []
+        var constraints: Set<SchemaConstraint> = []
+        var places: Set<String> = []
+        for (i, negative) in negatives.enumerated() where constraints.insert(negative.constraint).inserted { chosen.append(i) }
+        for i in chosen { places.insert(negatives[i].description) }
+        for (i, negative) in negatives.enumerated() where !chosen.contains(i) && places.insert(negative.description).inserted {
+            chosen.append(i)
+        }
+        chosen += negatives.indices.filter { !chosen.contains($0) }
+        // Back in generation order (outermost first), keeping the first `limit` picks.
+        return chosen.prefix(limit).sorted().map { negatives[$0] }
     }
 
     /// Unchecked candidates for positive values, most interesting first.

@@ -39,7 +39,10 @@ extension SchemaRequestGenerator {
                 else if let text { request.query.append(QueryItem(part.name, text)) }
             case .header: if let text { request.headers.append(HTTPHeader(part.name, text)) }
             case .cookie: if let text { cookies.append(part.name + "=" + text) }
-            case .body: if let value { setBody(value, on: &request, keepingBound: replacing?.index != index) }
+            case .body:
+                if let value { setBody(value, on: &request, keepingBound: replacing?.index != index) }
+                // A left-out body still says what it would have been, so only its absence is wrong.
+                else if replacing?.index == index, let type = bodyContentType { request.headers.append(HTTPHeader("Content-Type", type)) }
             }
         }
         if !cookies.isEmpty { request.headers.append(HTTPHeader("Cookie", cookies.joined(separator: "; "))) }

@@ -36,15 +36,22 @@ public struct SchemaValidator: Sendable {
         validate(value, against: schema).isEmpty
     }
 
+    /// Checks one value. A value of the wrong type is reported as `type` alone: its `enum` is then
+    /// not judged too, so a wrongly typed value breaks exactly one constraint and keeps one signature.
     func check(_ value: JSONValue, _ schema: DereferencedJSONSchema, at pointer: JSONPointer, into out: inout [SchemaViolation]) {
-        if let allowed = schema.allowedValues {
-            let values = allowed.compactMap(JSONValue.init)
-            if !values.contains(where: { $0.schemaEquals(value) }) {
-                let listed = ReportText.abbreviated(values.map(\.scalarText).joined(separator: ", "), limit: 60)
-                out.append(SchemaViolation(pointer: pointer, constraint: .enum, reason: "\(value.quoted) is not one of \(listed)"))
-            }
+        let start = out.count
+        if value != .null || !schema.nullable { checkTyped(value, schema, at: pointer, into: &out) }
+        guard let allowed = schema.allowedValues else { return }
+        if out.count > start, out[start].pointer == pointer, out[start].constraint == .type { return }
+        let values = allowed.compactMap(JSONValue.init)
+        if !values.contains(where: { $0.schemaEquals(value) }) {
+            let listed = ReportText.abbreviated(values.map(\.scalarText).joined(separator: ", "), limit: 60)
+            out.insert(SchemaViolation(pointer: pointer, constraint: .enum, reason: "\(value.quoted) is not one of \(listed)"), at: start)
         }
-        if value == .null, schema.nullable { return }
+    }
+
+    /// The type and the keywords of that type (everything but `enum`).
+    func checkTyped(_ value: JSONValue, _ schema: DereferencedJSONSchema, at pointer: JSONPointer, into out: inout [SchemaViolation]) {
         switch schema {
         case .null:
             if value != .null { out.append(typeViolation(value, expected: "null", at: pointer)) }

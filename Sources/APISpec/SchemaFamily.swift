@@ -1,0 +1,111 @@
+import OpenAPIKit
+public import Mutator
+import SpecFuzz
+import StampedeCore
+import StampedeHTTP
+
+/// SpecFuzz's schema-driven requests as a monkey family: a mutant whose parent is a spec
+/// operation's `spec:` session is, for half of the seeds, replaced by one of that operation's
+/// schema requests (`schema.positive` or `schema.negative.<location>.<constraint>`).
+///
+/// The replacement is a pure function of the mutant's seed, so a run stays reproducible from its
+/// seed; its single operation re-creates it (`SchemaRequestGenerator.request(for:)`), triage
+/// shrinks it structurally, and the Mutator's feedback raises the energy of the spec parents whose
+/// schema requests find new behaviour. Path parameters keep the values the binding found (real
+/// state); the rest is generated. Recorded session headers (CSRF, bearer) that the operation does
+/// not declare as parameters are carried over from the bound request.
+///
+/// ```swift
+/// let family = SchemaFamily(binding: binding)
+/// let mutant = family.replacing(mutator.nextMutant(seed: s), firstSpecSession: corpusCount)
+/// ```
+public struct SchemaFamily: Sendable {
+    /// One generator per bound operation (spec order); nil when nothing could be generated.
+    let generators: [SchemaRequestGenerator?]
+    /// Headers of each bound request to carry over onto its schema requests.
+    let carried: [[HTTPHeader]]
+    /// Share of spec-parent mutants replaced by a schema request.
+    public static let share = 0.5
+
+    /// Prepares a generator for every operation of `binding`.
+    public init(binding: SpecBinding) {
+        generators = binding.operations.map(Self.generator(for:))
+        carried = binding.operations.map { bound in
+            let declared = bound.operation.parameters.filter { $0.location == .header }.map(\.name) + ["Content-Type", "Content-Length"]
+            return bound.request.headers.filter { header in !declared.contains { HTTPHeader.namesEqual($0, header.name) } }
+        }
+    }
+
+    /// Cases (positive and negative requests) per operation, for reports and tests.
+    public var caseCounts: [Int] { generators.map { $0?.caseCount ?? 0 } }
+
+    /// `mutant`, or for a spec parent and half of the seeds the schema request its seed picks.
+    /// - Parameter firstSpecSession: the index of the first `spec:` session in the mutator's sessions.
+    public func replacing(_ mutant: Mutant, firstSpecSession: Int) -> Mutant {
+        let index = mutant.parentSession - firstSpecSession
+        guard index >= 0, index < generators.count, let generator = generators[index] else { return mutant }
+        var rng = SeededGenerator(seed: mutant.seed, 0x5C4E_3A16)
+        guard rng.nextUnit() < Self.share else { return mutant }
+        return self.mutant(operation: index, seed: rng.next(), session: mutant.parentSession, step: mutant.parentStep, generator)
+    }
+
+    /// The schema request of operation `index` for `seed`, as a mutant of the given parent.
+    public func mutant(operation index: Int, seed: UInt64, session: Int, step: Int) -> Mutant? {
+        guard index >= 0, index < generators.count, let generator = generators[index] else { return nil }
+        return mutant(operation: index, seed: seed, session: session, step: step, generator)
+    }
+
+    func mutant(operation index: Int, seed: UInt64, session: Int, step: Int, _ generator: SchemaRequestGenerator) -> Mutant {
+        var made = generator.request(seed: seed).mutant(session: session, step: step)
+        for header in carried[index] where !made.request.headers.contains(named: header.name) {
+            made.request.headers.append(header)
+        }
+        return made
+    }
+
+    /// The constraint a schema mutant's request breaks (`query limit: minimum`), nil for others.
+    public static func brokenConstraint(of operations: [MutationOperation]) -> String? {
+        guard let operation = operations.first, operations.count == 1,
+            let parsed = SchemaRequest.parse(operationName: operation.name)
+        else { return nil }
+        return parsed.location.rawValue + " " + parsed.constraint.rawValue + (operation.detail.isEmpty ? "" : " (" + operation.detail + ")")
+    }
+
+    /// Whether operations came from this family (triage shrinks such a request structurally).
+    public static func isSchema(_ operations: [MutationOperation]) -> Bool {
+        operations.contains { $0.name.hasPrefix("schema.") }
+    }
+
+    /// The generator of one bound operation: the bound request's path with its parameter segments
+    /// put back as `{name}`, bound to the values the binding found (generated ones left to the schema).
+    static func generator(for bound: BoundOperation) -> SchemaRequestGenerator? {
+        let op = bound.operation
+        var segments = PathMatcher.segments(bound.request.path)
+        let template = PathMatcher.segments(op.path)
+        let offset = segments.count - template.count
+        var values: [String: String] = [:]
+        if offset >= 0 {
+            for (i, segment) in template.enumerated() where segment.hasPrefix("{") && segment.hasSuffix("}") {
+                let name = String(segment.dropFirst().dropLast())
+                let generated = bound.bindings.contains { $0.parameter == name && $0.location == .path && $0.source == .generated }
+                if !generated { values[name] = segments[offset + i] }
+                segments[offset + i] = segment
+            }
+        }
+        var parameters: [SchemaParameter] = []
+        for parameter in op.parameters {
+            guard let location = RequestLocation(rawValue: parameter.location.rawValue) else { continue }
+            parameters.append(SchemaParameter(name: parameter.name, location: location, required: parameter.required, schema: Self.schema(parameter.schema)))
+        }
+        let body = op.body.map { SchemaBody(contentType: $0.contentType, schema: Self.schema($0.schema), required: $0.required) }
+        var path = offset >= 0 ? "/" + segments.joined(separator: "/") : op.path
+        if bound.request.path.hasSuffix("/"), !path.hasSuffix("/") { path += "/" }
+        let generator = SchemaRequestGenerator(path: path, method: op.method, parameters: parameters, body: body, bound: values)
+        return generator.caseCount > 0 ? generator : nil
+    }
+
+    /// A spec schema as the generator takes it (no `$ref` left: the spec is dereferenced); any value when absent.
+    static func schema(_ schema: JSONSchema?) -> DereferencedJSONSchema {
+        schema?.dereferenced() ?? .fragment(.init())
+    }
+}
