@@ -132,7 +132,7 @@ extension SchemaValueGenerator {
         }
         if case .some(.a(false)) = context.additionalProperties {
             let extra = (0...).lazy.map { "unexpected" + ($0 == 0 ? "" : String($0)) }.first { context.properties[$0] == nil } ?? "unexpected"
-            out.append(NegativeValue(value: .object(base + [JSONMember(extra, .string("x"))]), constraint: .additionalProperties, pointer: JSONPointer(tokens: [extra])))
+            out.append(NegativeValue(value: .object(base + [JSONMember(extra, .string("x"))]), constraint: .additionalProperties, pointer: .root))
         }
         guard depth < Self.maximumDepth else { return out }
         for (index, member) in base.enumerated() {

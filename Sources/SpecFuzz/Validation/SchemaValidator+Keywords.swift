@@ -74,11 +74,13 @@ extension SchemaValidator {
     func checkObject(
         _ members: [JSONMember], _ context: DereferencedJSONSchema.ObjectContext, at pointer: JSONPointer, into out: inout [SchemaViolation]
     ) {
-        for name in context.requiredProperties where !members.contains(where: { $0.key == name }) {
+        let missing = context.requiredProperties.filter { name in !members.contains { $0.key == name } }
+        for name in missing {
             let shown = JSONValue.string(name).quoted
             out.append(SchemaViolation(pointer: pointer, constraint: .required, reason: "the required member \(shown) is missing"))
         }
-        if members.count < context.minProperties {
+        // OpenAPIKit folds the required count into minProperties: a missing required member is `required` alone.
+        if missing.isEmpty, members.count < context.minProperties {
             let reason = "\(members.count) members, fewer than minProperties \(context.minProperties)"
             out.append(SchemaViolation(pointer: pointer, constraint: .minProperties, reason: reason))
         }
@@ -88,13 +90,17 @@ extension SchemaValidator {
         }
         var seen: Set<String> = []
         for member in members where seen.insert(member.key).inserted {
-            checkMember(member, context, at: pointer.appending(member.key), into: &out)
+            checkMember(member, context, in: pointer, into: &out)
         }
     }
 
+    /// Checks one member of the object at `object`. An undeclared member breaks the object's
+    /// `additionalProperties`, so it is reported at the object (its name only in the reason): one
+    /// signature however many or whichever extra members an answer carries.
     func checkMember(
-        _ member: JSONMember, _ context: DereferencedJSONSchema.ObjectContext, at pointer: JSONPointer, into out: inout [SchemaViolation]
+        _ member: JSONMember, _ context: DereferencedJSONSchema.ObjectContext, in object: JSONPointer, into out: inout [SchemaViolation]
     ) {
+        let pointer = object.appending(member.key)
         var declared = false
         if let property = context.properties[member.key] {
             declared = true
@@ -109,7 +115,7 @@ extension SchemaValidator {
         switch context.additionalProperties {
         case .some(.a(false)):
             let reason = "the member \(JSONValue.string(member.key).quoted) is not declared and additionalProperties is false"
-            out.append(SchemaViolation(pointer: pointer, constraint: .additionalProperties, reason: reason))
+            out.append(SchemaViolation(pointer: object, constraint: .additionalProperties, reason: reason))
         case .some(.b(let schema)):
             check(member.value, schema, at: pointer, into: &out)
         default:
