@@ -108,10 +108,13 @@ extension SchemaValueGenerator {
         if context.minItems > 0 {
             out.append(NegativeValue(value: .array(Array(base.prefix(context.minItems - 1))), constraint: .minItems, pointer: .root))
         }
-        if let maxItems = context.maxItems, let first = base.first {
-            var longer = base
+        // An empty valid array (`maxItems: 0`) is lengthened with a valid item of its own.
+        if let maxItems = context.maxItems,
+            let first = base.first ?? positives(for: context.items ?? .fragment(.init()), seed: rng.next()).first
+        {
+            var longer = base.isEmpty ? [first] : base
             while longer.count <= maxItems { longer.append(longer[longer.count % max(1, base.count)]) }
-            out.append(NegativeValue(value: .array(longer.isEmpty ? [first] : longer), constraint: .maxItems, pointer: .root))
+            out.append(NegativeValue(value: .array(longer), constraint: .maxItems, pointer: .root))
         }
         if let itemSchema = context.items, let first = base.first, depth < Self.maximumDepth {
             for negative in negativeCandidates(itemSchema, base: first, depth: depth + 1, rng: &rng) {
