@@ -3,6 +3,7 @@ public import Mutator
 import SpecFuzz
 import StampedeCore
 import StampedeHTTP
+import Synchronization
 
 /// SpecFuzz's schema-driven requests as a monkey family: a mutant whose parent is a spec
 /// operation's `spec:` session is, for half of the seeds, replaced by one of that operation's
@@ -15,25 +16,51 @@ import StampedeHTTP
 /// state); the rest is generated. Recorded session headers (CSRF, bearer) that the operation does
 /// not declare as parameters are carried over from the bound request.
 ///
+/// Like the Mutator's first pass, a fixed plan comes first (`planned(firstSpecSession:)`): every
+/// case of every operation once, case-major (the first positive variant of every operation, then
+/// the second, …, then the negatives), shared by every monkey, so boundary values and each
+/// constraint are reached within the plan's length whatever the seed.
+///
 /// ```swift
 /// let family = SchemaFamily(binding: binding)
 /// let mutant = family.replacing(mutator.nextMutant(seed: s), firstSpecSession: corpusCount)
 /// ```
-public struct SchemaFamily: Sendable {
+public final class SchemaFamily: Sendable {
     /// One generator per bound operation (spec order); nil when nothing could be generated.
     let generators: [SchemaRequestGenerator?]
     /// Headers of each bound request to carry over onto its schema requests.
     let carried: [[HTTPHeader]]
+    /// The plan: (operation, case) pairs, case-major.
+    let plan: [(operation: Int, seed: UInt64)]
+    let cursor = Atomic<Int>(0)
     /// Share of spec-parent mutants replaced by a schema request.
     public static let share = 0.5
 
     /// Prepares a generator for every operation of `binding`.
     public init(binding: SpecBinding) {
-        generators = binding.operations.map(Self.generator(for:))
+        let generators = binding.operations.map(Self.generator(for:))
+        self.generators = generators
         carried = binding.operations.map { bound in
             let declared = bound.operation.parameters.filter { $0.location == .header }.map(\.name) + ["Content-Type", "Content-Length"]
             return bound.request.headers.filter { header in !declared.contains { HTTPHeader.namesEqual($0, header.name) } }
         }
+        let counts = generators.map { $0?.caseCount ?? 0 }
+        plan = (0..<(counts.max() ?? 0)).flatMap { k in
+            counts.indices.filter { k < counts[$0] }.map { (operation: $0, seed: UInt64(k)) }
+        }
+    }
+
+    /// The next mutant of the plan, or nil once every case has been handed out.
+    public func planned(firstSpecSession: Int) -> Mutant? {
+        let next = cursor.add(1, ordering: .relaxed).oldValue
+        guard next < plan.count else { return nil }
+        let item = plan[next]
+        return mutant(operation: item.operation, seed: item.seed, session: firstSpecSession + item.operation, step: 0)
+    }
+
+    /// Plan items handed out so far, and the plan's length.
+    public var planProgress: (sent: Int, planned: Int) {
+        (min(cursor.load(ordering: .relaxed), plan.count), plan.count)
     }
 
     /// Cases (positive and negative requests) per operation, for reports and tests.

@@ -210,18 +210,30 @@ final class VirtualClient: PermitWaiter {
         let variables = s.client.variables
         let bound: (String) -> Bool = { variables[$0] != nil }
         let planned = loggedIn || context.plan.identity.isEmpty
-        var mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
-        for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+        var mutant: Mutant
+        if let scheduled = schemaPlanned(takesPlan: planned, requests: s.requests) {
+            mutant = scheduled
+        } else {
             mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
-        }
-        // With --openapi, half the mutants of a spec operation are its schema requests (SpecFuzz).
-        if let spec = context.options.spec {
-            mutant = spec.family.replacing(mutant, firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
+            for _ in 0..<8 where context.isQuarantined(method: mutant.request.method) {
+                mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
+            }
+            // With --openapi, half the mutants of a spec operation are its schema requests (SpecFuzz).
+            if let spec = context.options.spec {
+                mutant = spec.family.replacing(mutant, firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
+            }
         }
         // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
         let rendered = context.renderer.render(
             mutant.request, state: &s.client, sendCookies: !mutant.dropCookies, unboundAs: Self.unboundPlaceholder)
         return (mutant, rendered)
+    }
+
+    /// With --openapi, every other request of a logged-in monkey takes the schema plan while it
+    /// lasts (SpecFuzz: every case of every operation once, shared by all monkeys).
+    private func schemaPlanned(takesPlan: Bool, requests: Int) -> Mutant? {
+        guard takesPlan, requests % 2 == 0, let spec = context.options.spec else { return nil }
+        return spec.family.planned(firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
