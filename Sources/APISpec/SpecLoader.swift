@@ -28,6 +28,7 @@ public enum SpecLoader {
         var tree = try SpecTree.parse(data, name: name)
         var references = ExternalReferences(directory: directory)
         tree = try references.resolve(tree)
+        tree = SpecTree.clampingIntegerBounds(tree)
         if let swagger = tree["swagger"] {
             guard "\(swagger)".hasPrefix("2") else { throw SpecError("\(name): unsupported Swagger version \(swagger)") }
             return try decode31(Swagger2Converter.convert(tree), name: name)

@@ -45,6 +45,29 @@ enum SpecTree {
         }
     }
 
+    /// The tree with integer schemas' bounds beyond 64 bits clamped to `Int`'s range: OpenAPIKit
+    /// reads integer bounds as `Int`, and specs do write `maximum: 9223372036854775808` (2^63, Kinto's
+    /// `_limit`), which would make the whole document fail to decode.
+    static func clampingIntegerBounds(_ tree: [String: Any]) -> [String: Any] {
+        clampBounds(tree) as? [String: Any] ?? tree
+    }
+
+    static func clampBounds(_ node: Any) -> Any {
+        if let array = node as? [Any] { return array.map(clampBounds) }
+        guard var dict = node as? [String: Any] else { return node }
+        for (key, value) in dict { dict[key] = clampBounds(value) }
+        let type = dict["type"]
+        let integer = type as? String == "integer" || (type as? [Any])?.contains { $0 as? String == "integer" } == true
+        guard integer else { return dict }
+        for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+            guard let number = dict[key] as? NSNumber, !(dict[key] is Bool) else { continue }
+            let value = number.doubleValue
+            // 2^63 as a double is Int.max rounded up: anything from there on is clamped.
+            if value >= Double(Int.max) { dict[key] = Int.max } else if value <= Double(Int.min) { dict[key] = Int.min }
+        }
+        return dict
+    }
+
     /// The JSON encoding of a tree (for decoding it into the OpenAPI model).
     static func encode(_ tree: [String: Any]) throws(SpecError) -> Data {
         do {
