@@ -52,9 +52,9 @@ public struct ConformanceChecker: Sendable {
 
     /// The first violation of the selected checks, or nil.
     public func check(_ observed: Observed) -> ConformanceViolation? {
-        guard (100...499).contains(observed.status), let op = spec.operation(method: observed.method, path: observed.path) else {
-            return nil
-        }
+        guard (100...499).contains(observed.status), let op = spec.operation(method: observed.method, path: observed.path),
+            Self.sameTrailingSlash(observed.path, op.path)
+        else { return nil }
         func violation(_ check: ConformanceCheck, _ detail: String) -> ConformanceViolation {
             ConformanceViolation(check: check, operation: op.id, detail: detail)
         }
@@ -77,6 +77,12 @@ public struct ConformanceChecker: Sendable {
             return violation(.bodySchema, "\(declared.status) body is not JSON")
         }
         return validator(value, schema).map { violation(.bodySchema, "\(declared.status) body \($0)") }
+    }
+
+    /// Whether a request path ends in `/` exactly when the operation's does: `/v1/buckets/` is
+    /// another URL than `/v1/buckets` (frameworks redirect it), so it is not judged as the operation.
+    static func sameTrailingSlash(_ path: String, _ template: String) -> Bool {
+        path == "/" || path.hasSuffix("/") == template.hasSuffix("/")
     }
 
     /// `application/json; charset=utf-8` → `application/json`.
