@@ -37,6 +37,7 @@ public enum ConformanceCheck: String, Sendable, Hashable, CaseIterable, Codable 
 
 /// A response that breaks the spec.
 public struct ConformanceViolation: Sendable, Hashable {
+    /// The check that failed.
     public var check: ConformanceCheck
     /// The operation (`operationId`).
     public var operation: String

@@ -12,7 +12,9 @@ public struct ConformanceChecker: Sendable {
     /// (`/name: expected string`), stable across values for one bug.
     public typealias Validator = @Sendable (JSONValue, JSONSchema) -> String?
 
+    /// The spec the answers are judged against.
     public let spec: APISpecification
+    /// The checks that run (`--checks`).
     public let checks: Set<ConformanceCheck>
     let validator: Validator?
 
@@ -25,17 +27,22 @@ public struct ConformanceChecker: Sendable {
 
     /// What a response looks like to the checks.
     public struct Observed: Sendable {
+        /// The request method as sent.
         public var method: String
         /// The request path as sent (query ignored).
         public var path: String
+        /// The answer's status code.
         public var status: Int
+        /// The answer's `Content-Type` header, if any.
         public var contentType: String?
+        /// The answer's body (a prefix when `bodyComplete` is false).
         public var body: [UInt8]
         /// False when the engine kept only a prefix of the body.
         public var bodyComplete: Bool
         /// The constraint a negative request broke, when the spec says the server enforces it.
         public var brokenConstraint: String?
 
+        /// An observed answer; `brokenConstraint` only for a negative schema request.
         public init(
             method: String, path: String, status: Int, contentType: String?, body: [UInt8], bodyComplete: Bool,
             brokenConstraint: String? = nil

@@ -17,8 +17,11 @@ public struct ParameterBinding: Sendable, Hashable, Codable {
         case generated
     }
 
+    /// The parameter's name in the spec.
     public var parameter: String
+    /// Where the parameter goes.
     public var location: SpecOperation.Location
+    /// Where its value comes from.
     public var source: Source
     /// The `{{variable}}` the value comes from (nil when generated or recorded).
     public var variable: String?
@@ -27,9 +30,11 @@ public struct ParameterBinding: Sendable, Hashable, Codable {
 /// One operation with its base request: the recorded step's when there is one, else built from
 /// the spec with bound `{{variables}}` and generated values.
 public struct BoundOperation: Sendable {
+    /// The spec operation.
     public var operation: SpecOperation
     /// Whether a recorded step is an instance of the operation.
     public var recorded: Bool
+    /// How each bound parameter gets its value.
     public var bindings: [ParameterBinding]
     /// The request a monkey starts from (templates resolved per client at send time).
     public var request: RequestTemplate
@@ -50,6 +55,7 @@ public struct SpecBinding: Sendable {
     /// Session ids of the operation sessions start with this.
     public static let sessionPrefix = "spec:"
 
+    /// The spec that was bound.
     public let spec: APISpecification
     /// One per spec operation, in spec order.
     public let operations: [BoundOperation]

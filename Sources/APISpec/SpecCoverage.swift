@@ -9,9 +9,11 @@ public final class SpecCoverage: Sendable {
         var realState = false
     }
 
+    /// The bound operations counted, in spec order.
     public let binding: SpecBinding
     private let counters: Mutex<[Counter]>
 
+    /// Zeroed counters for every operation of `binding`.
     public init(binding: SpecBinding) {
         self.binding = binding
         counters = Mutex(Array(repeating: Counter(), count: binding.operations.count))
@@ -71,13 +73,19 @@ public final class SpecCoverage: Sendable {
 
 /// One operation's line in the report's coverage table.
 public struct OperationCoverage: Codable, Sendable, Hashable {
+    /// The operation's `operationId` (or `METHOD path`).
     public var operation: String
+    /// Upper-case method.
     public var method: String
+    /// The path as sent, `{param}` segments included.
     public var path: String
     /// Whether the corpus records it.
     public var recorded: Bool
+    /// Requests answered that were instances of the operation.
     public var requests: Int
+    /// Statuses seen, sorted.
     public var statusesSeen: [String]
+    /// Statuses the spec declares (`200`, `4XX`, `default`).
     public var statusesDeclared: [String]
     /// Reached with a 2xx while its path parameters came from recorded or bound variables.
     public var realState: Bool

@@ -10,8 +10,11 @@ public struct SpecOperation: Sendable, Equatable {
 
     /// One path, query, header or cookie parameter.
     public struct Parameter: Sendable, Equatable {
+        /// The parameter's name.
         public var name: String
+        /// Where it goes.
         public var location: Location
+        /// Whether the operation requires it (path parameters always).
         public var required: Bool
         /// Its schema; nil when the spec gives none (any value).
         public var schema: JSONSchema?
@@ -19,13 +22,17 @@ public struct SpecOperation: Sendable, Equatable {
 
     /// The request body the operation accepts.
     public struct Body: Sendable, Equatable {
+        /// The media type generated and sent (JSON first).
         public var contentType: String
+        /// Its schema; nil when the spec gives none.
         public var schema: JSONSchema?
+        /// Whether the operation requires a body.
         public var required: Bool
     }
 
     /// One declared response: a status (`200`, `4XX`, `default`) and its media types.
     public struct Response: Sendable, Equatable {
+        /// The declared status: `200`, `4XX` or `default`.
         public var status: String
         /// Media type → schema (nil: none given).
         public var content: [String: JSONSchema?]
@@ -33,7 +40,9 @@ public struct SpecOperation: Sendable, Equatable {
 
     /// A link from a response of this operation to another operation's parameter.
     public struct Link: Sendable, Hashable {
+        /// The linked operation's `operationId`.
         public var targetOperationID: String
+        /// The linked operation's parameter the value fills.
         public var parameter: String
         /// A JSON pointer into this operation's response body (`$response.body#/id` → `/id`).
         public var pointer: String
@@ -45,9 +54,13 @@ public struct SpecOperation: Sendable, Equatable {
     public var method: String
     /// The path as sent: the server's base path, then the spec's path with `{param}` segments.
     public var path: String
+    /// Path, query, header and cookie parameters (path item ones included).
     public var parameters: [Parameter]
+    /// The request body, if the operation takes one.
     public var body: Body?
+    /// The declared responses.
     public var responses: [Response]
+    /// Links from its responses to other operations.
     public var links: [Link]
     /// Whether the operation needs credentials (a non-empty `security` requirement).
     public var secured: Bool
