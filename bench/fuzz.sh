@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzing benchmark: Stampede monkey mode (from corpora/demo) vs Schemathesis (from the demo
-# target's /openapi.json), same wall time, each run on a freshly started demo target.
+# Fuzzing benchmark: Stampede monkey mode from corpora/demo alone ("stampede (recording only)"), the same
+# plus the demo target's /openapi.json ("stampede + spec", #16: schema requests, conformance checks) and
+# Schemathesis (from /openapi.json), same wall time, each run on a freshly started demo target.
 #
 #   bench/fuzz.sh [--times "30 60"] [--seeds 5] [--port 18090] [--skip-build]
 #
@@ -9,6 +10,8 @@
 # triggered. Detection is on the server side and the same for both tools: the demo target's verbose
 # log marks every planted failure (`500 [D8]`, `dropped [D6]`), and a stamper adds the arrival time.
 # D7 (a 15 s hang that ends in an ordinary 422) leaves no mark in the log, so it is not timed here.
+# For "stampede + spec" it also prints the run's last summary line, `operations: X/Y exercised, Z with
+# real state` (operations answered 2xx with IDs from recorded state), from its report.
 #
 # Schemathesis comes from PyPI, pinned, into .build/bench-venv (created on first use). Both tools get
 # a logged-in session: Stampede logs in itself (corpus identity steps); Schemathesis is given the
@@ -71,6 +74,12 @@ run_stampede() {  # SECONDS SEED
         --request-timeout 2s --triage-time 1 --output "$WORK/out" --quiet >/dev/null 2>&1 || true
 }
 
+run_stampede_spec() {  # SECONDS SEED
+    "$STAMPEDE" replay --corpus "$ROOT/corpora/demo" --base-url "$BASE" --mode monkey --duration "$1" --seed "$2" \
+        --openapi "$BASE/openapi.json" --request-timeout 2s --triage-time 1 --output "$WORK/out-spec-$1-$2" --quiet \
+        >/dev/null 2>&1 || true
+}
+
 run_schemathesis() {  # SECONDS SEED
     local user="st$2$RANDOM" jar="$WORK/jar"
     curl -s -o /dev/null -H 'Content-Type: application/json' \
@@ -97,7 +106,7 @@ for d, t in seen.items():
 }
 
 for seconds in $TIMES; do
-    for tool in stampede schemathesis; do
+    for tool in stampede stampede_spec schemathesis; do
         for seed in $(seq 1 "$SEEDS"); do
             log="$WORK/$tool-$seconds-$seed.log"
             start_server "$log"
@@ -111,7 +120,9 @@ import statistics, sys
 work, seconds, seeds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 defects = [f"D{i}" for i in range(1, 13) if i != 7]
 found = {}
-for tool in ("stampede", "schemathesis"):
+tools = ("stampede", "stampede_spec", "schemathesis")
+names = {"stampede": "stampede (recording only)", "stampede_spec": "stampede + spec", "schemathesis": "schemathesis"}
+for tool in tools:
     per = {d: [] for d in defects}
     counts = []
     for seed in range(1, seeds + 1):
@@ -121,16 +132,27 @@ for tool in ("stampede", "schemathesis"):
             per[d].append(float(first[d]) if d in first else None)
     found[tool] = (per, counts)
 print(f"\n{seconds} s per run, {seeds} seed(s); median time to first trigger (s), '-' = not found in a majority of seeds")
-print(f"{'defect':8} {'stampede':>10} {'schemathesis':>13}")
+print(f"{'defect':8} {names['stampede']:>26} {names['stampede_spec']:>16} {names['schemathesis']:>13}")
 for d in defects:
     row = []
-    for tool in ("stampede", "schemathesis"):
+    for tool in tools:
         times = found[tool][0][d]
         hits = sorted(t for t in times if t is not None)
         row.append(f"{statistics.median(hits):.1f}" if len(hits) * 2 > len(times) else "-")
-    print(f"{d:8} {row[0]:>10} {row[1]:>13}")
-for tool in ("stampede", "schemathesis"):
+    print(f"{d:8} {row[0]:>26} {row[1]:>16} {row[2]:>13}")
+for tool in tools:
     counts = found[tool][1]
-    print(f"{tool}: distinct defects per run {counts}, median {statistics.median(counts)}")
+    print(f"{names[tool]}: distinct defects per run {counts}, median {statistics.median(counts)}")
+import glob, json
+for seed in range(1, seeds + 1):
+    reports = sorted(glob.glob(f"{work}/out-spec-{seconds}-{seed}/report_*.json"))
+    rows = json.load(open(reports[-1])).get("operations", []) if reports else []
+    exercised = sum(1 for r in rows if r["requests"] > 0)
+    real = sum(1 for r in rows if r["real_state"])
+    conformance = 0
+    if reports:
+        conformance = sum(1 for f in json.load(open(reports[-1])).get("findings", []) if f.get("failure_class") == "conformance")
+    print(f"stampede + spec seed {seed}: operations: {exercised}/{len(rows)} exercised, {real} with real state; "
+          f"{conformance} conformance finding(s)")
 EOF
 done
