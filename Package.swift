@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "APISpecTests",
             dependencies: [
-                "APISpec", "SpecFuzz", "DemoTarget", "Replayer", "StampedeClient", "StampedeCore", "StampedeEngine", "StampedeHTTP",
+                "APISpec", "SpecFuzz", "Mutator", "DemoTarget", "Replayer", "StampedeClient", "StampedeCore", "StampedeEngine", "StampedeHTTP",
                 "StampedeTestSupport", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             swiftSettings: swiftSettings

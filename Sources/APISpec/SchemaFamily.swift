@@ -90,12 +90,13 @@ public final class SchemaFamily: Sendable {
         return made
     }
 
-    /// The constraint a schema mutant's request breaks (`query limit: minimum`), nil for others.
+    /// The constraint a schema mutant's request breaks (`query minimum`), nil for others: value-free,
+    /// so a lenient server gives one `negative-accepted` finding per operation and constraint.
     public static func brokenConstraint(of operations: [MutationOperation]) -> String? {
         guard let operation = operations.first, operations.count == 1,
             let parsed = SchemaRequest.parse(operationName: operation.name)
         else { return nil }
-        return parsed.location.rawValue + " " + parsed.constraint.rawValue + (operation.detail.isEmpty ? "" : " (" + operation.detail + ")")
+        return parsed.location.rawValue + " " + parsed.constraint.rawValue
     }
 
     /// Whether operations came from this family (triage shrinks such a request structurally).

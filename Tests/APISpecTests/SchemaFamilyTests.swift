@@ -1,0 +1,89 @@
+import APISpec
+import DemoTarget
+import Mutator
+import SpecFuzz
+import StampedeCore
+import StampedeHTTP
+import Testing
+
+/// SpecFuzz's schema requests as the monkeys' family for the demo spec bound to corpora/demo.
+@Suite struct SchemaFamilyTests {
+    static func binding() async throws -> SpecBinding {
+        let server = try await DemoServer.start(DemoServerOptions(defects: false))
+        let spec = try await DemoSpec.spec(from: server)
+        await server.stop()
+        return SpecBinding(spec: spec, sessions: try DemoSpec.corpus())
+    }
+
+    @Test func thePlanHandsOutEveryCaseOfEveryOperationOnceThenStops() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let first = 100  // where the `spec:` sessions would start in the mutator's list
+        var seen: [Int: Set<MutationOperation>] = [:]
+        while let mutant = family.planned(firstSpecSession: first) {
+            #expect(mutant.operations.count == 1 && mutant.parentStep == 0)
+            seen[mutant.parentSession - first, default: []].insert(mutant.operations[0])
+        }
+        #expect(family.planned(firstSpecSession: first) == nil)
+        #expect(family.planProgress.sent == family.planProgress.planned)
+        for (index, count) in family.caseCounts.enumerated() {
+            #expect(seen[index]?.count ?? 0 == count, "\(binding.operations[index].operation.id)")
+        }
+        #expect(family.caseCounts.allSatisfy { $0 > 0 }, "\(zip(binding.operations.map(\.operation.id), family.caseCounts))")
+    }
+
+    @Test func schemaRequestsKeepTheBoundIDAndTheRecordedSessionHeaders() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let index = try #require(binding.operations.firstIndex { $0.operation.id == "updateScript" })
+        let count = family.caseCounts[index]
+        var names: Set<String> = []
+        for seed in 0..<UInt64(count) {
+            let mutant = try #require(family.mutant(operation: index, seed: seed, session: 7, step: 0))
+            #expect(mutant.request.method == "PUT" && mutant.request.path == "/api/v1/scripts/{{script_id}}")
+            #expect(mutant.request.headers.contains(named: "X-CSRF-Token"), "\(mutant.operations)")
+            #expect(mutant.parentSession == 7)
+            names.insert(mutant.operations[0].name)
+            // The same seed makes the same request.
+            #expect(family.mutant(operation: index, seed: seed, session: 7, step: 0) == mutant)
+        }
+        #expect(names.contains(SchemaRequest.positiveOperator))
+        #expect(names.contains("schema.negative.body.type") && names.contains("schema.negative.body.maxLength"), "\(names.sorted())")
+    }
+
+    @Test func replacingKeepsRecordedParentsAndSwapsAboutHalfOfTheSpecOnes() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let first = 10
+        var swapped = 0
+        for seed in UInt64(0)..<400 {
+            let recorded = Mutant(parentSession: 3, parentStep: 1, seed: seed, operations: [], request: RequestTemplate(method: "GET", path: "/x"), dropCookies: false)
+            #expect(family.replacing(recorded, firstSpecSession: first) == recorded)
+            let parent = Mutant(
+                parentSession: first + Int(seed % UInt64(binding.operations.count)), parentStep: 0, seed: seed, operations: [],
+                request: RequestTemplate(method: "GET", path: "/x"), dropCookies: false)
+            let replaced = family.replacing(parent, firstSpecSession: first)
+            #expect(family.replacing(parent, firstSpecSession: first) == replaced)
+            if replaced != parent {
+                swapped += 1
+                #expect(SchemaFamily.isSchema(replaced.operations) && replaced.parentSession == parent.parentSession)
+            }
+        }
+        #expect((120...280).contains(swapped), "\(swapped) of 400 swapped")
+    }
+
+    @Test func aNegativeRequestAnsweredWith2xxIsFlaggedOnlyWhenTheCheckIsOn() async throws {
+        let binding = try await Self.binding()
+        let op = SchemaRequest.operatorName(location: .query, constraint: .minimum)
+        let broken = try #require(SchemaFamily.brokenConstraint(of: [MutationOperation(name: op, detail: "query limit=0 (minimum)", seed: 1)]))
+        #expect(broken == "query minimum")
+        #expect(SchemaFamily.brokenConstraint(of: [MutationOperation(name: SchemaRequest.positiveOperator, seed: 1)]) == nil)
+        let observed = ConformanceChecker.Observed(
+            method: "GET", path: "/api/v1/notifications", status: 200, contentType: "application/json", body: Array(#"{"items":[]}"#.utf8),
+            bodyComplete: true, brokenConstraint: broken)
+        let strict = ConformanceChecker(spec: binding.spec, checks: [.negativeAccepted], validator: SpecValidation.validator)
+        #expect(strict.check(observed)?.text == "negative-accepted: 200 to a request breaking query minimum")
+        let lenient = ConformanceChecker(spec: binding.spec, checks: ConformanceCheck.defaults, validator: SpecValidation.validator)
+        #expect(lenient.check(observed)?.check != .negativeAccepted)
+    }
+}
