@@ -62,6 +62,11 @@ import Testing
         #expect(read.steps.contains { $0.request.method == "POST" && $0.request.path.hasSuffix("/scripts") && !$0.extract.isEmpty })
         let combined = result.stdout + result.stderr
         let verified = try #require(combined.split(separator: "\n").first { $0.hasPrefix("verified: ") })
-        #expect(verified.contains("steps replay as recorded"), "\(verified)")
+        // `verified: 61/66 steps replay as recorded`: the spec-built sessions mostly replay. Known misses: the
+        // register operation repeats the identity's own sign-up (409), and the execution reads get a sample id
+        // (no create on their collection, no link in the demo spec).
+        let counts = try #require(verified.firstMatch(of: /verified: (\d+)\/(\d+) steps replay as recorded/))
+        let (ok, all) = (Int(counts.1) ?? 0, Int(counts.2) ?? 0)
+        #expect(all >= sessions.count * 3 && ok * 100 >= all * 85, "\(verified)")
     }
 }
