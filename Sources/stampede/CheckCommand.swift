@@ -110,7 +110,6 @@ struct CheckCommand: AsyncParsableCommand {
         if !result.passed { throw ExitCode(1) }
     }
 
-    /// `--schema`, else `--strategy`, else inferred from the recorded body.
     /// The spec's JSON request-body schema of an endpoint, as a property-check schema.
     static func bodySchema(_ spec: APISpecification, method: String, path: String) throws -> PropertySchema? {
         guard let op = spec.operation(method: method, path: path) ?? spec.operations.first(where: { $0.endpoint == method + " " + path }),
@@ -123,6 +122,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--schema`, else `--strategy`, else inferred from the recorded body.
     func resolveSchema(_ target: CheckTarget) throws -> PropertySchema {
         if let schema {
             guard let data = FileManager.default.contents(atPath: schema) else {
