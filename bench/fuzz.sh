@@ -64,7 +64,9 @@ for line in sys.stdin:
 start_server() {
     local t0
     t0="$(python3 -c 'import time; print(time.time())')"
-    "$STAMPEDE" serve-demo --host 127.0.0.1 --port "$PORT" --verbose 2>&1 >/dev/null | python3 -u -c "$STAMP" "$t0" >"$1" &
+    # The log goes through the stamper by process substitution, so $! is the server itself: stopping it by PID
+    # ends the stamper too (EOF). Through a pipe, $! was the stamper and `wait` hung on the live server.
+    "$STAMPEDE" serve-demo --host 127.0.0.1 --port "$PORT" --verbose 2> >(python3 -u -c "$STAMP" "$t0" >"$1") >/dev/null &
     SERVER_PID=$!
     wait_for_url "$BASE/api/v1/health/live" "the demo target"
 }
