@@ -90,9 +90,10 @@ run_schemathesis() {  # SECONDS SEED
     local access csrf
     access="$(awk '$6 == "access_token" { print $7 }' "$jar")"
     csrf="$(awk '$6 == "csrf_token" { print $7 }' "$jar")"
-    timeout "$1" "$VENV/bin/st" run "$BASE/openapi.json" --url "$BASE/api/v1" --seed "$2" --checks all \
+    # From $WORK: Schemathesis writes a .schemathesis/ cache into its working directory.
+    (cd "$WORK" && timeout "$1" "$VENV/bin/st" run "$BASE/openapi.json" --url "$BASE/api/v1" --seed "$2" --checks all \
         -H "Cookie: access_token=$access; csrf_token=$csrf" -H "X-CSRF-Token: $csrf" \
-        --request-timeout 2 >/dev/null 2>&1 || true
+        --request-timeout 2 >/dev/null 2>&1) || true
 }
 
 # first_times LOG: "D8 1.23" for each defect's first mark.
