@@ -121,6 +121,7 @@ public final class Replay: Sendable {
         } else if options.triage.enabled && !report.findings.isEmpty {
             report.notes.append("findings were not confirmed or minimized: the run was interrupted")
         }
+        if let mutator { report.operatorYield = OperatorYield.rows(mutator.statistics(), findings: report.findings) }
         runContext.engine.shutdown()
         return report
     }
