@@ -47,7 +47,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope, maximumBodyBytes: options.monkeyMaxBody)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target

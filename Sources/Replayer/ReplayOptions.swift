@@ -38,6 +38,8 @@ public struct ReplayOptions: Sendable {
     public var secrets: Secrets
     /// Where monkeys may send requests (`--monkey-scope`).
     public var monkeyScope: MonkeyScope = .prefix
+    /// Largest body a monkey's depth or width bomb builds (`--max-body`).
+    public var monkeyMaxBody = MutatorConfiguration.defaultMaximumBody
 
     /// Options for a run; the rest take the CLI's defaults.
     public init(

@@ -21,6 +21,8 @@ struct MutateCommand: AsyncParsableCommand {
     @Option(help: "Output format: jsonl (one mutant per line) or curl (commands).") var format: Format = .jsonl
     @Option(help: "Base URL for curl commands (default: the corpus's recorded base URL).") var baseURL: String?
     @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
+    @Option(help: ArgumentHelp("Largest body a depth or width bomb builds: bytes, or KiB / MiB.", valueName: "size"))
+    var maxBody = ByteCount(MutatorConfiguration.defaultMaximumBody)
     @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
     var bench: Double?
     @OptionGroup var reading: CorpusReadFlags
@@ -38,7 +40,7 @@ struct MutateCommand: AsyncParsableCommand {
     func run() async throws {
         let (sessions, corpusIndices, recordedBaseURL) = try loadSessions()
         guard sessions.contains(where: { !$0.steps.isEmpty }) else { throw CLIError.failure("the corpus holds no steps") }
-        let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack))
+        let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack, maximumBodyBytes: maxBody.bytes))
         if let bench {
             runBenchmark(mutator, seconds: bench)
             return
