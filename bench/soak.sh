@@ -81,6 +81,13 @@ done
 wait "$REPLAY_PID" && STATUS=0 || STATUS=$?
 REPLAY_PID=""
 echo "replay exit status: $STATUS; $(grep -E '^requests ' "$PREFIX/replay.log" | head -1)"
+# What the run kept: findings (capped at 1,000 signatures, each with its example) and failure classes.
+python3 - "$PREFIX/out" <<'PY' || true
+import glob, json, sys
+r = json.load(open(sorted(glob.glob(sys.argv[1] + "/report_*.json"))[-1]))
+classes = {k: v for k, v in r.get("failure_classes", {}).items() if v}
+print("report: %d requests, %d findings, failure classes %s" % (r["total_requests"], len(r.get("findings", [])), classes))
+PY
 
 # Flat: every sample after the warm-up within 10% of the first sample after it.
 flat() {  # column name

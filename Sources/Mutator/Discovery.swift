@@ -28,6 +28,8 @@ struct DiscoveryState {
     var links: [String] = []
     /// Well-known paths (relative to each recorded prefix), waiting.
     var wellKnown: [String]
+    /// Shapes (``DiscoveryState/shape(of:)``) of the paths handed out: a link to an endpoint already tried
+    /// under another ID is not tried again, so a long run that creates resources does not grow this set.
     var handedOut: Set<String> = []
 
     static let maximumValues = 256
@@ -45,7 +47,7 @@ struct DiscoveryState {
     }
 
     mutating func add(link: String) {
-        guard !handedOut.contains(link), !links.contains(link), links.count < 1_024 else { return }
+        guard links.count < 1_024, !handedOut.contains(Self.shape(of: link)), !links.contains(link) else { return }
         links.append(link)
     }
 
@@ -53,13 +55,19 @@ struct DiscoveryState {
     mutating func nextTarget() -> (path: String, isLink: Bool)? {
         while let link = links.first {
             links.removeFirst()
-            if handedOut.insert(link).inserted { return (link, true) }
+            if handedOut.insert(Self.shape(of: link)).inserted { return (link, true) }
         }
         while let path = wellKnown.first {
             wellKnown.removeFirst()
-            if handedOut.insert(path).inserted { return (path, false) }
+            if handedOut.insert(Self.shape(of: path)).inserted { return (path, false) }
         }
         return nil
+    }
+
+    /// A path with its identifier-like segments as `{id}` (`/scripts/3f2a…/runs` → `/scripts/{id}/runs`).
+    static func shape(of path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { EndpointTemplate.isIdentifier($0) ? "{id}" : String($0) }.joined(separator: "/")
     }
 }
 

@@ -6,6 +6,8 @@ struct FeedbackState {
     var operatorRewards: [Int]
     var operatorWeights: [Double]
     var feedbackCount = 0
+    /// Uses and rewards of operations outside the catalog (`discover.link`, `learned.value`).
+    var extraCounts: [String: (uses: Int, rewards: Int)] = [:]
     /// Cumulative parent energies; rebuilt lazily after a reward.
     var cumulative: [Double] = []
     var cumulativeDirty = true
@@ -36,17 +38,23 @@ struct FeedbackState {
         return (cumulative, operatorWeights)
     }
 
-    mutating func record(outcome: MutationOutcome, parent: Int?, operators: [Int], baseWeights: [Double]) {
+    /// Counts the outcome; with `adaptive` also re-weights the operators and rewards the parent.
+    mutating func record(outcome: MutationOutcome, parent: Int?, operators: [Int], extra: [String], adaptive: Bool, baseWeights: [Double]) {
         feedbackCount += 1
         let isNew = seen.insert(CoverageKey(endpoint: outcome.endpoint, status: outcome.status, shape: outcome.shape)).inserted
+        for name in extra {
+            extraCounts[name, default: (0, 0)].uses += 1
+            if isNew { extraCounts[name, default: (0, 0)].rewards += 1 }
+        }
         for k in operators {
             operatorUses[k] += 1
             if isNew { operatorRewards[k] += 1 }
+            guard adaptive else { continue }
             // Laplace-smoothed success rate, scaled so an average operator keeps its base weight.
             let rate = Double(operatorRewards[k] + 1) / Double(operatorUses[k] + 2)
             operatorWeights[k] = baseWeights[k] * (0.5 + 4 * rate)
         }
-        if isNew, let parent {
+        if adaptive, isNew, let parent {
             parentRewards[parent] += 1
             cumulativeDirty = true
         }
@@ -59,6 +67,9 @@ struct FeedbackState {
             operators: names.indices.map { i in
                 MutatorStatistics.OperatorStats(
                     name: names[i], uses: operatorUses[i], rewards: operatorRewards[i], weight: operatorWeights[i])
+            } + extraCounts.keys.sorted().map { name in
+                MutatorStatistics.OperatorStats(
+                    name: name, uses: extraCounts[name]?.uses ?? 0, rewards: extraCounts[name]?.rewards ?? 0, weight: 0)
             })
     }
 }
@@ -69,7 +80,7 @@ public struct MutatorStatistics: Sendable, Hashable {
     public struct OperatorStats: Sendable, Hashable {
         /// The operator's name.
         public var name: String
-        /// Mutants with this operator that got feedback.
+        /// Mutants with this operator that got feedback (counted with `adaptive` off too).
         public var uses: Int
         /// Uses that found a new (endpoint, status, shape) combination.
         public var rewards: Int
@@ -81,6 +92,6 @@ public struct MutatorStatistics: Sendable, Hashable {
     public var feedbackCount: Int
     /// Distinct (endpoint, status, shape) combinations seen.
     public var coverage: Int
-    /// Per-operator counters, in catalog order.
+    /// Per-operator counters, in catalog order, then discovery operations (`discover.link`, …) by name.
     public var operators: [OperatorStats]
 }

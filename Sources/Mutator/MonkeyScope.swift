@@ -47,6 +47,10 @@ struct PathScope: Sendable {
     /// Whether a (template) path may be sent.
     func contains(_ path: String) -> Bool {
         if scope == .any { return true }
+        // The hot path: a plain path (most mutants, and overlong segments of 16 KiB) is judged on its bytes.
+        if scope == .prefix, let verdict = path.utf8.withContiguousStorageIfAvailable({ plainPrefixVerdict($0) }) ?? nil {
+            return verdict
+        }
         let (segments, escaped) = Self.normalized(path)
         if escaped { return false }
         switch scope {
@@ -59,6 +63,29 @@ struct PathScope: Sendable {
                     && zip(template, segments).allSatisfy { t, s in t == nil || t == s || Self.isPlaceholder(s) }
             }
         }
+    }
+
+    /// The `.prefix` verdict on a plain path — no `%`, `\\`, `;`, `?`, `#`, and no segment starting with `.` —
+    /// whose segments are its `/`-separated non-empty parts as they stand; nil for any other path.
+    func plainPrefixVerdict(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var previous = UInt8(ascii: "/")
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "#"): return nil
+            case UInt8(ascii: ".") where previous == UInt8(ascii: "/"): return nil
+            default: previous = byte
+            }
+        }
+        var matched = 0
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            guard matched < prefix.count else { return true }
+            guard prefix[matched].utf8.elementsEqual(bytes[start..<end]) else { return false }
+            matched += 1
+        }
+        return matched == prefix.count && prefixRecorded
     }
 
     /// `{id}` (an endpoint template's) or `{{name}}` (a corpus template's).

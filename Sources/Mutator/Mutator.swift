@@ -225,12 +225,16 @@ public final class Mutator: Sendable {
 
     /// Reports what the target answered to a mutant; new (endpoint, status, shape) combinations
     /// raise the energy of its parent and the weight of its operators.
+    /// Counted per operator for `statistics()` whether or not `adaptive` is on.
     public func feedback(_ mutant: Mutant, outcome: MutationOutcome) {
-        guard configuration.adaptive else { return }
         let parent = flatIndex(session: mutant.parentSession, step: mutant.parentStep)
         let ops = mutant.operations.compactMap { operatorIndex[$0.name] }
+        let extra = mutant.operations.compactMap { operatorIndex[$0.name] == nil ? $0.name : nil }
         let base = baseWeights
-        state.withLock { $0.record(outcome: outcome, parent: parent, operators: ops, baseWeights: base) }
+        let adaptive = configuration.adaptive
+        state.withLock {
+            $0.record(outcome: outcome, parent: parent, operators: ops, extra: extra, adaptive: adaptive, baseWeights: base)
+        }
     }
 
     /// Counters of the feedback so far, for reports.

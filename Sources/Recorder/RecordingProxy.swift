@@ -41,6 +41,9 @@ public final class RecordingProxy: Sendable {
         /// A connection that sends no part of a request (a whole head, a body chunk) for this long
         /// is closed, as is a keep-alive connection idle this long after its last response.
         public var idleTimeout: Duration
+        /// Longest time a request body may take to arrive, however steadily it trickles (a slow-body
+        /// client never looks idle); past it the proxy answers `408` and closes the connection.
+        public var bodyTimeout: Duration
         /// How often idle sessions are looked for and written.
         public var sweepInterval: Duration
         /// Called (on a background task) with each batch of sessions written after an idle gap.
@@ -51,7 +54,8 @@ public final class RecordingProxy: Sendable {
         /// Options with the defaults above.
         public init(
             host: String = "127.0.0.1", port: Int = 0, maxRequestBody: Int = 64 << 20, maxHeaderBytes: Int = 64 << 10,
-            maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60), sweepInterval: Duration = .seconds(1),
+            maxConnections: Int = 1024, idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(120),
+            sweepInterval: Duration = .seconds(1),
             onSessionsWritten: (@Sendable ([Session]) -> Void)? = nil, onError: (@Sendable (any Error) -> Void)? = nil
         ) {
             self.host = host
@@ -60,6 +64,7 @@ public final class RecordingProxy: Sendable {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
+            self.bodyTimeout = bodyTimeout
             self.sweepInterval = sweepInterval
             self.onSessionsWritten = onSessionsWritten
             self.onError = onError
@@ -96,7 +101,8 @@ public final class RecordingProxy: Sendable {
         var base = target
         while base.hasSuffix("/") { base.removeLast() }
         let logger = logger ?? Logger(label: "stampede.recorder", factory: { _ in SwiftLogNoOpLogHandler() })
-        let responder = ProxyResponder(target: base, recorder: recorder, engine: engine, maxRequestBody: options.maxRequestBody)
+        let responder = ProxyResponder(
+            target: base, recorder: recorder, engine: engine, maxRequestBody: options.maxRequestBody, bodyTimeout: options.bodyTimeout)
         let started = OneShot<Result<Int, any Error>>()
         let server = HTTPServerBuilder { respond in
             ProxyHTTPChannel(responder: respond, maxHeaderBytes: options.maxHeaderBytes, idleTimeout: options.idleTimeout)
@@ -192,6 +198,7 @@ struct ProxyResponder: HTTPResponder {
     let recorder: CorpusRecorder
     let engine: HTTPEngine
     let maxRequestBody: Int
+    let bodyTimeout: Duration
 
     /// Not forwarded upstream: hop-by-hop, recomputed by libcurl, or (Accept-Encoding) asking
     /// for a compressed body the recorder could not read.
@@ -209,8 +216,12 @@ struct ProxyResponder: HTTPResponder {
 
     func respond(to request: Request, context: ProxyContext) async throws -> Response {
         let started = CorpusRecorder.nowMs()
-        guard let buffer = try? await request.body.collect(upTo: maxRequestBody) else { return Self.bodyTooLarge() }
-        let body = Array(buffer.readableBytesView)
+        let body: [UInt8]
+        switch await Self.readBody(request.body, limit: maxRequestBody, deadline: bodyTimeout) {
+        case .bytes(let bytes): body = bytes
+        case .tooLarge: return Self.bodyTooLarge()
+        case .timedOut: return Self.bodyTimedOut()
+        }
         let headers = request.headers.map { HTTPHeader($0.name.rawName, $0.value) }
         let path = request.uri.path
         let query = request.uri.query.map { QueryItem.parse($0[...]) } ?? []
@@ -257,6 +268,37 @@ struct ProxyResponder: HTTPResponder {
             recorder.update(ticket, with: exchange)
             return Self.relay(status: status, headers: upstreamHeaders, chunks: chunks, aborted: aborted)
         }
+    }
+
+    enum BodyRead: Sendable {
+        case bytes([UInt8])
+        case tooLarge
+        case timedOut
+    }
+
+    /// The whole request body, unless it is over `limit` or still arriving at `deadline`. The reader runs on
+    /// a task of its own, so a body that never ends cannot hold the answer: closing the connection ends it.
+    static func readBody(_ body: RequestBody, limit: Int, deadline: Duration) async -> BodyRead {
+        let result = OneShot<BodyRead>()
+        let reader = Task {
+            let buffer = try? await body.collect(upTo: limit)
+            result.resolve(buffer.map { .bytes(Array($0.readableBytesView)) } ?? .tooLarge)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: deadline)
+            result.resolve(.timedOut)
+        }
+        let read = await result.wait()
+        timer.cancel()
+        if case .timedOut = read { reader.cancel() }
+        return read
+    }
+
+    /// `408` with `Connection: close`: the body did not arrive within ``RecordingProxy/Options/bodyTimeout``.
+    static func bodyTimedOut() -> Response {
+        Response(
+            status: .requestTimeout, headers: [.connection: "close"],
+            body: .init(byteBuffer: ByteBuffer(string: "request body too slow for the recorder\n")))
     }
 
     /// `413` with `Connection: close`: the rest of the body is not read (``RejectionCloseHandler`` closes).

@@ -50,7 +50,7 @@ public final class Replay: Sendable {
         self.renderer = renderer
         self.engine = http
         self.scheduler = DelayScheduler()
-        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope)) : nil
+        self.mutator = options.clientSplit.monkey > 0 && hasSteps ? Mutator(sessions: sessions, configuration: MutatorConfiguration(scope: options.monkeyScope, maximumBodyBytes: options.monkeyMaxBody)) : nil
     }
 
     /// Sends one GET to the base URL (2 s timeout); returns the transport failure if the target
@@ -125,6 +125,7 @@ public final class Replay: Sendable {
         } else if options.triage.enabled && !report.findings.isEmpty {
             report.notes.append("findings were not confirmed or minimized: the run was interrupted")
         }
+        if let mutator { report.operatorYield = OperatorYield.rows(mutator.statistics(), findings: report.findings) }
         runContext.engine.shutdown()
         return report
     }

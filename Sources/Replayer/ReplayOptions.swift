@@ -42,6 +42,8 @@ public struct ReplayOptions: Sendable {
     /// The API's OpenAPI document bound to the corpus (`--openapi`): its operations join the
     /// monkeys' parents, answers are checked for conformance and coverage is counted.
     public var spec: SpecRun?
+    /// Largest body a monkey's depth or width bomb builds (`--max-body`).
+    public var monkeyMaxBody = MutatorConfiguration.defaultMaximumBody
 
     /// Options for a run; the rest take the CLI's defaults.
     public init(

@@ -67,9 +67,12 @@ public struct StepClient: Sendable {
     }
 
     /// Sends one template as it is (a `check` variant, a triage candidate): rendered for `state`,
-    /// not sent when unresolved (the response is then nil). Cookies go into the jar.
-    public func send(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true) async -> (RenderedRequest, EngineResponse?) {
-        let rendered = renderer.render(template, state: &state, sendCookies: sendCookies)
+    /// not sent when unresolved (the response is then nil). Cookies go into the jar. `ownCookie` as in
+    /// ``StepRenderer/render(_:state:sendCookies:ownCookie:)``.
+    public func send(
+        _ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true, ownCookie: Bool = false
+    ) async -> (RenderedRequest, EngineResponse?) {
+        let rendered = renderer.render(template, state: &state, sendCookies: sendCookies, ownCookie: ownCookie)
         guard rendered.isSendable else { return (rendered, nil) }
         let response = await engine.send(rendered.request)
         state.jar.store(response: response, requestURL: rendered.request.url)

@@ -62,8 +62,11 @@ public struct StepRenderer: Sendable {
 
     /// Renders a template for a client.
     ///
-    /// - Parameter sendCookies: false for mutants that drop the session on purpose.
-    public func render(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true) -> RenderedRequest {
+    /// - Parameters:
+    ///   - sendCookies: false for mutants that drop the session on purpose.
+    ///   - ownCookie: true for mutants: a `Cookie` header of the template itself (`headers.cookie-syntax`) goes out
+    ///     after the jar's. Recordings never store one (the jar provides cookies), so a user flow's is dropped.
+    public func render(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool = true, ownCookie: Bool = false) -> RenderedRequest {
         var kept = fill(template) { state.lookup($0) }
         kept.path = rewrite(path: kept.path)
         var sent = kept
@@ -81,6 +84,11 @@ public struct StepRenderer: Sendable {
                 kept.headers.append(HTTPHeader(csrf.headerName, "{{cookie.\(csrf.cookieName)}}"))
             }
         }
+        if ownCookie {
+            let own = template.headers.filter { HTTPHeader.namesEqual($0.name, "cookie") }
+            headers += own
+            kept.headers += own
+        }
         let request = EngineRequest(
             method: sent.method, url: url, headers: headers, body: sent.body?.rawBytes ?? [], timeoutMs: requestTimeoutMs)
         return RenderedRequest(request: request, template: kept, unresolved: unresolved, secrets: secrets)
@@ -89,10 +97,12 @@ public struct StepRenderer: Sendable {
     /// Renders a monkey's mutant: a variable this client has not bound becomes `placeholder` (say
     /// `0`, an ID that does not exist), so the request reaches its endpoint and no braces are sent.
     public func render(_ template: RequestTemplate, state: inout ClientState, sendCookies: Bool, unboundAs placeholder: String) -> RenderedRequest {
-        let first = render(template, state: &state, sendCookies: sendCookies)
+        let first = render(template, state: &state, sendCookies: sendCookies, ownCookie: true)
         guard !first.isSendable else { return first }
         let names = Set(first.unresolved)
-        return render(fill(template) { names.contains(String($0)) ? placeholder : nil }, state: &state, sendCookies: sendCookies)
+        var filled = fill(template) { names.contains(String($0)) ? placeholder : nil }
+        filled.headers += template.headers.filter { HTTPHeader.namesEqual($0.name, "cookie") }
+        return render(filled, state: &state, sendCookies: sendCookies, ownCookie: true)
     }
 
     /// The template with each `{{name}}` that `value` resolves substituted, encoded for its place.

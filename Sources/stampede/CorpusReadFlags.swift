@@ -34,5 +34,11 @@ struct ByteCount: ExpressibleByArgument, Sendable {
         bytes = value << shift
     }
 
-    var defaultValueDescription: String { "64MiB" }
+    /// The size in the largest binary unit that divides it (`64MiB`, `16KiB`), as `--help` shows a default.
+    var defaultValueDescription: String {
+        for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes)"
+    }
 }

@@ -23,6 +23,8 @@ struct MutateCommand: AsyncParsableCommand {
     @Option(help: "Base URL for curl commands (default: the corpus's recorded base URL).") var baseURL: String?
     @Option(help: "Most operations stacked on one mutant.") var maxStack: Int = 4
     @OptionGroup var spec: SpecFlags
+    @Option(help: ArgumentHelp("Largest body a depth or width bomb builds: bytes, or KiB / MiB.", valueName: "size"))
+    var maxBody = ByteCount(MutatorConfiguration.defaultMaximumBody)
     @Option(help: ArgumentHelp("Measure mutants per second for this many seconds instead of printing.", visibility: .hidden))
     var bench: Double?
     @OptionGroup var reading: CorpusReadFlags
@@ -45,7 +47,7 @@ struct MutateCommand: AsyncParsableCommand {
         if let loaded = try await spec.loadSpec(baseURL: baseURL ?? recordedBaseURL ?? "", sessions: sessions, verifyTLS: false) {
             sessions += SpecBinding(spec: loaded, sessions: sessions).sessions
         }
-        let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack))
+        let mutator = Mutator(sessions: sessions, configuration: MutatorConfiguration(maximumStack: maxStack, maximumBodyBytes: maxBody.bytes))
         if let bench {
             runBenchmark(mutator, seconds: bench)
             return
@@ -82,8 +84,13 @@ struct MutateCommand: AsyncParsableCommand {
         guard let corpus else { throw CLIError.usage("--corpus is required") }
         let file = try CorpusLoading.baselineFile(corpus)
         var reservoir = SessionReservoir(capacity: Self.sessionSample, seed: seed)
-        let scan = try reading.reader(file).read { record in
-            if case .session(let session) = record { reservoir.offer(session) }
+        // Only the sessions the sample admits are decoded: 5 mutants of a million sessions cost an inflate (#14).
+        var slot: Int?
+        let scan = try reading.reader(file).read(admitting: {
+            slot = reservoir.admit()
+            return slot != nil
+        }) { record in
+            if case .session(let session) = record, let slot { reservoir.fill(slot, with: session) }
         }
         // Mutants of a damaged corpus would silently miss sessions: one error line, exit 1 (#14).
         if let problem = CorpusLoading.damageSummary(file, scan.damages, count: scan.damageCount) {

@@ -69,6 +69,8 @@ struct RecordCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("idle-timeout"), help: "Proxy: seconds a client connection may stay silent (mid-request or between requests) before it is closed.")
     var idleTimeout: Double = 60
+    @Option(name: .customLong("body-timeout"), help: "Proxy: seconds a request body may take to arrive, however steadily it trickles (then 408 and close).")
+    var bodyTimeout: Double = 120
 
     @Flag(name: .customLong("no-verify"), help: "Do not replay the recorded sessions at the end.")
     var noVerify = false
@@ -91,6 +93,7 @@ struct RecordCommand: AsyncParsableCommand {
         guard idleGap > 0 else { throw ValidationError("--idle-gap must be positive") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive") }
+        guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be positive") }
         for field in redactFields + keepFields where SecretFields.snakeForm(field).isEmpty {
             throw ValidationError("--redact and --keep need a field name, got '\(field)'")
         }
@@ -183,6 +186,7 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try CorpusRecorder(path: out, header: header, options: options)
         let proxyOptions = RecordingProxy.Options(
             host: host, port: port, maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(idleTimeout * 1000)),
+            bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)),
             onSessionsWritten: { sessions in
                 for session in sessions { Self.say("session \(session.id) written: \(session.steps.count) steps") }
             },

@@ -47,6 +47,8 @@ struct ReplayFlags: ParsableArguments {
     @Option(help: "Share of clients that are monkeys in both mode.") var monkeyShare: Double = 0.5
     @Option(help: "Where monkeys may send: recorded (recorded endpoints), prefix (under the recording's common path prefix), any.")
     var monkeyScope = MonkeyScope.prefix.rawValue
+    @Option(help: ArgumentHelp("Largest body a monkey's depth or width bomb builds: bytes, or KiB / MiB.", valueName: "size"))
+    var maxBody = ByteCount(MutatorConfiguration.defaultMaximumBody)
     @Option(help: "Whole-request timeout: seconds, or 500ms / 10s (default 10 s; 3 s for demo).") var requestTimeout: String?
     @Option(help: "SSE read window (hard limit) for steps without their own: seconds.") var sseWindow = "8"
     @Option(help: "Count requests slower than this many ms in the slow class.") var slowMs: Int?
@@ -173,6 +175,7 @@ struct ReplayFlags: ParsableArguments {
             caCertPath: cacert, http2: http2,
             triage: growth.triageOptions(corpusPath: corpusPath, concurrency: load.concurrency), secrets: try secrets.load())
         options.monkeyScope = MonkeyScope(rawValue: monkeyScope) ?? .prefix
+        options.monkeyMaxBody = maxBody.bytes
         options.shard = shard
         return options
     }

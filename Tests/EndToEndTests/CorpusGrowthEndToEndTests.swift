@@ -163,6 +163,10 @@ import Testing
         #expect(violations.isEmpty, "\(violations.prefix(10))")
         let findings = report1[key: "findings"]?.arrayValue ?? []
         let confirmed = findings.filter { $0[key: "confirmed"] == .bool(true) }
+        // #13: per-operator yield. Operators sent mutants, and the findings' operators are credited.
+        let yield = report1[key: "operator_yield"]?.arrayValue ?? []
+        #expect(yield.contains { ($0[key: "mutants"]?.doubleValue ?? 0) > 0 && ($0[key: "new_shapes"]?.doubleValue ?? 0) > 0 })
+        #expect(yield.reduce(0) { $0 + ($1[key: "findings"]?.doubleValue ?? 0) } >= Double(Self.defectFindings.count / 2), "\(yield.prefix(5))")
         for (defect, (endpoint, failureClass)) in Self.defectFindings.sorted(by: { $0.key < $1.key }) {
             let matching = confirmed.filter {
                 $0[key: "endpoint"]?.stringValue == endpoint && $0[key: "failure_class"]?.stringValue == failureClass

@@ -93,6 +93,12 @@ import Testing
         var classes: [String: Int] = [:]
         for s in shards { classes.merge(s.failureClasses, uniquingKeysWith: +) }
         #expect(merged.failureClasses == classes)
+        // #13's operator yield: mutants summed per operator over the shards.
+        let yield = try #require(merged.operatorYield)
+        #expect(!yield.isEmpty)
+        for row in yield {
+            #expect(row.mutants == shards.reduce(0) { $0 + ($1.operatorYield?.first { $0.name == row.name }?.mutants ?? 0) }, "\(row.name)")
+        }
         // User flows: every shard's user clients ran them; the merge adds them up.
         let flows = try #require(merged.flows)
         #expect(flows.values.reduce(0) { $0 + $1.requests } == merged.modes["user"]?.requests)

@@ -16,6 +16,28 @@ import Testing
             ])
     ]
 
+    /// The byte-level fast path for plain paths gives the verdict the normalising path gives, on random
+    /// paths built from the characters that matter (separators, dots, escapes, parameters).
+    @Test func thePlainPathShortcutAgreesWithNormalising() {
+        let pieces = ["dav", "alice", "cal", "a.ics", "x", "", ".", "..", ".h", "%2e", "%2f", ";p", "\\", "?q", "#f", "{{file}}", "cal.", "ALICE"]
+        for recordedPrefix in [false, true] {
+            var sessions = Self.sessions
+            if recordedPrefix { sessions[0].steps.append(Step(request: RequestTemplate(method: "GET", path: "/dav/alice/cal"))) }
+            let scope = PathScope(scope: .prefix, sessions: sessions)
+            var rng = SeededGenerator(seed: 42)
+            var plain = 0
+            for _ in 0..<20_000 {
+                let path = "/" + (0..<rng.next(in: 0...6)).map { _ in pieces[rng.next(below: pieces.count)] }.joined(separator: "/")
+                let (segments, escaped) = PathScope.normalized(path)
+                let slow = !escaped && segments.starts(with: scope.prefix) && (segments.count > scope.prefix.count || scope.prefixRecorded)
+                guard let fast = path.utf8.withContiguousStorageIfAvailable({ scope.plainPrefixVerdict($0) }) ?? nil else { continue }
+                plain += 1
+                #expect(fast == slow, "\(path)")
+            }
+            #expect(plain > 1_000)
+        }
+    }
+
     @Test(arguments: [
         // The incident: DELETE …/file/./.. lands on the collection (deleting it whole).
         ("/dav/alice/cal/a.ics/./..", false, false, true),

@@ -96,4 +96,26 @@ func familyMutator(_ prefixes: [String], discovery: Bool = false) -> Mutator {
         let op = MutationOperation(name: "discover.link", detail: "/api/v1/health/version", seed: 1)
         #expect(mutator.apply([op], to: demoSessions[0].steps[0].request).path == "/api/v1/health/version")
     }
+
+    /// A long run that keeps creating resources keeps learning links to them: the same endpoint under
+    /// another ID is sent once, so discovery's memory stays bounded (the soak grew 30 KB/s before).
+    @Test func linksToTheSameEndpointUnderNewIDsAreSentOnce() {
+        let mutator = Mutator(sessions: demoSessions, configuration: MutatorConfiguration(scope: .any))
+        var links: [String] = []
+        func draw(_ seeds: Range<UInt64>) {
+            for seed in seeds {
+                for op in mutator.nextMutant(seed: seed).operations where op.name == "discover.link" { links.append(op.detail) }
+            }
+        }
+        for i in 0..<2_000 {
+            let id = String(UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15, radix: 16)
+            let body = #"{"links":{"self":"/api/v1/scripts/\#(id)","runs":"/api/v1/scripts/\#(id)/runs"}}"#
+            mutator.learn(from: ObservedResponse(status: 201, headers: [], body: Array(body.utf8)))
+            draw(UInt64(i) * 4..<UInt64(i) * 4 + 4)
+        }
+        draw(10_000..<20_000)
+        // One link per endpoint shape: `/api/v1/scripts/{id}` and `/api/v1/scripts/{id}/runs`.
+        #expect(links.count == 2, "\(links.count) links sent, first \(links.prefix(3))")
+        #expect(mutator.discoveryStatistics().pendingLinks == 0)
+    }
 }

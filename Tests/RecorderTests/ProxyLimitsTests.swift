@@ -4,6 +4,7 @@ import Recorder
 import StampedeCore
 import StampedeEngine
 import StampedeTestSupport
+import Synchronization
 import Testing
 
 /// Hostile clients against the recording proxy: oversized heads and bodies, silent and half-sent
@@ -171,6 +172,42 @@ struct ProxyLimitsTests {
         }
         #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
         #expect(closed)
+        #expect(try await Self.ping(port: port).hasPrefix("HTTP/1.1 200"))
+        await proxy.stop()
+        await upstream.stop()
+    }
+
+    @Test("a body that trickles in (never idle) gets 408 and a close at the body deadline")
+    func tricklingBodyMeetsTheBodyDeadline() async throws {
+        let upstream = await Self.upstream()
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        defer { engine.shutdown() }
+        let recorder = try CorpusRecorder(path: temporaryPath("trickle.corpus"), header: CorpusHeader(baseURL: upstream.baseURL))
+        let proxy = try await RecordingProxy.start(
+            target: upstream.baseURL, recorder: recorder, engine: engine,
+            options: .init(idleTimeout: .seconds(1), bodyTimeout: .milliseconds(1500)))
+        let port = proxy.port
+        let (answer, closed, sent) = try await offPool {
+            let socket = try RawSocket(port: port, timeout: 20)
+            defer { socket.close() }
+            socket.send("POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+            // One byte every 200 ms, well inside the idle timeout, for at most 40 bytes (8 s).
+            let count = Atomic<Int>(0)
+            let sender = Thread {
+                for _ in 0..<40 {
+                    guard socket.send("A") else { return }
+                    count.add(1, ordering: .relaxed)
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+            sender.start()
+            let (bytes, closed) = socket.readUntilClosed()
+            return (String(decoding: bytes, as: UTF8.self), closed, count.load(ordering: .relaxed))
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 408 "), "\(answer)")
+        #expect(closed)
+        // The answer came while the client was still sending (about 8 of its 40 bytes), not after it gave up.
+        #expect(sent < 40, "\(sent) bytes sent")
         #expect(try await Self.ping(port: port).hasPrefix("HTTP/1.1 200"))
         await proxy.stop()
         await upstream.stop()

@@ -115,6 +115,21 @@ final class Log: Sendable {
         #expect(plain.request.headers.isEmpty)
     }
 
+    /// #13: `headers.cookie-syntax` reaches the wire: a mutant's own Cookie header goes out after the jar's,
+    /// and into the stored template (the curl); a user flow's template Cookie never does.
+    @Test func aMutantsOwnCookieHeaderGoesOutAfterTheJars() throws {
+        let renderer = StepRenderer(baseURL: "http://127.0.0.1:9", requestTimeoutMs: 1000)
+        var state = ClientState(identity: ClientIdentity(index: 0, runID: "r", password: "pw"), seed: 1)
+        state.jar.store(setCookie: "sid=live; Path=/", requestURL: "http://127.0.0.1:9/login")
+        let template = RequestTemplate(method: "GET", path: "/items/{{item_id}}", headers: [HTTPHeader("Cookie", "a=b;;c=d")])
+        let mutant = renderer.render(template, state: &state, sendCookies: true, unboundAs: "0")
+        #expect(mutant.request.url == "http://127.0.0.1:9/items/0")
+        #expect(mutant.request.headers.filter { HTTPHeader.namesEqual($0.name, "cookie") }.map(\.value) == ["sid=live", "a=b;;c=d"])
+        #expect(mutant.template.headers.filter { HTTPHeader.namesEqual($0.name, "cookie") }.map(\.value) == ["a=b;;c=d"])
+        let user = renderer.render(RequestTemplate(method: "GET", path: "/items/1", headers: [HTTPHeader("Cookie", "a=b")]), state: &state)
+        #expect(user.request.headers.filter { HTTPHeader.namesEqual($0.name, "cookie") }.map(\.value) == ["sid=live"])
+    }
+
     @Test func unknownVariablesAreReportedAndPathsAreSendable() {
         let renderer = StepRenderer(baseURL: "http://h", requestTimeoutMs: 0)
         var state = ClientState(identity: ClientIdentity(index: 0, runID: "r", prefix: "u", domain: "d", password: "p"))

@@ -96,5 +96,35 @@ import Testing
         // Merging the same baseline again adds nothing.
         let again = try CorpusMerger.merge(sources: [a + "/baseline.corpus"], into: into)
         #expect(again.sessionsAdded == 0 && again.sessionsSkipped == 2)
+
+        // #17: merging the same sources again counts their hits once.
+        let twice = try CorpusMerger.merge(sources: [a, b, b + "/crashes"], into: into)
+        #expect(twice.crashesCreated == 0)
+        let after = CrashStore(directory: into + "/crashes").load().records
+        #expect(after.first { $0.session.crash?.signature == "00000000000000c1" }?.session.crash?.hits == 5)
+        #expect(after.first { $0.session.crash?.signature == "00000000000000c2" }?.session.crash?.hits == 1)
+    }
+
+    /// #17: each shard of a run is its own sighting; the same shard's record merged again is not.
+    @Test func shardsOfOneRunAddUpAndARepeatedShardDoesNot() throws {
+        func shardRecord(_ shard: Int, hits: Int) -> Session {
+            var r = Self.record("00000000000000d1", path: "/z", hits: hits, first: "2026-01-05T00:00:00Z", last: "2026-01-05T00:00:01Z")
+            r.crash?.sightings = [CrashInfo.sightingKey(signature: "00000000000000d1", runID: "run1", shard: shard): hits]
+            return r
+        }
+        let shards = try (0..<3).map { i in
+            let dir = try Self.scratch()
+            try CrashStore(directory: dir + "/crashes").save(shardRecord(i, hits: 10 + i))
+            return dir
+        }
+        let into = try Self.scratch() + "/merged"
+        _ = try CorpusMerger.merge(sources: shards + [shards[1]], into: into)
+        _ = try CorpusMerger.merge(sources: [shards[2]], into: into)
+        let crash = try #require(CrashStore(directory: into + "/crashes").load().records.first?.session.crash)
+        #expect(crash.hits == 10 + 11 + 12)
+        #expect(crash.sightings?.count == 3)
+        // Sightings survive the file format.
+        let reread = try #require(try Corpus.load(path: into + "/crashes/00000000000000d1.corpus").sessions.first?.crash)
+        #expect(reread.sightings == crash.sightings)
     }
 }

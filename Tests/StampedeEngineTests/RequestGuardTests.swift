@@ -45,6 +45,20 @@ struct RequestGuardTests {
         #expect(target.acceptedConnections == 0)
     }
 
+    /// URLs that begin with the base URL's text but land elsewhere (or do not parse) are still judged by
+    /// libcurl's parse: the verbatim-origin shortcut takes only `ORIGIN`, `ORIGIN/…` and `ORIGIN?…`.
+    @Test(arguments: [
+        ("PREFIX/x", true), ("PREFIX", true), ("PREFIX?a=1", true), ("PREFIX/a@127.0.0.2:1/x", true),
+        ("PREFIX@127.0.0.2:1/x", false), ("PREFIX0/x", false), ("PREFIX.evil/x", false), ("PREFIX#@127.0.0.2/x", true),
+        ("PREFIX:1/x", false), ("PREFIX\\@127.0.0.2/x", false),
+    ])
+    func urlsThatStartWithTheOriginTextAreJudgedByWhereTheyLand(template: String, allowed: Bool) throws {
+        let engine = try HTTPEngine(configuration: .init(workers: 1, allowedOrigin: "http://127.0.0.1:8080/api"))
+        defer { engine.shutdown() }
+        let url = template.replacingOccurrences(of: "PREFIX", with: "http://127.0.0.1:8080")
+        #expect((engine.refusal(for: EngineRequest(url: url)) == nil) == allowed, "\(url)")
+    }
+
     @Test func anUnparsableAllowedOriginStopsTheEngine() {
         #expect(throws: EngineError.self) { try HTTPEngine(configuration: .init(workers: 1, allowedOrigin: "::nonsense")) }
     }

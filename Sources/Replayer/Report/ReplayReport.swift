@@ -63,6 +63,8 @@ public struct ReplayReport: Codable, Sendable {
     public var unresolved: [String: Int]?
     /// Mutants dropped (and replaced) because their path left `--monkey-scope`; nil without monkeys.
     public var monkeyOutOfScope: Int? = nil
+    /// Per mutation operator: mutants sent, new response shapes found, findings; nil without monkeys.
+    public var operatorYield: [OperatorYield]? = nil
     /// Latency over every request of the run; absent in reports written before it existed.
     public var latencyMs: LatencySummary?
     /// The `--threshold` results, when the run had thresholds.
@@ -132,6 +134,7 @@ public struct ReplayReport: Codable, Sendable {
         case finishedAt = "finished_at"
         case maxInFlight = "max_in_flight"
         case monkeyOutOfScope = "monkey_out_of_scope"
+        case operatorYield = "operator_yield"
         case failureClasses = "failure_classes"
     }
 

@@ -25,6 +25,8 @@ public enum ReportMerger {
         merged.modes = mergeModes(ordered, sum)
         merged.latencyMs = sum.modes.values.reduce(into: LatencyHistogram()) { $0.merge($1) }.summary()
         merged.findings = mergeFindings(ordered.map(\.findings))
+        let yields = ordered.compactMap(\.operatorYield)
+        merged.operatorYield = yields.isEmpty ? nil : OperatorYield.merged(yields, findings: merged.findings)
         let timeline = try TimelineMerger.merge(ordered)
         merged.timeline = timeline.timeline
         merged.histograms = sum.encoded

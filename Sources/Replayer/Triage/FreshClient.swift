@@ -44,12 +44,12 @@ struct FreshClient {
     /// the session is gone (401/403 to a request recorded as 2xx/3xx) and `login` steps are known,
     /// the client logs in again once and re-sends.
     mutating func send(_ candidate: MutatedRequest, expectClass: Int?, routes: RouteTable) async -> TriageObservation {
-        var (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: !candidate.dropCookies)
+        var (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: !candidate.dropCookies, ownCookie: true)
         if let status = response?.status, let expectClass, !candidate.dropCookies, !login.isEmpty,
             StepRenderer.sessionLost(status: status, expectClass: expectClass)
         {
             _ = await run(context: login)
-            (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: true)
+            (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: true, ownCookie: true)
         }
         var observed = TriageObservation(
             response: response, rendered: rendered,

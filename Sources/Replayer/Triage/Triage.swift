@@ -127,7 +127,10 @@ final class Triage: Sendable {
     /// Writes a confirmed finding's crash record as soon as it is known, so an interrupted
     /// triage keeps what it finished.
     func save(_ finding: inout Finding) {
-        guard let store, let record = finding.crashRecord else { return }
+        guard let store, var record = finding.crashRecord, let crash = record.crash else { return }
+        // What this run saw is one sighting: saving it again (or merging its corpus twice) does not add it twice.
+        let key = CrashInfo.sightingKey(signature: crash.signature, runID: options.runID, shard: options.shard.index)
+        record.crash?.sightings = [key: crash.hits]
         do {
             let (path, outcome) = try store.save(record, baseURL: options.load.baseURL)
             finding.crashFile = path

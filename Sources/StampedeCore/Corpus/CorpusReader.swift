@@ -74,6 +74,15 @@ public struct CorpusReader: Sendable {
     ///   `body` throws. Damage inside the file is returned in the scan, not thrown.
     @discardableResult
     public func read(_ body: (CorpusRecord) throws -> Void) throws -> CorpusScan {
+        try read(admitting: { true }, body)
+    }
+
+    /// Like ``read(_:)``, but a session line is decoded (and checked) only when `admit` returns true;
+    /// `admit` is asked once per session line, in file order. A sampler that keeps a few sessions of a
+    /// huge corpus then costs what inflating it costs: framing damage (CRC, truncation, oversized
+    /// lines) is still found everywhere, a bad record only in the lines admitted.
+    @discardableResult
+    public func read(admitting admit: () -> Bool, _ body: (CorpusRecord) throws -> Void) throws -> CorpusScan {
         let file = try ChunkedFile(path: path)
         defer { file.close() }
         var scan = CorpusScan(header: nil, sessionCount: 0, damages: [], damageCount: 0, compressedBytes: file.size, uncompressedBytes: 0, members: 0)
@@ -82,7 +91,7 @@ public struct CorpusReader: Sendable {
         var memberStart = 0
         let inflater: GzipInflater
         do { inflater = try GzipInflater() } catch { throw CorpusError(path: path, reason: "\(error)") }
-        func handle(_ line: SplitLine) throws { try decoder.handle(line, memberStart: memberStart, scan: &scan, body: body) }
+        func handle(_ line: SplitLine) throws { try decoder.handle(line, memberStart: memberStart, scan: &scan, admit: admit, body: body) }
 
         while try file.hasInput() {
             if !inflater.isInsideMember { memberStart = file.offset }

@@ -160,12 +160,16 @@ public final class CrashStore: Sendable {
         }
     }
 
-    /// One record from two of the same bug: hits added, the earliest first and latest last
-    /// sighting, and the steps and details of the one with the smaller failing request.
+    /// One record from two of the same bug: hits added per sighting (one seen in both counts once),
+    /// the earliest first and latest last sighting, and the steps and details of the one with the
+    /// smaller failing request.
     public static func combine(_ a: Session, _ b: Session) -> Session {
         guard let ca = a.crash, let cb = b.crash else { return a }
         var kept = failingSize(b) < failingSize(a) ? b : a
-        kept.crash?.hits = ca.hits + cb.hits
+        // The same sighting merged twice (a source merged again, a shard's directory copied twice) counts once.
+        let sightings = ca.sightingHits.merging(cb.sightingHits, uniquingKeysWith: max)
+        kept.crash?.sightings = sightings
+        kept.crash?.hits = sightings.values.reduce(0, +)
         kept.crash?.firstSeen = min(ca.firstSeen, cb.firstSeen)
         kept.crash?.lastSeen = max(ca.lastSeen, cb.lastSeen)
         return kept

@@ -12,8 +12,10 @@ struct RecordDecoder {
         self.maxRecordBytes = maxRecordBytes
     }
 
+    /// Decodes `line` and hands its record to `body`. A session line is decoded only when `admit()`
+    /// says so; one it turns down is counted in `scan.sessionCount` unread.
     mutating func handle(
-        _ line: SplitLine, memberStart: Int, scan: inout CorpusScan, body: (CorpusRecord) throws -> Void
+        _ line: SplitLine, memberStart: Int, scan: inout CorpusScan, admit: () -> Bool, body: (CorpusRecord) throws -> Void
     ) throws {
         defer { lineIndex += 1 }
         let bytes: ArraySlice<UInt8>
@@ -25,9 +27,8 @@ struct RecordDecoder {
             bytes = content
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { return }
-        let data = Data(bytes)
         if scan.header == nil, lineIndex == 0 || scan.sessionCount == 0,
-            let header = try? JSONDecoder().decode(CorpusHeader.self, from: data),
+            let header = try? JSONDecoder().decode(CorpusHeader.self, from: Data(bytes)),
             header.format == CorpusHeader.formatName
         {
             guard header.version <= CorpusHeader.currentVersion else {
@@ -37,8 +38,12 @@ struct RecordDecoder {
             try body(.header(header))
             return
         }
+        guard admit() else {
+            scan.sessionCount += 1
+            return
+        }
         do {
-            let session = try JSONDecoder().decode(Session.self, from: data)
+            let session = try JSONDecoder().decode(Session.self, from: Data(bytes))
             do { try session.validate() } catch { return scan.record(error.damages(at: memberStart, line: lineIndex + 1)) }
             scan.sessionCount += 1
             try body(.session(session))

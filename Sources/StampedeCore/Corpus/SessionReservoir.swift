@@ -14,13 +14,21 @@ package struct SessionReservoir {
     }
 
     package mutating func offer(_ session: Session) {
+        if let slot = admit() { fill(slot, with: session) }
+    }
+
+    /// Counts the next session of the corpus and says where it goes: a slot to ``fill(_:with:)``, or
+    /// nil when the sample passes it over (the session need not even be decoded).
+    package mutating func admit() -> Int? {
         defer { seen += 1 }
-        if kept.count < capacity {
-            kept.append((seen, session))
-            return
-        }
+        if kept.count < capacity { return kept.count }
         let slot = rng.next(below: seen + 1)
-        if slot < capacity { kept[slot] = (seen, session) }
+        return slot < capacity ? slot : nil
+    }
+
+    /// Puts the session last admitted into `slot`.
+    package mutating func fill(_ slot: Int, with session: Session) {
+        if slot == kept.count { kept.append((seen - 1, session)) } else { kept[slot] = (seen - 1, session) }
     }
 
     /// The kept sessions in corpus order, each with its 0-based index in the corpus.

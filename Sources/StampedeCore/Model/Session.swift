@@ -53,8 +53,11 @@ public struct CrashInfo: Codable, Hashable, Sendable {
     public var firstSeen: String
     /// ISO 8601 time of the latest sighting.
     public var lastSeen: String
-    /// Times the failure was seen.
+    /// Times the failure was seen: the sum of ``sightingHits``.
     public var hits: Int
+    /// Hits per sighting (one run's shard of one signature: `SIGNATURE RUN-ID#SHARD`), so merging the same
+    /// record twice counts its hits once; nil in records written before sightings were kept.
+    public var sightings: [String: Int]?
     /// Share of confirmation attempts that reproduced the failure (1 = always).
     public var reproduceRate: Double
     /// A ready-to-paste curl command for the minimal request.
@@ -95,6 +98,18 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case reproduceRate = "reproduce_rate"
+        case sightings
+    }
+
+    /// The sighting key of one run's shard: what ``sightings`` counts hits under.
+    public static func sightingKey(signature: String, runID: String, shard: Int) -> String {
+        "\(signature) \(runID)#\(shard)"
+    }
+
+    /// Hits per sighting; a record without ``sightings`` is one sighting, named by its signature and its
+    /// first and last sighting times (the same record read twice has the same name).
+    public var sightingHits: [String: Int] {
+        sightings ?? ["\(signature) \(firstSeen)…\(lastSeen)": hits]
     }
 
     /// Reads a crash record (either step field name, with defaults for fields added later).
@@ -118,6 +133,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         hits = try c.decode(Int.self, forKey: .hits)
         reproduceRate = try c.decode(Double.self, forKey: .reproduceRate)
         curl = try c.decode(String.self, forKey: .curl)
+        sightings = try c.decodeIfPresent([String: Int].self, forKey: .sightings)
     }
 
     /// Writes a crash record (`parent_step_number`, 1-based).
@@ -137,6 +153,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         try c.encode(hits, forKey: .hits)
         try c.encode(reproduceRate, forKey: .reproduceRate)
         try c.encode(curl, forKey: .curl)
+        try c.encodeIfPresent(sightings, forKey: .sightings)
     }
 }
 
