@@ -85,13 +85,7 @@ struct MutateCommand: AsyncParsableCommand {
         let file = try CorpusLoading.baselineFile(corpus)
         var reservoir = SessionReservoir(capacity: Self.sessionSample, seed: seed)
         // Only the sessions the sample admits are decoded: 5 mutants of a million sessions cost an inflate (#14).
-        var slot: Int?
-        let scan = try reading.reader(file).read(admitting: {
-            slot = reservoir.admit()
-            return slot != nil
-        }) { record in
-            if case .session(let session) = record, let slot { reservoir.fill(slot, with: session) }
-        }
+        let scan = try reservoir.sample(reading.reader(file))
         // Mutants of a damaged corpus would silently miss sessions: one error line, exit 1 (#14).
         if let problem = CorpusLoading.damageSummary(file, scan.damages, count: scan.damageCount) {
             throw CLIError.failure(problem)

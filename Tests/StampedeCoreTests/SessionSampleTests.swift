@@ -16,16 +16,20 @@ import Testing
         try CorpusReader(path: path).read { if case .session(let s) = $0 { whole.offer(s) } }
 
         var lazy = SessionReservoir(capacity: 16, seed: 5)
+        let scan = try lazy.sample(CorpusReader(path: path))
+        // The same pass spelled out, counting the sessions that reach `body` (the ones decoded).
+        var counting = SessionReservoir(capacity: 16, seed: 5)
         var slot: Int?
         var decoded = 0
-        let scan = try CorpusReader(path: path).read(admitting: {
-            slot = lazy.admit()
+        try CorpusReader(path: path).read(admitting: {
+            slot = counting.admit()
             return slot != nil
         }) { record in
             guard case .session(let s) = record, let slot else { return }
             decoded += 1
-            lazy.fill(slot, with: s)
+            counting.fill(slot, with: s)
         }
+        #expect(counting.sample.map(\.index) == lazy.sample.map(\.index))
         #expect(lazy.sample.map(\.index) == whole.sample.map(\.index))
         #expect(lazy.sample.map(\.session) == whole.sample.map(\.session))
         #expect(lazy.sample.allSatisfy { sessions[$0.index] == $0.session })
@@ -42,11 +46,7 @@ import Testing
         let sessions = (0..<12).map { randomSession(seed: 3, index: $0) }
         try CorpusWriter.writeAtomically(path: path, header: CorpusHeader(baseURL: "http://127.0.0.1:1"), sessions: sessions)
         var reservoir = SessionReservoir(capacity: 16, seed: 1)
-        var slot: Int?
-        try CorpusReader(path: path).read(admitting: {
-            slot = reservoir.admit()
-            return slot != nil
-        }) { if case .session(let s) = $0, let slot { reservoir.fill(slot, with: s) } }
+        try reservoir.sample(CorpusReader(path: path))
         #expect(reservoir.sample.map(\.session) == sessions)
         #expect(reservoir.sample.map(\.index) == Array(0..<12))
     }

@@ -26,6 +26,19 @@ package struct SessionReservoir {
         return slot < capacity ? slot : nil
     }
 
+    /// Samples the sessions of a corpus file in one streaming pass, decoding only the ones admitted
+    /// (``CorpusReader/read(admitting:_:)``); returns the scan (header, damage).
+    @discardableResult
+    package mutating func sample(_ reader: CorpusReader) throws -> CorpusScan {
+        var slot: Int?
+        return try reader.read(admitting: {
+            slot = admit()
+            return slot != nil
+        }) { record in
+            if case .session(let session) = record, let slot { fill(slot, with: session) }
+        }
+    }
+
     /// Puts the session last admitted into `slot`.
     package mutating func fill(_ slot: Int, with session: Session) {
         if slot == kept.count { kept.append((seen - 1, session)) } else { kept[slot] = (seen - 1, session) }
