@@ -258,7 +258,7 @@ let package = Package(
         .testTarget(
             name: "RecorderTests",
             dependencies: [
-                "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
+                "stampede", "Recorder", "Correlation", "DemoTarget", "StampedeEngine", "StampedeCore", "StampedeHTTP", "StampedeClient",
                 "StampedeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

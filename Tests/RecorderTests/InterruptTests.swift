@@ -3,34 +3,47 @@ import Foundation
 import Recorder
 import StampedeCore
 import StampedeEngine
+import StampedeTestSupport
 import Testing
 
 @Suite("Recorder process")
 struct InterruptTests {
-    /// `.build/debug/stampede`, found from this file's location (the package root is two levels up).
-    static var binary: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/stampede").path
+    /// The `stampede` this test run was built with (`StampedeBinary`: never a stale one elsewhere in `.build`).
+    static var binary: String { StampedeBinary.url?.path ?? "stampede (not built next to the test runner)" }
+
+    /// A running `stampede record` proxy in front of `baseURL`, writing `out`.
+    struct RecordProcess {
+        let process: Process
+        /// `http://127.0.0.1:PORT`, from its "listening on" line.
+        let url: String
+        /// Its stdout, read past the "listening on" line.
+        let output: FileHandle
+
+        /// `verify: false` passes `--no-verify` (no replay of the recording against the target at the end).
+        static func start(baseURL: String, out: String, verify: Bool = false, extra: [String] = []) async throws -> RecordProcess {
+            try #require(FileManager.default.isExecutableFile(atPath: InterruptTests.binary), "build the CLI first: swift build")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: InterruptTests.binary)
+            process.arguments = ["record", "--base-url", baseURL, "--listen", "127.0.0.1:0", "--out", out] + (verify ? [] : ["--no-verify"]) + extra
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let url = try #require(await InterruptTests.listeningURL(output.fileHandleForReading))
+            return RecordProcess(process: process, url: url, output: output.fileHandleForReading)
+        }
     }
 
     @Test("SIGINT mid-session leaves a valid corpus holding that session, and exit status 0")
     func sigintFlushesOpenSession() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the CLI first: swift build")
         let server = try await DemoServer.start(DemoServerOptions(defects: false))
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
         defer { engine.shutdown() }
         let path = temporaryPath("sigint.corpus")
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
         // A long idle gap: the session is still open when the signal arrives.
-        process.arguments = ["record", "--base-url", server.baseURL, "--listen", "127.0.0.1:0", "--out", path, "--idle-gap", "600", "--no-verify"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let proxyURL = try #require(await Self.listeningURL(reader))
+        let recorder = try await RecordProcess.start(baseURL: server.baseURL, out: path, extra: ["--idle-gap", "600"])
+        let process = recorder.process
+        let proxyURL = recorder.url
 
         let user = "sigint_\(ClientIdentity.randomRunID())"
         let exchanges = try await DemoFlow.drive(.scripts, baseURL: proxyURL, engine: engine, user: user)
@@ -53,20 +66,12 @@ struct InterruptTests {
 
     @Test("kill -9 after 3 sessions were written: the corpus holds those 3 and `corpus validate` passes")
     func killNineKeepsEveryWrittenSession() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the CLI first: swift build")
         let server = try await DemoServer.start(DemoServerOptions(defects: false))
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
         defer { engine.shutdown() }
         let path = temporaryPath("kill9.corpus")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["record", "--base-url", server.baseURL, "--listen", "127.0.0.1:0", "--out", path, "--idle-gap", "2", "--no-verify"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let proxyURL = try #require(await Self.listeningURL(reader))
+        let recorder = try await RecordProcess.start(baseURL: server.baseURL, out: path, extra: ["--idle-gap", "2"])
+        let (process, reader, proxyURL) = (recorder.process, recorder.output, recorder.url)
         for index in 0..<3 {
             let user = "kill9_\(index)_\(ClientIdentity.randomRunID())"
             _ = try await DemoFlow.drive(.scripts, baseURL: proxyURL, engine: engine, user: user)

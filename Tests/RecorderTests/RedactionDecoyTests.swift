@@ -83,14 +83,8 @@ struct RedactionDecoyTests {
         var decoys = Decoys()
         let (calls, visible) = Self.calls(&decoys)
         let path = temporaryPath("decoys.corpus")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: InterruptTests.binary)
-        process.arguments = ["record", "--base-url", upstream.baseURL, "--listen", "127.0.0.1:0", "--out", path] + Self.flags
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let proxyURL = try #require(await InterruptTests.listeningURL(output.fileHandleForReading))
+        let recorder = try await InterruptTests.RecordProcess.start(baseURL: upstream.baseURL, out: path, verify: true, extra: Self.flags)
+        let (process, proxyURL) = (recorder.process, recorder.url)
         let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
         defer { engine.shutdown() }
         for call in calls {
