@@ -20,19 +20,9 @@ struct ProxyLimitsTests {
         var pid: Int32 { process.processIdentifier }
 
         static func start(upstream: String, extra: [String] = []) async throws -> ProxyProcess {
-            try #require(FileManager.default.isExecutableFile(atPath: InterruptTests.binary), "build the CLI first: swift build")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: InterruptTests.binary)
-            process.arguments = [
-                "record", "--base-url", upstream, "--listen", "127.0.0.1:0", "--out", temporaryPath("limits.corpus"), "--no-verify",
-            ] + extra
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let url = try #require(await InterruptTests.listeningURL(output.fileHandleForReading))
-            let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
-            return ProxyProcess(process: process, port: port)
+            let recorder = try await InterruptTests.RecordProcess.start(baseURL: upstream, out: temporaryPath("limits.corpus"), extra: extra)
+            let port = try #require(recorder.url.split(separator: ":").last.flatMap { Int($0) })
+            return ProxyProcess(process: recorder.process, port: port)
         }
 
         func stop() async -> Int32 {
@@ -45,6 +35,15 @@ struct ProxyLimitsTests {
         let router = Router()
         router.get("ping") { _, _ in "pong" }
         return await LoopbackServer.start(router, label: "limits-upstream")
+    }
+
+    /// The proxy in this process, with `options`, in front of a fresh ``upstream()``; the caller shuts the engine down.
+    static func inProcessProxy(_ options: RecordingProxy.Options) async throws -> (LoopbackServer, HTTPEngine, RecordingProxy) {
+        let upstream = await Self.upstream()
+        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        let recorder = try CorpusRecorder(path: temporaryPath("limits-in-process.corpus"), header: CorpusHeader(baseURL: upstream.baseURL))
+        let proxy = try await RecordingProxy.start(target: upstream.baseURL, recorder: recorder, engine: engine, options: options)
+        return (upstream, engine, proxy)
     }
 
     /// Connects `count` clients that each send `bytes` and read the first line of the answer;
@@ -136,13 +135,8 @@ struct ProxyLimitsTests {
 
     @Test("silent, half-sent and stalled requests are closed after the idle timeout; a 413 closes the connection")
     func slowClientsAndLargeBodies() async throws {
-        let upstream = await Self.upstream()
-        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        let (upstream, engine, proxy) = try await Self.inProcessProxy(.init(maxRequestBody: 1024, idleTimeout: .seconds(1)))
         defer { engine.shutdown() }
-        let recorder = try CorpusRecorder(path: temporaryPath("slow.corpus"), header: CorpusHeader(baseURL: upstream.baseURL))
-        let proxy = try await RecordingProxy.start(
-            target: upstream.baseURL, recorder: recorder, engine: engine,
-            options: .init(maxRequestBody: 1024, idleTimeout: .seconds(1)))
         let port = proxy.port
         let outcomes = try await offPool {
             let silent = try RawSocket(port: port, timeout: 20)
@@ -179,13 +173,8 @@ struct ProxyLimitsTests {
 
     @Test("a body that trickles in (never idle) gets 408 and a close at the body deadline")
     func tricklingBodyMeetsTheBodyDeadline() async throws {
-        let upstream = await Self.upstream()
-        let engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
+        let (upstream, engine, proxy) = try await Self.inProcessProxy(.init(idleTimeout: .seconds(1), bodyTimeout: .milliseconds(1500)))
         defer { engine.shutdown() }
-        let recorder = try CorpusRecorder(path: temporaryPath("trickle.corpus"), header: CorpusHeader(baseURL: upstream.baseURL))
-        let proxy = try await RecordingProxy.start(
-            target: upstream.baseURL, recorder: recorder, engine: engine,
-            options: .init(idleTimeout: .seconds(1), bodyTimeout: .milliseconds(1500)))
         let port = proxy.port
         let (answer, closed, sent) = try await offPool {
             let socket = try RawSocket(port: port, timeout: 20)

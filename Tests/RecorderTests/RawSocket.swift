@@ -1,4 +1,5 @@
 import Foundation
+import StampedeTestSupport
 
 /// A blocking TCP client socket on 127.0.0.1 that writes raw bytes (hostile clients: oversized
 /// heads, half-sent requests) and reads with a receive timeout. Closed by ``close()`` only, so a
@@ -30,13 +31,7 @@ final class RawSocket: @unchecked Sendable {
     /// Writes as much of `bytes` as the peer takes; false when it stopped taking them (closed, reset, timeout).
     @discardableResult
     func send(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return false }
-            offset += sent
-        }
-        return true
+        RawLoopbackListener.write(bytes, to: fd)
     }
 
     @discardableResult
