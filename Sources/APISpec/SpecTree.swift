@@ -1,4 +1,5 @@
 import Foundation
+import StampedeCore
 import Yams
 
 /// A spec document as a plain JSON-like tree (dictionaries, arrays, strings, numbers, booleans,
@@ -77,12 +78,12 @@ enum SpecTree {
         }
     }
 
-    /// The node a JSON pointer (`/components/schemas/User`, RFC 6901) names in a tree.
+    /// The node a JSON pointer (`/components/schemas/User`, RFC 6901) names in a tree. A `$ref`
+    /// fragment is URI-encoded, so it is percent-decoded first, then read as a pointer (RFC 6901 §6).
     static func node(at pointer: String, in root: Any) -> Any? {
+        guard let parsed = try? JSONPointer(pointer.removingPercentEncoding ?? pointer) else { return nil }
         var node: Any = root
-        for raw in pointer.split(separator: "/", omittingEmptySubsequences: true) {
-            let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-                .removingPercentEncoding ?? String(raw)
+        for token in parsed.tokens {
             if let dict = node as? [String: Any], let next = dict[token] {
                 node = next
             } else if let array = node as? [Any], let i = Int(token), array.indices.contains(i) {
