@@ -133,7 +133,7 @@ public struct SchemaRequestGenerator: Sendable {
 
     /// `query limit=0 (minimum)`, `body /name="" (minLength)`: at most 120 columns.
     static func detail(_ part: RequestPartSpec, _ negative: NegativeValue) -> String {
-        let shown = negative.value.pointed(by: negative.pointer).map { RequestValueText.text(of: $0) } ?? "(none)"
+        let shown = negative.value[pointer: negative.pointer].map { RequestValueText.text(of: $0) } ?? "(none)"
         let place = part.location == .body ? (negative.pointer.tokens.isEmpty ? "body" : "body " + negative.pointer.description) : part.location.rawValue + " " + part.name
         return ReportText.abbreviated(place + "=" + ReportText.abbreviated(shown, limit: 40) + " (" + negative.constraint.rawValue + ")", limit: 120)
     }
@@ -155,9 +155,3 @@ enum RequestCase: Sendable {
     }
 }
 
-extension JSONValue {
-    /// The value at a pointer, or the whole value for the root pointer.
-    func pointed(by pointer: JSONPointer) -> JSONValue? {
-        self[pointer: pointer]
-    }
-}
