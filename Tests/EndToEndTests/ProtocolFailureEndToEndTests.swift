@@ -33,8 +33,10 @@ final class RawReplyServer: Sendable {
 @Suite(.serialized) struct ProtocolFailureEndToEndTests {
     @Test(arguments: [
         "GARBAGE 42 nonsense\r\n\r\nhello",
-        "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",
-        "HTTP/1.1 940 Weird\r\nContent-Length: 2\r\n\r\nok",
+        // The server closes after each reply and says so: a client that reused the connection would meet
+        // a reset (a transport failure) instead of the broken reply under test.
+        "HTTP/1.1 abc OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 940 Weird\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
     ])
     func aBrokenReplyIsAProtocolFinding(reply: String) async throws {
         let server = try RawReplyServer(reply: reply)
