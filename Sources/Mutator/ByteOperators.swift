@@ -12,6 +12,9 @@ enum ByteOperators {
         return nil
     }
 
+    /// What `bytes.insert` draws from when it does not insert random bytes.
+    static let insertions: [[UInt8]] = FuzzValues.invalidUTF8 + [Array("\r\n".utf8), Array("%00".utf8), [0], Array("&=".utf8)]
+
     static let all: [MutationOperator] = [
         MutationOperator("bytes.flip", [.body], requires: .rawBody) { ctx, rng in
             var bytes = ctx.bodyBytes()
@@ -28,7 +31,7 @@ enum ByteOperators {
             if rng.chance(0.5) {
                 insert = (0..<rng.next(in: 1...8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             } else {
-                insert = rng.element(FuzzValues.invalidUTF8 + [Array("\r\n".utf8), Array("%00".utf8), [0], Array("&=".utf8)])
+                insert = rng.element(insertions)
             }
             bytes.insert(contentsOf: insert, at: p)
             ctx.setBodyBytes(bytes)

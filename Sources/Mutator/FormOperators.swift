@@ -63,7 +63,7 @@ enum FormOperators {
         },
         MutationOperator("form.add-field", [.body], weight: 0.7, requires: .form) { ctx, rng in
             editFields(&ctx, &rng, needsFields: false) { list, rng in
-                let name = rng.element(FuzzValues.unknownKeys.filter { !$0.isEmpty })
+                let name = rng.element(FuzzValues.nonEmptyUnknownKeys)
                 list.append(Field(name: PercentEncoding.encode(name), value: inject(rng.element(FuzzValues.specialStrings), &rng)))
                 return name
             }
@@ -86,7 +86,7 @@ enum FormOperators {
         },
         MutationOperator("form.special-chars", [.body], requires: .form) { ctx, rng in
             changeValue(&ctx, &rng) { rng in
-                inject(rng.element(FuzzValues.specialStrings + FuzzValues.unicodeStrings + FuzzValues.controlStrings), &rng)
+                inject(rng.element(FuzzValues.oddStrings), &rng)
             }
         },
         MutationOperator("form.empty-value", [.body], weight: 0.7, requires: .form) { ctx, rng in

@@ -27,6 +27,12 @@ enum FuzzValues {
         "\u{0}", "a\u{0}b", "\u{1}\u{2}\u{3}", "\r\n", "\n", "\t", "\u{1B}[31m", "\u{7F}", "\u{8}", "\r",
     ]
 
+    /// Special, unicode and control strings, in that order (query and form values draw from all three).
+    static let oddStrings: [String] = specialStrings + unicodeStrings + controlStrings
+
+    /// Boundary numbers then special strings (query values).
+    static let numbersAndSpecialStrings: [String] = boundaryNumbers + specialStrings
+
     static let unknownMethods: [String] = [
         "FOO", "PROPFIND", "MKCOL", "BREW", "PURGE", "GETT", "G-ET", "get post", "GET\t", "*", "",
         "DEBUG", "TRACK", "LINK", "SEARCH", "QUERY",
@@ -40,6 +46,9 @@ enum FuzzValues {
         "admin", "is_admin", "role", "id", "user_id", "__proto__", "constructor", "extra", "", " ",
         "debug", "$where", "a.b", "tags[]", "ÿ", "null",
     ]
+
+    /// `unknownKeys` without the empty one (a form field needs a name).
+    static let nonEmptyUnknownKeys: [String] = unknownKeys.filter { !$0.isEmpty }
 
     /// Object keys that trip key handling: empty, long, unicode, prototype names, operators, paths.
     static let oddKeys: [String] = [

@@ -33,21 +33,28 @@ enum JSONOperators {
         switch rng.next(below: 6) {
         case 0: .null
         case 1: .bool(rng.chance(0.5))
-        case 2: .number(JSONNumber(text: rng.element(FuzzValues.boundaryNumbers.filter(isValidNumberText))))
+        case 2: .number(JSONNumber(text: rng.element(validBoundaryNumbers)))
         case 3: .string(rng.element(FuzzValues.specialStrings))
         case 4: .string(rng.element(FuzzValues.unicodeStrings))
         default: .string("x")
         }
     }
 
+    /// The boundary numbers that are valid JSON number text, in their order.
+    static let validBoundaryNumbers: [String] = FuzzValues.boundaryNumbers.filter(isValidNumberText)
+
     static func isValidNumberText(_ s: String) -> Bool {
         (try? JSONParser().parse(s))?.doubleValue != nil
     }
 
+    static let kinds = JSONValue.Kind.allCases
+
     /// A value of a different kind than `value`, derived from it where that makes sense.
     static func confuse(_ value: JSONValue, _ rng: inout SeededGenerator) -> JSONValue {
-        let kinds = JSONValue.Kind.allCases.filter { $0 != value.kind }
-        switch rng.element(kinds) {
+        // The i-th kind other than the value's own, as `allCases.filter { $0 != own }[i]` without the array.
+        let own = kinds.firstIndex(of: value.kind) ?? 0
+        let i = rng.next(below: kinds.count - 1)
+        switch kinds[i < own ? i : i + 1] {
         case .null: return .null
         case .bool: return .bool(rng.chance(0.5))
         case .number:

@@ -24,6 +24,9 @@ struct PathScope: Sendable {
     let prefixRecorded: Bool
     /// Recorded path templates as segments; nil marks a segment any value matches.
     let templates: [[Substring?]]
+    /// Whether the prefix and every template segment are ASCII, so a segment of an ASCII path
+    /// equals one exactly when their bytes do (`asciiVerdict`).
+    let asciiRecording: Bool
 
     init(scope: MonkeyScope, sessions: [Session]) {
         self.scope = scope
@@ -42,6 +45,7 @@ struct PathScope: Sendable {
         self.prefix = prefix
         prefixRecorded = paths.contains { $0 == prefix }
         self.templates = Array(templates)
+        asciiRecording = (prefix + templates.joined().compactMap { $0 }).allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
     }
 
     /// Whether a (template) path may be sent.
@@ -51,6 +55,9 @@ struct PathScope: Sendable {
         if scope == .prefix, let verdict = path.utf8.withContiguousStorageIfAvailable({ plainPrefixVerdict($0) }) ?? nil {
             return verdict
         }
+        // Any other ASCII path (dot segments, escapes, `;params`): the same judgement on bytes.
+        var text = path
+        if let verdict = text.withUTF8({ asciiVerdict($0) }) { return verdict }
         let (segments, escaped) = Self.normalized(path)
         if escaped { return false }
         switch scope {
@@ -88,6 +95,55 @@ struct PathScope: Sendable {
         return matched == prefix.count && prefixRecorded
     }
 
+    /// `contains` of an ASCII path, judged on its bytes as `normalized` and the matching below judge it
+    /// on characters (for ASCII text they agree); nil for a path with other bytes or a recording with
+    /// non-ASCII segments (canonical equivalence could then make bytes and characters disagree).
+    func asciiVerdict(_ path: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard asciiRecording, path.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let end = path.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? path.count
+        var bytes = Array(path[..<end])
+        for _ in 0..<3 where bytes.contains(UInt8(ascii: "%")) {
+            let decoded = Self.decodeTraversal(bytes)
+            if decoded == bytes { break }
+            bytes = decoded
+        }
+        guard let segments = Self.asciiSegments(bytes) else { return false }
+        func equal(_ recorded: Substring, _ segment: Range<Int>) -> Bool { recorded.utf8.elementsEqual(bytes[segment]) }
+        switch scope {
+        case .any: return true
+        case .prefix:
+            return segments.count >= prefix.count && zip(prefix, segments).allSatisfy(equal)
+                && (segments.count > prefix.count || prefixRecorded)
+        case .recorded:
+            return templates.contains { template in
+                template.count == segments.count
+                    && zip(template, segments).allSatisfy { t, s in
+                        guard let t else { return true }
+                        return equal(t, s) || (bytes[s].first == UInt8(ascii: "{") && bytes[s].last == UInt8(ascii: "}"))
+                    }
+            }
+        }
+    }
+
+    /// `normalized(_:).segments` of ASCII bytes as ranges into them; nil when `..` climbs above the root.
+    static func asciiSegments(_ bytes: [UInt8]) -> [Range<Int>]? {
+        var segments: [Range<Int>] = []
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") || bytes[end] == UInt8(ascii: "\\") {
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            let segment = start..<(bytes[start..<end].firstIndex(of: UInt8(ascii: ";")) ?? end)
+            let dots = bytes[segment].allSatisfy { $0 == UInt8(ascii: ".") } ? segment.count : 0
+            if segment.isEmpty || dots == 1 { continue }
+            if dots == 2 {
+                guard segments.popLast() != nil else { return nil }
+                continue
+            }
+            segments.append(segment)
+        }
+        return segments
+    }
+
     /// `{id}` (an endpoint template's) or `{{name}}` (a corpus template's).
     static func isPlaceholder(_ segment: Substring) -> Bool {
         segment.hasPrefix("{") && segment.hasSuffix("}")
@@ -119,8 +175,11 @@ struct PathScope: Sendable {
     /// Decodes the escapes that matter for where a path lands: `%2f` `/`, `%5c` `\`, `%25` `%`
     /// and every unreserved character (`%2e` `.`, `%61` `a`: the same path to a correct server).
     static func decodeTraversal(_ text: String) -> String {
+        String(decoding: decodeTraversal(Array(text.utf8)), as: UTF8.self)
+    }
+
+    static func decodeTraversal(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        let bytes = Array(text.utf8)
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count {
@@ -133,7 +192,7 @@ struct PathScope: Sendable {
             out.append(bytes[i])
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The byte `%XY` stands for, when decoding it cannot change a path's meaning.

@@ -144,7 +144,11 @@ struct MutationContext {
     /// Substring search on bytes: the standard library's generic search is far slower for this.
     static func containsASCIICaseInsensitive(_ haystack: String, _ lowercaseNeedle: StaticString) -> Bool {
         let needle = UnsafeBufferPointer(start: lowercaseNeedle.utf8Start, count: lowercaseNeedle.utf8CodeUnitCount)
-        let bytes = Array(haystack.utf8)
+        var text = haystack
+        return text.withUTF8 { contains($0, needle) }
+    }
+
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= needle.count else { return false }
         outer: for start in 0...(bytes.count - needle.count) {
             for j in 0..<needle.count {

@@ -24,13 +24,13 @@ enum QueryOperators {
             guard !ctx.request.query.isEmpty else { return nil }
             let i = rng.next(below: ctx.request.query.count)
             var copy = ctx.request.query[i]
-            if rng.chance(0.5) { copy.value = rng.element(FuzzValues.boundaryNumbers + FuzzValues.specialStrings) }
+            if rng.chance(0.5) { copy.value = rng.element(FuzzValues.numbersAndSpecialStrings) }
             ctx.request.query.insert(copy, at: rng.next(below: ctx.request.query.count + 1))
             return copy.name
         },
         MutationOperator("query.add-unknown", [.query], weight: 0.7) { ctx, rng in
             let name = rng.element(FuzzValues.queryNames)
-            let value: String? = rng.chance(0.15) ? nil : rng.element(FuzzValues.boundaryNumbers + FuzzValues.specialStrings)
+            let value: String? = rng.chance(0.15) ? nil : rng.element(FuzzValues.numbersAndSpecialStrings)
             ctx.request.query.append(QueryItem(name, value))
             return name
         },
@@ -68,7 +68,7 @@ enum QueryOperators {
                 return item.name
             }
             return changeValue(&ctx, &rng) { _, rng in
-                rng.element(FuzzValues.specialStrings + FuzzValues.unicodeStrings + FuzzValues.controlStrings)
+                rng.element(FuzzValues.oddStrings)
             }
         },
     ]
