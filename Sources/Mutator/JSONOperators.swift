@@ -11,10 +11,10 @@ enum JSONOperators {
         // The generator is threaded through the closure by value and written back.
         var local = rng
         let result = ctx.withJSON { root -> String? in
-            var paths = root.nodePaths(where: filter)
-            if preferNonRoot, paths.count > 1 { paths.removeAll { $0.isEmpty } }
-            guard !paths.isEmpty else { return nil }
-            let path = local.element(paths)
+            // The matches in pre-order, less the root (the first) when it matches and others do too.
+            let count = root.countNodes(where: filter)
+            let skip = preferNonRoot && count > 1 && filter(root) ? 1 : 0
+            guard count > skip, let path = root.nodePath(where: filter, at: local.next(below: count - skip) + skip) else { return nil }
             let where_ = root.pointerText(for: path[...])
             guard let detail = root.modify(at: path[...], { node in edit(&node, &local) }) ?? nil else { return nil }
             return where_ + " " + detail
@@ -139,7 +139,7 @@ enum JSONOperators {
     static let boundaryNumberOperator = MutationOperator("json.boundary-number", [.body], weight: 1.5, requires: .json, apply: boundaryNumber)
 
     static func boundaryNumber(_ ctx: inout MutationContext, _ rng: inout SeededGenerator) -> String? {
-        let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in !root.nodePaths(where: isNumber).isEmpty } ?? false
+        let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in root.countNodes(where: isNumber) > 0 } ?? false
         let filter: (JSONValue) -> Bool = { value in hasNumbers ? isNumber(value) : isScalar(value) }
         return editNode(&ctx, &rng, where: filter) { node, rng in
             let text = rng.element(FuzzValues.boundaryNumbers)
@@ -325,6 +325,9 @@ enum JSONOperators {
             return escape + " at \(at)"
         }
 
+    /// `k0` … `k4999`, the member names of a wide object.
+    static let wideKeys: [String] = (0..<5_000).map { "k\($0)" }
+
     /// An array or object of many members, sized to the body limit.
     static let wideBomb = MutationOperator("json.wide", [.body], weight: 0.5, requires: .json) { ctx, rng in
             let asArray = rng.chance(0.5)
@@ -332,10 +335,11 @@ enum JSONOperators {
             let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perItem
             let width = min(rng.element([100, 1_000, 5_000]), room)
             guard width > 1 else { return nil }
+            let zero = JSONValue.int(0)
             return editNode(&ctx, &rng, preferNonRoot: true, where: { _ in true }) { node, _ in
                 node = asArray
                     ? .array(Array(repeating: .int(0), count: width))
-                    : .object((0..<width).map { JSONMember("k\($0)", .int(0)) })
+                    : .object((0..<width).map { JSONMember(wideKeys[$0], zero) })
                 return "\(width) \(asArray ? "items" : "members")"
             }
         }

@@ -31,6 +31,52 @@ extension JSONValue {
         }
     }
 
+    /// How many nodes satisfy `filter`: `nodePaths(where:).count` without building the paths.
+    func countNodes(where filter: (JSONValue) -> Bool) -> Int {
+        var count = filter(self) ? 1 : 0
+        switch self {
+        case .array(let items):
+            for item in items { count += item.countNodes(where: filter) }
+        case .object(let members):
+            for member in members { count += member.value.countNodes(where: filter) }
+        default:
+            break
+        }
+        return count
+    }
+
+    /// `nodePaths(where: filter)[index]` without building the other paths; nil past the last match.
+    func nodePath(where filter: (JSONValue) -> Bool, at index: Int) -> [Int]? {
+        var remaining = index
+        var path: [Int] = []
+        return locate(&remaining, &path, filter) ? path : nil
+    }
+
+    /// Walks in pre-order, counting matches down; true (with `path` set) at the match where `remaining` is 0.
+    private func locate(_ remaining: inout Int, _ path: inout [Int], _ filter: (JSONValue) -> Bool) -> Bool {
+        if filter(self) {
+            if remaining == 0 { return true }
+            remaining -= 1
+        }
+        switch self {
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                path.append(i)
+                if item.locate(&remaining, &path, filter) { return true }
+                path.removeLast()
+            }
+        case .object(let members):
+            for (i, member) in members.enumerated() {
+                path.append(i)
+                if member.value.locate(&remaining, &path, filter) { return true }
+                path.removeLast()
+            }
+        default:
+            break
+        }
+        return false
+    }
+
     /// The node at a child-position path.
     func node(at path: ArraySlice<Int>) -> JSONValue? {
         guard let first = path.first else { return self }

@@ -262,13 +262,21 @@ public final class Mutator: Sendable {
         var operations: [MutationOperation] = []
         operations.reserveCapacity(count)
         var applicable = [Double](repeating: 0, count: operators.count)
+        var total = 0.0
+        var tableFacts: MutationContext.Facts? = nil
         for _ in 0..<count {
             for _ in 0..<4 {
+                // The weights of the applicable operators and their sum, again only when the facts changed.
                 let facts = ctx.currentFacts()
-                for i in 0..<requirements.count {
-                    applicable[i] = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
+                if facts != tableFacts {
+                    total = 0
+                    for i in 0..<requirements.count {
+                        applicable[i] = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
+                        total += max(0, applicable[i])
+                    }
+                    tableFacts = facts
                 }
-                guard let k = rng.pickWeighted(applicable) else { break }
+                guard let k = rng.pickWeighted(applicable, total: total) else { break }
                 let opSeed = rng.next()
                 var opRng = SeededGenerator(seed: opSeed)
                 if let detail = operators[k].apply(&ctx, &opRng) {

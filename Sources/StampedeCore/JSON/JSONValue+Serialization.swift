@@ -27,18 +27,19 @@ extension JSONValue {
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
+            // Indices rather than `enumerated()`: no retain and release of every element on the way.
+            for i in items.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(to: &out)
+                items[i].write(to: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
+            for i in members.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(member.key, to: &out)
+                JSONValue.writeString(members[i].key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                member.value.write(to: &out)
+                members[i].value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -56,23 +57,36 @@ extension JSONValue {
     /// Appends a quoted, escaped JSON string.
     public static func writeString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(byte)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(byte)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex(byte >> 4))
-                out.append(hex(byte & 0xF))
-            default: out.append(byte)
+        // Runs that need no escape are copied whole rather than appended byte by byte.
+        var text = string
+        text.withUTF8 { bytes in
+            var start = 0
+            for i in bytes.indices where bytes[i] == 0x22 || bytes[i] == 0x5C || bytes[i] < 0x20 {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                writeEscape(bytes[i], to: &out)
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escape of one byte that JSON does not allow raw in a string.
+    static func writeEscape(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(0x5C); out.append(byte)
+        case UInt8(ascii: "\\"): out.append(0x5C); out.append(byte)
+        case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+        case 0..<0x20:
+            out.append(contentsOf: "\\u00".utf8)
+            out.append(hex(byte >> 4))
+            out.append(hex(byte & 0xF))
+        default: out.append(byte)
+        }
     }
 
     private static func hex(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }

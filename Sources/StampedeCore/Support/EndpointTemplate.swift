@@ -28,7 +28,8 @@ public enum EndpointTemplate {
     public static func isIdentifier(_ segment: Substring) -> Bool {
         let utf8 = segment.utf8
         guard !utf8.isEmpty else { return false }
-        if segment.hasPrefix("{{") && segment.hasSuffix("}}") { return true }
+        // The byte test first: the character comparisons are slow, and need `{` … `}` anyway.
+        if utf8.first == UInt8(ascii: "{"), utf8.last == UInt8(ascii: "}"), segment.hasPrefix("{{"), segment.hasSuffix("}}") { return true }
         var digits = 0, hex = 0, letters = 0, dashes = 0, other = 0
         for b in utf8 {
             switch b {

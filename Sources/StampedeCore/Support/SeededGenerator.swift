@@ -23,10 +23,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Derives an independent generator from several numbers (e.g. seed, session, step).
+    /// Inlinable so that the variadic array stays on the caller's stack (the mutator makes several per mutant).
+    @inlinable
     public init(seed: UInt64, _ streams: UInt64...) {
         var mixed = seed
         for stream in streams {
-            mixed = SeededGenerator.mix(mixed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+            mixed = SeededGenerator.mix(mixed, stream)
         }
         self.init(seed: mixed)
     }
@@ -81,7 +83,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// An index chosen with probability proportional to its weight; `nil` if all weights are ≤ 0.
     public mutating func pickWeighted(_ weights: [Double]) -> Int? {
-        let total = weights.reduce(0) { $0 + max(0, $1) }
+        pickWeighted(weights, total: weights.reduce(0) { $0 + max(0, $1) })
+    }
+
+    /// `pickWeighted(_:)` for a caller that has summed `max(0, weight)` in order already.
+    package mutating func pickWeighted(_ weights: [Double], total: Double) -> Int? {
         guard total > 0 else { return nil }
         var x = nextUnit() * total
         for (i, w) in weights.enumerated() where w > 0 {
@@ -89,6 +95,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
             x -= w
         }
         return weights.lastIndex { $0 > 0 }
+    }
+
+    /// One stream folded into a seed.
+    @usableFromInline
+    static func mix(_ seed: UInt64, _ stream: UInt64) -> UInt64 {
+        mix(seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
     }
 
     static func mix(_ x: UInt64) -> UInt64 {
