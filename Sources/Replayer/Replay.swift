@@ -45,6 +45,7 @@ public final class Replay: Sendable {
         let http = try engine ?? HTTPEngine(
             configuration: EngineConfiguration(
                 workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2,
+                receiveBufferSize: EngineConfiguration.receiveBufferSize(forConcurrentTransfers: options.load.concurrency),
                 allowedOrigin: options.load.baseURL))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
