@@ -176,6 +176,7 @@ public final class Replay: Sendable {
                         totalRequests: runContext.metrics.timelinePoints.reduce(0) { $0 + $1.requests },
                         failures: failures, findings: runContext.findings.count))
                 nextTick = nextTick + .seconds(1)
+                if second % HeapTrim.interval == 0 { HeapTrim.releaseFreePages() }
             }
             let wake = min(nextTick, runContext.deadline, now + .milliseconds(100))
             try? await Task.sleep(until: wake, clock: .continuous)
