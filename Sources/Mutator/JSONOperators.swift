@@ -11,10 +11,12 @@ enum JSONOperators {
         // The generator is threaded through the closure by value and written back.
         var local = rng
         let result = ctx.withJSON { root -> String? in
-            // The matches in pre-order, less the root (the first) when it matches and others do too.
-            let count = root.countNodes(where: filter)
-            let skip = preferNonRoot && count > 1 && filter(root) ? 1 : 0
-            guard count > skip, let path = root.nodePath(where: filter, at: local.next(below: count - skip) + skip) else { return nil }
+            // One node, uniformly among those that match (the root only when it is the only one,
+            // with preferNonRoot), found by position: pre-order puts the root first.
+            let count = root.nodeCount(where: filter)
+            let skipRoot = preferNonRoot && count > 1 && filter(root)
+            guard count > 0, let path = root.nodePath(at: local.next(below: count - (skipRoot ? 1 : 0)) + (skipRoot ? 1 : 0), where: filter)
+            else { return nil }
             let where_ = root.pointerText(for: path[...])
             guard let detail = root.modify(at: path[...], { node in edit(&node, &local) }) ?? nil else { return nil }
             return where_ + " " + detail
@@ -139,7 +141,7 @@ enum JSONOperators {
     static let boundaryNumberOperator = MutationOperator("json.boundary-number", [.body], weight: 1.5, requires: .json, apply: boundaryNumber)
 
     static func boundaryNumber(_ ctx: inout MutationContext, _ rng: inout SeededGenerator) -> String? {
-        let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in root.countNodes(where: isNumber) > 0 } ?? false
+        let hasNumbers: Bool = ctx.readJSON { (root: JSONValue) -> Bool in root.nodeCount(where: isNumber) > 0 } ?? false
         let filter: (JSONValue) -> Bool = { value in hasNumbers ? isNumber(value) : isScalar(value) }
         return editNode(&ctx, &rng, where: filter) { node, rng in
             let text = rng.element(FuzzValues.boundaryNumbers)

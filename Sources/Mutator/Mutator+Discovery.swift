@@ -122,8 +122,8 @@ enum LearnedOperators {
         }
         var local = rng
         let json: String? = ctx.withJSON { root -> String? in
-            let count = root.countNodes(where: JSONOperators.isString)
-            guard count > 0, let path = root.nodePath(where: JSONOperators.isString, at: local.next(below: count)) else { return nil }
+            let count = root.nodeCount(where: JSONOperators.isString)
+            guard count > 0, let path = root.nodePath(at: local.next(below: count), where: JSONOperators.isString) else { return nil }
             return root.modify(at: path[...]) { $0 = .string(value) }.map { "\(root.pointerText(for: path[...]))" }
         }
         rng = local

@@ -74,31 +74,33 @@ enum ProbeOperators {
     static func isString(_ v: JSONValue) -> Bool { v.stringValue != nil }
     static func isObject(_ v: JSONValue) -> Bool { v.objectMembers != nil }
 
-    /// The path of the `index`-th node matching `filter` in pre-order, among the first `maximumNodes`.
-    static func node(_ root: JSONValue, _ filter: (JSONValue) -> Bool, _ index: Int) -> [Int]? {
-        index < maximumNodes ? root.nodePath(where: filter, at: index) : nil
+    /// Paths of the first `maximumNodes` nodes matching `filter`, in pre-order.
+    static func nodes(_ root: JSONValue, _ filter: (JSONValue) -> Bool) -> [[Int]] {
+        root.nodePaths(where: filter, limit: maximumNodes)
     }
 
-    /// How many nodes match `filter`, at most `maximumNodes`.
     static func leafCount(_ ctx: inout MutationContext, _ filter: @escaping (JSONValue) -> Bool) -> Int {
-        ctx.readJSON { min($0.countNodes(where: filter), maximumNodes) } ?? 0
+        ctx.readJSON { nodes($0, filter).count } ?? 0
     }
 
     static func replaceLeaf(_ ctx: inout MutationContext, _ filter: @escaping (JSONValue) -> Bool, index: Int, with value: JSONValue) -> String? {
         ctx.withJSON { root -> String? in
-            guard let path = node(root, filter, index) else { return nil }
-            let pointer = root.pointerText(for: path[...])
-            _ = root.modify(at: path[...]) { $0 = value }
+            let paths = nodes(root, filter)
+            guard index < paths.count else { return nil }
+            let pointer = root.pointerText(for: paths[index][...])
+            _ = root.modify(at: paths[index][...]) { $0 = value }
             return pointer + " → " + abbreviate(value.serialized())
         }
     }
 
     static func addKey(_ ctx: inout MutationContext, _ v: Int) -> String? {
         ctx.withJSON { root -> String? in
-            guard let path = node(root, isObject, v / keys.count) else { return nil }
+            let paths = nodes(root, isObject)
+            let index = v / keys.count
+            guard index < paths.count else { return nil }
             let key = keys[v % keys.count]
-            let pointer = root.pointerText(for: path[...])
-            _ = root.modify(at: path[...]) { node in
+            let pointer = root.pointerText(for: paths[index][...])
+            _ = root.modify(at: paths[index][...]) { node in
                 if case .object(var members) = node {
                     members.append(JSONMember(key, .string("x")))
                     node = .object(members)
