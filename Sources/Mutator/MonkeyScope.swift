@@ -89,7 +89,7 @@ struct PathScope: Sendable {
             defer { start = end + 1 }
             guard end > start else { continue }
             guard matched < prefix.count else { return true }
-            guard prefix[matched].utf8.elementsEqual(bytes[start..<end]) else { return false }
+            guard Self.sameBytes(prefix[matched], bytes[start..<end]) else { return false }
             matched += 1
         }
         return matched == prefix.count && prefixRecorded
@@ -142,6 +142,16 @@ struct PathScope: Sendable {
             segments.append(segment)
         }
         return segments
+    }
+
+    /// `segment.utf8.elementsEqual(bytes)`, compared as two buffers (the generic zip was a hot spot).
+    static func sameBytes(_ segment: Substring, _ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard segment.utf8.count == bytes.count else { return false }
+        let compared = segment.utf8.withContiguousStorageIfAvailable { own in
+            for j in 0..<own.count where own[j] != bytes[bytes.startIndex + j] { return false }
+            return true
+        }
+        return compared ?? segment.utf8.elementsEqual(bytes)
     }
 
     /// `{id}` (an endpoint template's) or `{{name}}` (a corpus template's).

@@ -228,8 +228,12 @@ public final class Mutator: Sendable {
     /// Counted per operator for `statistics()` whether or not `adaptive` is on.
     public func feedback(_ mutant: Mutant, outcome: MutationOutcome) {
         let parent = flatIndex(session: mutant.parentSession, step: mutant.parentStep)
-        let ops = mutant.operations.compactMap { operatorIndex[$0.name] }
-        let extra = mutant.operations.compactMap { operatorIndex[$0.name] == nil ? $0.name : nil }
+        // One name lookup per operation: catalog operators by index, the others by name.
+        var ops: [Int] = []
+        var extra: [String] = []
+        for operation in mutant.operations {
+            if let k = operatorIndex[operation.name] { ops.append(k) } else { extra.append(operation.name) }
+        }
         let base = baseWeights
         let adaptive = configuration.adaptive
         state.withLock {
@@ -251,6 +255,21 @@ public final class Mutator: Sendable {
         return index + step
     }
 
+    /// Sets each operator's weight, or 0 when the facts lack what it requires; returns the sum of
+    /// `max(0, weight)` in order (as `pickWeighted` sums). Through a buffer: indexing the array
+    /// checks its uniqueness on every write.
+    static func fill(_ applicable: inout [Double], facts: MutationContext.Facts, requirements: [MutationContext.Facts], weights: [Double]) -> Double {
+        applicable.withUnsafeMutableBufferPointer { out in
+            var total = 0.0
+            for i in 0..<min(out.count, requirements.count, weights.count) {
+                let w = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
+                out[i] = w
+                total += max(0, w)
+            }
+            return total
+        }
+    }
+
     func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
         let parent = sessions[session].steps[step].request
         var ctx = MutationContext(
@@ -269,11 +288,7 @@ public final class Mutator: Sendable {
                 // The weights of the applicable operators and their sum, again only when the facts changed.
                 let facts = ctx.currentFacts()
                 if facts != tableFacts {
-                    total = 0
-                    for i in 0..<requirements.count {
-                        applicable[i] = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
-                        total += max(0, applicable[i])
-                    }
+                    total = Self.fill(&applicable, facts: facts, requirements: requirements, weights: weights)
                     tableFacts = facts
                 }
                 guard let k = rng.pickWeighted(applicable, total: total) else { break }

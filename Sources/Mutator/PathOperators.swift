@@ -12,19 +12,53 @@ enum PathOperators {
 
     static func join(_ segments: [String]) -> String { "/" + segments.joined(separator: "/") }
 
-    /// Replaces one segment (chosen among `candidates`, all segments when nil).
+    /// Where each of `segments(path)` lies in `path`, so one can be replaced without splitting
+    /// the path into strings and joining them again.
+    static func segmentRanges(_ path: String) -> [Range<String.Index>] {
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        if utf8.first == UInt8(ascii: "/") { start = utf8.index(after: start) }
+        var ranges: [Range<String.Index>] = []
+        var i = start
+        while i < utf8.endIndex {
+            if utf8[i] == UInt8(ascii: "/") {
+                ranges.append(start..<i)
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        ranges.append(start..<utf8.endIndex)
+        return ranges
+    }
+
+    /// One segment as `segments(_:)` makes it.
+    static func segment(_ path: String, _ range: Range<String.Index>) -> String {
+        String(Substring(path.utf8[range]))
+    }
+
+    /// Replaces one segment (any, or only identifiers): `join(segments)` with that one changed.
     static func replaceSegment(
         _ ctx: inout MutationContext, _ rng: inout SeededGenerator, onlyIdentifiers: Bool = false,
         _ make: (String, inout SeededGenerator) -> String
     ) -> String? {
-        var parts = segments(ctx.request.path)
-        let indices = parts.indices.filter { !onlyIdentifiers || EndpointTemplate.isIdentifier(Substring(parts[$0])) }
-        guard !indices.isEmpty else { return nil }
-        let i = rng.element(indices)
-        let old = parts[i]
-        parts[i] = make(old, &rng)
-        ctx.request.path = join(parts)
-        return "segment \(i + 1) → \(abbreviate(parts[i]))"
+        let path = ctx.request.path
+        let ranges = segmentRanges(path)
+        let i: Int
+        if onlyIdentifiers {
+            let indices = ranges.indices.filter { EndpointTemplate.isIdentifier(Substring(segment(path, ranges[$0]))) }
+            guard !indices.isEmpty else { return nil }
+            i = rng.element(indices)
+        } else {
+            i = rng.next(below: ranges.count)  // what `element` draws from all indices
+        }
+        let new = make(segment(path, ranges[i]), &rng)
+        var out = "/"
+        out.reserveCapacity(path.utf8.count + new.utf8.count + 1)
+        out.append(contentsOf: Substring(path.utf8[ranges[0].lowerBound..<ranges[i].lowerBound]))
+        out.append(contentsOf: new)
+        out.append(contentsOf: Substring(path.utf8[ranges[i].upperBound...]))
+        ctx.request.path = out
+        return "segment \(i + 1) → \(abbreviate(new))"
     }
 
     static let all: [MutationOperator] = [

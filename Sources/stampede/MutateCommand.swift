@@ -98,6 +98,7 @@ struct MutateCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let parents = mutator.sessions.enumerated().flatMap { s, session in session.steps.indices.map { (s, $0) } }
         for mode in ["mutant(session:step:seed:)", "nextMutant(seed:) + feedback"] {
+            let droppedBefore = mutator.outOfScopeCount
             let cpuStart = MutateCommand.threadCPUSeconds()
             let start = clock.now
             let deadline = start + .milliseconds(Int(seconds * 1000))
@@ -124,7 +125,8 @@ struct MutateCommand: AsyncParsableCommand {
             let cpu = MutateCommand.threadCPUSeconds() - cpuStart
             let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             print("\(mode): \(produced) mutants in \(String(format: "%.2f", secondsTaken)) s wall = \(Int(Double(produced) / secondsTaken)) mutants/s; "
-                + "\(String(format: "%.2f", cpu)) s CPU on one thread = \(Int(Double(produced) / max(cpu, 1e-9))) mutants per CPU-second (avg body \(bytes / max(produced, 1)) bytes)")
+                + "\(String(format: "%.2f", cpu)) s CPU on one thread = \(Int(Double(produced) / max(cpu, 1e-9))) mutants per CPU-second (avg body \(bytes / max(produced, 1)) bytes, "
+                + "\(mutator.outOfScopeCount - droppedBefore) made again after leaving the scope)")
         }
     }
 }

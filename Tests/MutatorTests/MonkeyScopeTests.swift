@@ -38,6 +38,50 @@ import Testing
         }
     }
 
+    /// The verdict `contains` gave before the ASCII byte path: normalise to segments, then match.
+    static func normalisingVerdict(_ scope: PathScope, _ path: String) -> Bool {
+        let (segments, escaped) = PathScope.normalized(path)
+        if scope.scope == .any { return true }
+        if escaped { return false }
+        if scope.scope == .prefix {
+            return segments.starts(with: scope.prefix) && (segments.count > scope.prefix.count || scope.prefixRecorded)
+        }
+        return scope.templates.contains { template in
+            template.count == segments.count
+                && zip(template, segments).allSatisfy { t, s in t == nil || t == s || PathScope.isPlaceholder(s) }
+        }
+    }
+
+    /// The ASCII byte path (every scope) judges like normalising does, on random paths of separators,
+    /// dots, single and double escapes, parameters, placeholders and non-ASCII text (left to the slow path).
+    @Test(arguments: MonkeyScope.allCases) func theASCIIPathAgreesWithNormalising(_ kind: MonkeyScope) {
+        let pieces = [
+            "dav", "alice", "cal", "a.ics", "", ".", "..", "...", "%2e%2e", "%2E", "%252e%252e", "%2f", "%5c", "%25", "%zz", "%",
+            ";p", "..;", "\\", "?q", "#f", "{{file}}", "{x}", "{", "}", "é", "e\u{301}", "%C3%A9", "%61lice",
+        ]
+        let scope = PathScope(scope: kind, sessions: Self.sessions)
+        var rng = SeededGenerator(seed: 7)
+        var judged = 0
+        for _ in 0..<20_000 {
+            let path = "/" + (0..<rng.next(in: 0...7)).map { _ in pieces[rng.next(below: pieces.count)] }.joined(separator: "/")
+            var text = path
+            guard let fast = text.withUTF8({ scope.asciiVerdict($0) }) else { continue }
+            judged += 1
+            #expect(fast == Self.normalisingVerdict(scope, path), "\(path)")
+            #expect(scope.contains(path) == fast, "\(path)")
+        }
+        #expect(judged > 5_000)
+    }
+
+    /// A recording with a non-ASCII segment leaves every path to the normalising judgement.
+    @Test func aNonASCIIRecordingSkipsTheBytePath() {
+        let sessions = [Session(id: "u", steps: [Step(request: RequestTemplate(method: "GET", path: "/caf\u{E9}/x"))])]
+        let scope = PathScope(scope: .prefix, sessions: sessions)
+        var text = "/caf%C3%A9/x/y"
+        #expect(text.withUTF8 { scope.asciiVerdict($0) } == nil)
+        #expect(scope.contains("/caf\u{E9}/x/y"))
+    }
+
     @Test(arguments: [
         // The incident: DELETE …/file/./.. lands on the collection (deleting it whole).
         ("/dav/alice/cal/a.ics/./..", false, false, true),
