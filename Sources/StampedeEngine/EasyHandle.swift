@@ -288,8 +288,10 @@ final class EasyHandle {
 
     /// Builds the response for the finished transfer and clears the transfer state.
     /// The request-body storage a handle keeps between transfers; a larger body's storage is
-    /// freed when its transfer ends.
-    static let retainedBodyCapacity = 16_384
+    /// freed when its transfer ends. A user flow's bodies (logins, small JSON) fit; a monkey's
+    /// larger mutants cost one allocation each. A 16 KiB cap still let the soak's memory climb for
+    /// minutes, as one handle after another drew a 5–16 KiB mutant.
+    static let retainedBodyCapacity = 4_096
 
     /// Frees the storage of a body larger than `retainedBodyCapacity` once its transfer is over.
     /// Kept, each pooled handle would grow to the largest body it ever sent: a monkey load sends
