@@ -99,6 +99,7 @@ struct PathScope: Sendable {
     /// on characters (for ASCII text they agree); nil for a path with other bytes or a recording with
     /// non-ASCII segments (canonical equivalence could then make bytes and characters disagree).
     func asciiVerdict(_ path: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if scope == .any { return true }
         guard asciiRecording, path.allSatisfy({ $0 < 0x80 }) else { return nil }
         let end = path.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? path.count
         var bytes = Array(path[..<end])
