@@ -74,15 +74,31 @@ import Testing
 
     @Test func aNegativeRequestAnsweredWith2xxIsFlaggedOnlyWhenTheCheckIsOn() async throws {
         let binding = try await Self.binding()
-        let op = SchemaRequest.operatorName(location: .query, constraint: .minimum)
-        let broken = try #require(SchemaFamily.brokenConstraint(of: [MutationOperation(name: op, detail: "query limit=0 (minimum)", seed: 1)]))
-        #expect(broken == "query minimum")
-        #expect(SchemaFamily.brokenConstraint(of: [MutationOperation(name: SchemaRequest.positiveOperator, seed: 1)]) == nil)
+        let family = SchemaFamily(binding: binding)
+        let first = 40
+        let index = try #require(binding.operations.firstIndex { $0.operation.id == "notifications" })
+        let mutants = (0..<UInt64(family.caseCounts[index])).compactMap { family.mutant(operation: index, seed: $0, session: first + index, step: 0) }
+        let minimum = try #require(mutants.first { $0.operations[0].name == "schema.negative.query.minimum" })
+        let check = try #require(family.negativeCheck(of: minimum.operations, session: minimum.parentSession, firstSpecSession: first))
+        #expect(check.constraint == "query limit: minimum" || check.constraint == "query offset: minimum")
+        #expect(check.isBroken(by: minimum.request))
+        // A request that no longer breaks it (the parameter dropped) does not count.
+        var fixed = minimum.request
+        fixed.query.removeAll { check.constraint.contains(" " + $0.name + ":") }
+        #expect(!check.isBroken(by: fixed))
+        let positive = try #require(mutants.first { $0.operations[0].name == SchemaRequest.positiveOperator })
+        #expect(family.negativeCheck(of: positive.operations, session: positive.parentSession, firstSpecSession: first) == nil)
+        // A recorded parent's mutant is no schema request.
+        #expect(family.negativeCheck(of: minimum.operations, session: first - 1, firstSpecSession: first) == nil)
+
         let observed = ConformanceChecker.Observed(
             method: "GET", path: "/api/v1/notifications", status: 200, contentType: "application/json", body: Array(#"{"items":[]}"#.utf8),
-            bodyComplete: true, brokenConstraint: broken)
+            bodyComplete: true, brokenConstraint: check.constraint)
         let strict = ConformanceChecker(spec: binding.spec, checks: [.negativeAccepted], validator: SpecValidation.validator)
-        #expect(strict.check(observed)?.text == "negative-accepted: 200 to a request breaking query minimum")
+        let text = try #require(strict.check(observed)?.text)
+        #expect(text == "negative-accepted: 200 to a request breaking " + check.constraint)
+        #expect(ConformanceChecker.negativeAcceptedConstraint(in: text) == check.constraint)
+        #expect(ConformanceChecker.negativeAcceptedConstraint(in: "status: status 416 not declared") == nil)
         let lenient = ConformanceChecker(spec: binding.spec, checks: ConformanceCheck.defaults, validator: SpecValidation.validator)
         #expect(lenient.check(observed)?.check != .negativeAccepted)
     }
