@@ -12,8 +12,9 @@ public struct NegativeCheck: Sendable {
     /// The constraint, value-free, as the finding names it (`query limit: minimum`, `body /name: maxLength`).
     public let constraint: String
 
-    /// Whether `request` (variables rendered) still breaks `constraint`, read back as a server parses it.
+    /// Whether `request` (variables rendered) is still an instance of the operation (same method,
+    /// path of its shape) and still breaks `constraint`, read back as a server parses it.
     public func isBroken(by request: RequestTemplate) -> Bool {
-        generator.violations(of: request).contains { $0.description == constraint }
+        generator.isInstance(request) && generator.violations(of: request).contains { $0.description == constraint }
     }
 }

@@ -35,6 +35,13 @@ import Testing
         let maxLength = RequestViolation(location: .body, name: "body", pointer: "/description", constraint: .maxLength)
         #expect(generator.violations(of: request) == [maxLength])
         #expect(maxLength.description == "body /description: maxLength")
+        #expect(generator.isInstance(request))
+        var other = request
+        other.method = "GET"
+        #expect(!generator.isInstance(other))
+        other = request
+        other.path = "/api/v1/notes/abc"
+        #expect(!generator.isInstance(other))
         // Cut to the limit, the request is valid; without a body, the required body is missing.
         request.body = BodyTemplate(text: #"{"description":"\#(long.dropLast())"}"#, contentType: "application/json")
         #expect(generator.violations(of: request).isEmpty)

@@ -29,6 +29,12 @@ extension SchemaRequestGenerator {
         return out
     }
 
+    /// Whether `request` is an instance of the operation: its method, and a path of the template's shape.
+    /// (`violations(of:)` reads any request as if it were; a request on another operation breaks nothing of this one.)
+    public func isInstance(_ request: RequestTemplate) -> Bool {
+        request.method == method && pathMatches(request.path)
+    }
+
     /// The value a server reads for `part` from `request`; nil when the part is absent.
     func value(of part: RequestPartSpec, in request: RequestTemplate) -> JSONValue? {
         switch part.location {
