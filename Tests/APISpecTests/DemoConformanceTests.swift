@@ -2,6 +2,7 @@ import APISpec
 import DemoTarget
 import Foundation
 import Replayer
+import SpecFuzz
 import StampedeClient
 import StampedeCore
 import Testing
@@ -91,6 +92,11 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: try #require(c3.crashFile)))
         let (status, output) = try Self.runScript(try #require(c3.crashScript), baseURL: server.baseURL)
         #expect(status == 0 && output.contains("reproduced"), "\(output)")
+
+        // The schema operators have rows in the report's operator yield: mutants sent, new shapes, findings.
+        let yield = (report.operatorYield ?? []).filter { $0.name.hasPrefix("schema.") }
+        #expect(yield.contains { $0.name == "schema.negative.body.maxLength" && $0.mutants > 0 && $0.findings >= 1 }, "\(yield)")
+        #expect(yield.contains { $0.name == SchemaRequest.positiveOperator && $0.mutants > 0 && $0.newShapes > 0 }, "\(yield)")
 
         // Replayed as a regression, the record still fails here, and is fixed on the sound target.
         let record = try #require(c3.crashRecord)

@@ -102,4 +102,47 @@ import Testing
         let lenient = ConformanceChecker(spec: binding.spec, checks: ConformanceCheck.defaults, validator: SpecValidation.validator)
         #expect(lenient.check(observed)?.check != .negativeAccepted)
     }
+
+    /// Feedback weights the schema operators like catalog ones: an operator whose requests keep
+    /// finding new response shapes gains weight, and `replacing(_:learned:)` then draws its cases more often.
+    @Test func aSchemaOperatorThatFindsNewShapesGainsWeightAndIsDrawnMoreOften() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let first = 0
+        let index = try #require(binding.operations.firstIndex { $0.operation.id == "updateScript" })
+        let productive = "schema.negative.body.maxLength", dull = "schema.negative.body.type"
+        let mutator = Mutator(sessions: binding.sessions)
+        let parent = Mutant(
+            parentSession: first + index, parentStep: 0, seed: 0, operations: [], request: RequestTemplate(method: "PUT", path: "/x"), dropCookies: false)
+        func drawn(_ learned: Mutator?) -> Int {
+            (UInt64(0)..<3_000).filter { seed in
+                var candidate = parent
+                candidate.seed = seed
+                return family.replacing(candidate, firstSpecSession: first, learned: learned).operations.first?.name == productive
+            }.count
+        }
+        let before = drawn(mutator)
+        #expect(Set(mutator.learnedWeights(of: [productive, dull])).count == 1, "equal before any feedback")
+        for k in 0..<40 {
+            for (name, shape) in [(productive, UInt64(1_000 + k)), (dull, 7)] {
+                let mutant = Mutant(
+                    parentSession: first + index, parentStep: 0, seed: UInt64(k), operations: [MutationOperation(name: name, seed: UInt64(k))],
+                    request: RequestTemplate(method: "PUT", path: "/x"), dropCookies: false)
+                mutator.feedback(mutant, outcome: MutationOutcome(endpoint: "PUT /api/v1/scripts/{id}", status: 422, shape: shape))
+            }
+        }
+        let weights = mutator.learnedWeights(of: [productive, dull])
+        #expect(weights[0] > 2 * weights[1], "\(weights)")
+        let stats = mutator.statistics().operators
+        #expect(stats.first { $0.name == productive }.map { $0.uses == 40 && $0.rewards == 40 && $0.weight == weights[0] } == true)
+        let after = drawn(mutator)
+        #expect(after > 2 * before, "\(productive) drawn \(before) times before feedback, \(after) after")
+        // The draw stays a function of the seed and the learned state.
+        var again = parent
+        again.seed = 99
+        #expect(family.replacing(again, firstSpecSession: first, learned: mutator) == family.replacing(again, firstSpecSession: first, learned: mutator))
+        // Without adaptivity every schema operator keeps weight 1.
+        let fixed = Mutator(sessions: binding.sessions, configuration: MutatorConfiguration(adaptive: false))
+        #expect(fixed.learnedWeights(of: [productive, dull]) == [1, 1])
+    }
 }

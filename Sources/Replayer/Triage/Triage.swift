@@ -217,10 +217,12 @@ final class Triage: Sendable {
             return true
         }
         let parent = job.session.steps[job.seed.stepIndex].request
-        let result: ShrinkResult
-        // A schema request (SpecFuzz) is not re-derived from its parent: it shrinks structurally.
+        var result: ShrinkResult
+        // A schema request (SpecFuzz) is not re-derived from its parent: it shrinks structurally, and
+        // stays counted under its schema operation (the report's operator yield, the crash record).
         if job.seed.operations.isEmpty || SchemaFamily.isSchema(job.seed.operations) {
             result = await shrinker.shrink(job.seed.request, reference: parent) { await stillFails($0) }
+            result.operations = job.seed.operations
         } else {
             result = await shrinker.shrink(parent: parent, operations: job.seed.operations, using: mutator) { await stillFails($0) }
         }
