@@ -43,6 +43,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's malloc_trim (the replay hands free heap pages back during long runs).
+        .systemLibrary(name: "CMalloc"),
 
         // The one header type and its case-insensitive lookup, shared by the engine and the model.
         .target(
@@ -147,6 +149,7 @@ let package = Package(
             name: "Replayer",
             dependencies: [
                 "APISpec",
+                "CMalloc",
                 "StampedeCore",
                 "StampedeHTTP",
                 "StampedeEngine",

@@ -6,7 +6,10 @@
  * libcurl example uses. Prints one key=value line like `stampede bench-engine --machine`.
  *
  *   cc -O2 -o curl_loop bench/curl_loop.c -lcurl
- *   ./curl_loop URL CONNECTIONS SECONDS
+ *   ./curl_loop URL CONNECTIONS SECONDS [RECEIVE-BUFFER-BYTES]
+ *
+ * The optional receive buffer sets CURLOPT_BUFFERSIZE, so bench/replay.sh can measure the memory
+ * libcurl itself needs at its connection count with the buffer Stampede picks there.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -34,14 +37,15 @@ static double cpu_seconds(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s URL CONNECTIONS SECONDS\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: %s URL CONNECTIONS SECONDS [RECEIVE-BUFFER-BYTES]\n", argv[0]);
         return 2;
     }
     const char *url = argv[1];
     int connections = atoi(argv[2]);
     double seconds = atof(argv[3]);
-    if (connections <= 0 || seconds <= 0) return 2;
+    long buffer = argc == 5 ? atol(argv[4]) : 0;
+    if (connections <= 0 || seconds <= 0 || buffer < 0) return 2;
 
     curl_global_init(CURL_GLOBAL_ALL);
     CURLM *multi = curl_multi_init();
@@ -54,6 +58,7 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_PROXY, "");
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+        if (buffer > 0) curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, buffer);
         curl_multi_add_handle(multi, easy);
     }
 

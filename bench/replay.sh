@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-require_tools "$NGINX" wrk python3 gzip /usr/bin/time
+require_tools "$NGINX" wrk python3 gzip cc /usr/bin/time
 build_stampede
 make_prefix stampede-replay-bench
 
@@ -131,6 +131,13 @@ MEM_KB=$( { /usr/bin/time -f "%M" "$STAMPEDE" replay --corpus "$PREFIX/corpus" -
     --clients "$MEM_CONNECTIONS" --concurrency "$MEM_CONNECTIONS" --duration "$DURATION" --output "$PREFIX/out/mem" \
     --quiet --no-fail --seed 2 >/dev/null; } 2>&1 | tail -1)
 read -r MEM_RPS _ MEM_ERRORS MEM_MAXFLIGHT MEM_ACTIVE < <(report_rps "$PREFIX/out/mem")
+# The floor: the bare C libcurl loop with as many transfers at once, and the receive buffer Stampede
+# picks for them (EngineConfiguration.receiveBufferSize: a 16 MiB budget shared out, 1–16 KiB).
+MEM_BUFFER=$((16777216 / MEM_CONNECTIONS / 1024 * 1024))
+[ "$MEM_BUFFER" -gt 16384 ] && MEM_BUFFER=16384
+[ "$MEM_BUFFER" -lt 1024 ] && MEM_BUFFER=1024
+build_curl_loop
+BARE_KB=$( { /usr/bin/time -f "%M" "$PREFIX/curl_loop" "$URL/" "$MEM_CONNECTIONS" "$DURATION" "$MEM_BUFFER" >/dev/null; } 2>&1 | tail -1)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo "medians of $ROUNDS rounds:"
@@ -141,6 +148,8 @@ printf "%-26s %12.0f %10s   (last round: errors %s; max in flight %s; active cli
     "stampede replay" "$ST_RPS" "1.00" "$ST_ERRORS" "$ST_MAXFLIGHT" "$ST_ACTIVE"
 echo
 echo "stampede at $MEM_CONNECTIONS connections: max RSS $((MEM_KB / 1024)) MB; $MEM_RPS requests/s; errors $MEM_ERRORS; max in flight $MEM_MAXFLIGHT; active clients $MEM_ACTIVE"
+echo "bare C libcurl loop at $MEM_CONNECTIONS connections, $((MEM_BUFFER / 1024)) KiB receive buffer: max RSS $((BARE_KB / 1024)) MB;" \
+    "stampede adds $(((MEM_KB - BARE_KB) / 1024)) MB ($(((MEM_KB - BARE_KB) / MEM_CONNECTIONS)) KB per connection, its runtime libraries included)"
 echo
 verdict() { if awk -v v="$1" -v bar="$2" 'BEGIN { exit !(v >= bar) }'; then echo "PASS"; else echo "FAIL"; fi; }
 echo "median of the per-round ratios: $RATIO_MEDIAN× wrk (rounds:$RATIO_ALL)"

@@ -11,10 +11,12 @@ enum JSONOperators {
         // The generator is threaded through the closure by value and written back.
         var local = rng
         let result = ctx.withJSON { root -> String? in
-            var paths = root.nodePaths(where: filter)
-            if preferNonRoot, paths.count > 1 { paths.removeAll { $0.isEmpty } }
-            guard !paths.isEmpty else { return nil }
-            let path = local.element(paths)
+            // One node, uniformly among those that match (the root only when it is the only one,
+            // with preferNonRoot), found by position: pre-order puts the root first.
+            let count = root.nodeCount(where: filter)
+            let skipRoot = preferNonRoot && count > 1 && filter(root)
+            guard count > 0, let path = root.nodePath(at: local.next(below: count - (skipRoot ? 1 : 0)) + (skipRoot ? 1 : 0), where: filter)
+            else { return nil }
             let where_ = root.pointerText(for: path[...])
             guard let detail = root.modify(at: path[...], { node in edit(&node, &local) }) ?? nil else { return nil }
             return where_ + " " + detail

@@ -76,7 +76,7 @@ enum ProbeOperators {
 
     /// Paths of the first `maximumNodes` nodes matching `filter`, in pre-order.
     static func nodes(_ root: JSONValue, _ filter: (JSONValue) -> Bool) -> [[Int]] {
-        Array(root.nodePaths(where: filter).prefix(maximumNodes))
+        root.nodePaths(where: filter, limit: maximumNodes)
     }
 
     static func leafCount(_ ctx: inout MutationContext, _ filter: @escaping (JSONValue) -> Bool) -> Int {

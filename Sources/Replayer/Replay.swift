@@ -45,6 +45,7 @@ public final class Replay: Sendable {
         let http = try engine ?? HTTPEngine(
             configuration: EngineConfiguration(
                 workers: workers, verifyTLS: options.load.verifyTLS, caCertPath: options.caCertPath, http2: options.http2,
+                receiveBufferSize: EngineConfiguration.receiveBufferSize(forConcurrentTransfers: options.load.concurrency),
                 allowedOrigin: options.load.baseURL))
         let hasSteps = sessions.contains { !$0.steps.isEmpty }
         self.renderer = renderer
@@ -175,6 +176,7 @@ public final class Replay: Sendable {
                         totalRequests: runContext.metrics.timelinePoints.reduce(0) { $0 + $1.requests },
                         failures: failures, findings: runContext.findings.count))
                 nextTick = nextTick + .seconds(1)
+                if second % HeapTrim.interval == 0 { HeapTrim.releaseFreePages() }
             }
             let wake = min(nextTick, runContext.deadline, now + .milliseconds(100))
             try? await Task.sleep(until: wake, clock: .continuous)

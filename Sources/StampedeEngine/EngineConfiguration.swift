@@ -67,6 +67,19 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.allowedOrigin = allowedOrigin
     }
 
+    /// The total receive-buffer memory `receiveBufferSize(forConcurrentTransfers:)` aims at.
+    public static let receiveBufferBudget = 16 << 20
+
+    /// A receive buffer for `transfers` concurrent transfers: libcurl's 16 KiB while the buffers of
+    /// all of them fit in `receiveBufferBudget` (up to 1,024 transfers), then the budget shared out
+    /// in whole KiB, down to libcurl's 1 KiB minimum (at 10,000 transfers). libcurl allocates the
+    /// buffer per running transfer, so at high concurrency it is most of the per-connection memory
+    /// that is not fixed; a smaller buffer only costs more `recv` calls for bodies larger than it.
+    public static func receiveBufferSize(forConcurrentTransfers transfers: Int) -> Int {
+        let share = receiveBufferBudget / max(1, transfers)
+        return min(16_384, max(1_024, share / 1_024 * 1_024))
+    }
+
     /// The number of online CPU cores (at least 1).
     public static var coreCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))

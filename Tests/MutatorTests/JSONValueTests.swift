@@ -1,3 +1,4 @@
+import Mutator
 import PropertyBased
 import StampedeCore
 import Testing
@@ -123,5 +124,35 @@ func randomJSON(_ rng: inout SeededGenerator, depth: Int = 0) -> JSONValue {
             let parsed = try JSONPointer(pointer.description)
             #expect(parsed == pointer)
         }
+    }
+}
+
+/// `nodePath(at:where:)` and `nodeCount(where:)` pick the same node as indexing `nodePaths(where:)`,
+/// which `editNode` used to build in full (quadratic in the depth of a nested body).
+@Suite struct JSONNodePickTests {
+    @Test func theIndexedPathIsTheListedPath() {
+        let filters: [(JSONValue) -> Bool] = [{ _ in true }, { $0.isContainer }, { $0.stringValue != nil }, { $0.doubleValue != nil }]
+        var rng = SeededGenerator(seed: 41)
+        var compared = 0
+        for _ in 0..<300 {
+            let value = randomJSON(&rng)
+            for filter in filters {
+                let paths = value.nodePaths(where: filter)
+                #expect(value.nodeCount(where: filter) == paths.count)
+                for (i, path) in paths.enumerated() { #expect(value.nodePath(at: i, where: filter) == path) }
+                #expect(value.nodePath(at: paths.count, where: filter) == nil)
+                #expect(value.nodePaths(where: filter, limit: 3) == Array(paths.prefix(3)))
+                compared += paths.count
+            }
+        }
+        #expect(compared > 500)
+    }
+
+    @Test func aDeepBodyIsPickedFromWithoutListingItsPaths() {
+        var value = JSONValue.string("leaf")
+        for _ in 0..<3_000 { value = .array([value]) }
+        #expect(value.nodeCount(where: { _ in true }) == 3_001)
+        #expect(value.nodePath(at: 3_000, where: { _ in true }) == [Int](repeating: 0, count: 3_000))
+        #expect(value.nodePath(at: 0, where: { $0.stringValue != nil })?.count == 3_000)
     }
 }

@@ -95,6 +95,33 @@ struct EngineTests {
     }
 
     @Test(arguments: EngineLoop.allCases)
+    func theSmallestReceiveBufferStillDeliversEveryByte(loop: EngineLoop) async throws {
+        defer { server.stop() }
+        let engine = try HTTPEngine(configuration: .init(workers: 1, bodyPrefixLimit: 1 << 20, loop: loop, receiveBufferSize: 1_024))
+        defer { engine.shutdown() }
+        let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let response = await engine.send(EngineRequest(method: "POST", url: server.baseURL + "/echo", body: body))
+        #expect(response.failure == nil)
+        #expect(response.status == 200)
+        #expect(response.bodyBytes == response.body.count)
+        #expect(Array(response.body.suffix(body.count)) == body)
+    }
+
+    @Test
+    func theReceiveBufferShrinksOnlyPastTheBudget() {
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 0) == 16_384)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_024) == 16_384)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 2_000) == 8_192)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 10_000) == 1_024)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_000_000) == 1_024)
+        for transfers in [1, 100, 1_500, 3_000, 9_999] {
+            let size = EngineConfiguration.receiveBufferSize(forConcurrentTransfers: transfers)
+            #expect(size % 1_024 == 0 && (size <= 16_384))
+            #expect(size == 1_024 || size * transfers <= EngineConfiguration.receiveBufferBudget)
+        }
+    }
+
+    @Test(arguments: EngineLoop.allCases)
     func cookiesFromOneResponseGoOutOnTheNext(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)
         defer { engine.shutdown(); server.stop() }
