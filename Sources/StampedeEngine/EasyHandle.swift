@@ -287,6 +287,27 @@ final class EasyHandle {
     // MARK: Completion
 
     /// Builds the response for the finished transfer and clears the transfer state.
+    /// The request-body storage a handle keeps between transfers; a larger body's storage is
+    /// freed when its transfer ends. A user flow's bodies (logins, small JSON) fit; a monkey's
+    /// larger mutants cost one allocation each. A 16 KiB cap still let the soak's memory climb for
+    /// minutes, as one handle after another drew a 5–16 KiB mutant.
+    static let retainedBodyCapacity = 4_096
+
+    /// Frees the storage of a body larger than `retainedBodyCapacity` once its transfer is over.
+    /// Kept, each pooled handle would grow to the largest body it ever sent: a monkey load sends
+    /// nesting and width bombs up to `--max-body` now and then, so the memory of a long run rose
+    /// with every handle that drew one (`bench/soak.sh`). libcurl reads `CURLOPT_POSTFIELDS` only
+    /// during a transfer, and the next transfer that sends a body sets it again.
+    private func releaseLargeBodyStorage() {
+        guard bodyCapacity > Self.retainedBodyCapacity else { return }
+        bodyStorage.deallocate()
+        bodyCapacity = 256
+        bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
+    }
+
+    /// The capacity of the request-body storage (`EasyHandleTests`).
+    var requestBodyCapacity: Int { bodyCapacity }
+
     func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, EngineResponse)? {
         guard let job else { return nil }
         self.job = nil
@@ -309,6 +330,7 @@ final class EasyHandle {
         response.body = bodyPrefix
         headerBytes = []
         bodyPrefix = []
+        releaseLargeBodyStorage()
         response.bodyBytes = bodyCount
         let origin = job.request.scheduledAt ?? job.submittedAt
         response.startDelayUs = max(0, (startedAt - origin).microseconds)
