@@ -288,10 +288,11 @@ final class EasyHandle {
 
     /// Builds the response for the finished transfer and clears the transfer state.
     /// The request-body storage a handle keeps between transfers; a larger body's storage is
-    /// freed when its transfer ends. A user flow's bodies (logins, small JSON) fit; a monkey's
-    /// larger mutants cost one allocation each. A 16 KiB cap still let the soak's memory climb for
-    /// minutes, as one handle after another drew a 5–16 KiB mutant.
-    static let retainedBodyCapacity = 4_096
+    /// freed when its transfer ends. A user flow's small bodies (logins, small JSON) fit; larger
+    /// bodies cost one allocation each, a fraction of libcurl's own per transfer. A 16 KiB cap let a
+    /// 1,000-client soak climb for minutes as one handle after another drew a 5–16 KiB mutant, and
+    /// 4 KiB still for the first five.
+    static let retainedBodyCapacity = 1_024
 
     /// Frees the storage of a body larger than `retainedBodyCapacity` once its transfer is over.
     /// Kept, each pooled handle would grow to the largest body it ever sent: a monkey load sends
