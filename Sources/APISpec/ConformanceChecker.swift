@@ -66,7 +66,7 @@ public struct ConformanceChecker: Sendable {
             ConformanceViolation(check: check, operation: op.id, detail: detail)
         }
         if checks.contains(.negativeAccepted), let broken = observed.brokenConstraint, observed.status / 100 == 2 {
-            return violation(.negativeAccepted, "\(observed.status) to a request breaking \(broken)")
+            return violation(.negativeAccepted, "\(observed.status)" + Self.breaking + broken)
         }
         guard let declared = op.declaredResponse(for: observed.status) else {
             return checks.contains(.status) ? violation(.status, "status \(observed.status) not declared") : nil
@@ -84,6 +84,16 @@ public struct ConformanceChecker: Sendable {
             return violation(.bodySchema, "\(declared.status) body is not JSON")
         }
         return validator(value, schema).map { violation(.bodySchema, "\(declared.status) body \($0)") }
+    }
+
+    /// Between the status and the constraint in a `negative-accepted` failure text.
+    static let breaking = " to a request breaking "
+
+    /// The constraint a failure text of the `negative-accepted` check names
+    /// (`negative-accepted: 200 to a request breaking query limit: minimum` → `query limit: minimum`); nil for others.
+    public static func negativeAcceptedConstraint(in failure: String) -> String? {
+        guard failure.hasPrefix(ConformanceCheck.negativeAccepted.rawValue + ": "), let range = failure.range(of: breaking) else { return nil }
+        return String(failure[range.upperBound...])
     }
 
     /// Whether a request path ends in `/` exactly when the operation's does: `/v1/buckets/` is

@@ -32,6 +32,9 @@ public final class SchemaFamily: Sendable {
     let carried: [[HTTPHeader]]
     /// The plan: (operation, case) pairs, case-major.
     let plan: [(operation: Int, seed: UInt64)]
+    /// Per operation: its distinct operator names, and for each case the index of its name there.
+    let operatorNames: [[String]]
+    let caseOperators: [[Int]]
     let cursor = Atomic<Int>(0)
     /// Share of spec-parent mutants replaced by a schema request.
     public static let share = 0.5
@@ -43,6 +46,10 @@ public final class SchemaFamily: Sendable {
         carried = binding.operations.map { bound in
             let declared = bound.operation.parameters.filter { $0.location == .header }.map(\.name) + ["Content-Type", "Content-Length"]
             return bound.request.headers.filter { header in !declared.contains { HTTPHeader.namesEqual($0, header.name) } }
+        }
+        operatorNames = generators.map { $0?.operatorNames ?? [] }
+        caseOperators = zip(generators, operatorNames).map { generator, names in
+            (generator?.caseOperatorNames ?? []).map { names.firstIndex(of: $0) ?? 0 }
         }
         let counts = generators.map { $0?.caseCount ?? 0 }
         plan = (0..<(counts.max() ?? 0)).flatMap { k in
@@ -67,13 +74,28 @@ public final class SchemaFamily: Sendable {
     public var caseCounts: [Int] { generators.map { $0?.caseCount ?? 0 } }
 
     /// `mutant`, or for a spec parent and half of the seeds the schema request its seed picks.
-    /// - Parameter firstSpecSession: the index of the first `spec:` session in the mutator's sessions.
-    public func replacing(_ mutant: Mutant, firstSpecSession: Int) -> Mutant {
+    ///
+    /// With `learned`, each case is drawn in proportion to its operator's learned weight
+    /// (`Mutator.learnedWeights(of:)`: schema operators whose requests found new response shapes
+    /// come up more often); without it, or before any feedback, every case is equally likely.
+    /// - Parameters:
+    ///   - firstSpecSession: the index of the first `spec:` session in the mutator's sessions.
+    ///   - learned: the mutator whose feedback weights the schema operators.
+    public func replacing(_ mutant: Mutant, firstSpecSession: Int, learned: Mutator? = nil) -> Mutant {
         let index = mutant.parentSession - firstSpecSession
         guard index >= 0, index < generators.count, let generator = generators[index] else { return mutant }
         var rng = SeededGenerator(seed: mutant.seed, 0x5C4E_3A16)
         guard rng.nextUnit() < Self.share else { return mutant }
-        return self.mutant(operation: index, seed: rng.next(), session: mutant.parentSession, step: mutant.parentStep, generator)
+        let chosen: Int
+        if let learned {
+            let weights = learned.learnedWeights(of: operatorNames[index])
+            chosen = rng.pickWeighted(caseOperators[index].map { weights[$0] }) ?? 0
+        } else {
+            chosen = rng.next(below: generator.caseCount)
+        }
+        // The request's seed names its case (`seed % caseCount`) and keeps the rest of the draw.
+        let seed = UInt64(chosen) + UInt64(generator.caseCount) * (rng.next() >> 32)
+        return self.mutant(operation: index, seed: seed, session: mutant.parentSession, step: mutant.parentStep, generator)
     }
 
     /// The schema request of operation `index` for `seed`, as a mutant of the given parent.
@@ -90,13 +112,25 @@ public final class SchemaFamily: Sendable {
         return made
     }
 
-    /// The constraint a schema mutant's request breaks (`query minimum`), nil for others: value-free,
-    /// so a lenient server gives one `negative-accepted` finding per operation and constraint.
-    public static func brokenConstraint(of operations: [MutationOperation]) -> String? {
-        guard let operation = operations.first, operations.count == 1,
-            let parsed = SchemaRequest.parse(operationName: operation.name)
+    /// The constraint a negative schema mutant (its `operations`, its parent `session`) was made to
+    /// break, with what re-checks it; nil for other mutants. Value-free (`query limit: minimum`), so a
+    /// lenient server gives one `negative-accepted` finding per operation, part and constraint.
+    public func negativeCheck(of operations: [MutationOperation], session: Int, firstSpecSession: Int) -> NegativeCheck? {
+        guard let operation = operations.first, operations.count == 1, SchemaRequest.parse(operationName: operation.name) != nil,
+            let generator = generator(session: session, firstSpecSession: firstSpecSession),
+            let violation = generator.request(for: operation)?.violation
         else { return nil }
-        return parsed.location.rawValue + " " + parsed.constraint.rawValue
+        return NegativeCheck(generator: generator, constraint: violation.description)
+    }
+
+    /// The check of a `constraint` named by a finding (a crash record's failure) on spec session `session`.
+    public func negativeCheck(constraint: String, session: Int, firstSpecSession: Int) -> NegativeCheck? {
+        generator(session: session, firstSpecSession: firstSpecSession).map { NegativeCheck(generator: $0, constraint: constraint) }
+    }
+
+    func generator(session: Int, firstSpecSession: Int) -> SchemaRequestGenerator? {
+        let index = session - firstSpecSession
+        return index >= 0 && index < generators.count ? generators[index] : nil
     }
 
     /// Whether operations came from this family (triage shrinks such a request structurally).

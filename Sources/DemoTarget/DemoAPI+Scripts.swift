@@ -52,7 +52,7 @@ extension DemoAPI {
             let script = try RequestInput.optionalString(body, "script")
             try script.map { try RequestInput.requireScriptSize($0) }
             let description = try RequestInput.optionalString(body, "description")
-            try description.map { try RequestInput.requireLength($0, 0...1024, "description") }
+            try description.map { try RequestInput.requireLength($0, defects.updateDescriptionLimit(), "description") }
             guard
                 let saved = store.updateScript(id: id, owner: session.userID, { saved in
                     if let name { saved.name = name }

@@ -52,7 +52,7 @@ public final class DemoServer: Sendable {
         let api = DemoAPI(
             store: store,
             simulator: ExecutionSimulator(store: store, stop: stop),
-            defects: PlantedDefects.Switch(enabled: options.defects, stop: stop),
+            defects: PlantedDefects.Switch(enabled: options.defects, stop: stop, lenient: options.defects && options.lenient),
             stop: stop,
             logger: logger,
             verbose: options.verbose,

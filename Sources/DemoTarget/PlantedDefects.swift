@@ -99,8 +99,16 @@ public enum PlantedDefects {
         trigger: "logged-in GET of one of the user's scripts by id (an endpoint the recording never calls)"
     )
 
+    /// A script update stores an over-long description the spec says is refused (only with `lenient`).
+    public static let scriptDescriptionLength = PlantedDefect(
+        id: "C3", summary: "A script update accepts a `description` longer than the 1024 characters its schema allows (creation refuses it)",
+        kind: .conformance, endpoint: "PUT /api/v1/scripts/{id}",
+        trigger: "logged-in PUT of one of the user's scripts whose JSON `description` has 1025 or more characters: 200 "
+            + "instead of 422 (on only with `serve-demo --lenient`; found by the opt-in `negative-accepted` check)"
+    )
+
     /// The conformance defects: answers that break the demo's own OpenAPI document (issue #16).
-    public static let conformance: [PlantedDefect] = [notificationsOffsetStatus, scriptVersionType]
+    public static let conformance: [PlantedDefect] = [notificationsOffsetStatus, scriptVersionType, scriptDescriptionLength]
 
     /// Every planted defect, in id order.
     public static let all: [PlantedDefect] = [
@@ -116,6 +124,8 @@ public enum PlantedDefects {
     struct Switch: Sendable {
         let enabled: Bool
         let stop: StopSignal
+        /// C3 (`DemoServerOptions.lenient`, only with the defects on).
+        var lenient = false
 
         /// D1: `theme` of a non-string, non-null JSON type.
         func checkTheme(_ theme: JSONValue?) throws {
@@ -203,6 +213,11 @@ public enum PlantedDefects {
             guard enabled, let number = Double(saved.langVersion), case .object(var members) = json else { return json }
             members["lang_version"] = .number(number)
             return .object(members)
+        }
+
+        /// C3: the description length limit a script update enforces (none while the leniency is on).
+        func updateDescriptionLimit() -> ClosedRange<Int> {
+            lenient ? 0...Int.max : 0...1024
         }
 
         /// D7: `limit=0` on event history stalls, unless the server is stopping.

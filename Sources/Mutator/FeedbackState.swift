@@ -50,14 +50,24 @@ struct FeedbackState {
             operatorUses[k] += 1
             if isNew { operatorRewards[k] += 1 }
             guard adaptive else { continue }
-            // Laplace-smoothed success rate, scaled so an average operator keeps its base weight.
-            let rate = Double(operatorRewards[k] + 1) / Double(operatorUses[k] + 2)
-            operatorWeights[k] = baseWeights[k] * (0.5 + 4 * rate)
+            operatorWeights[k] = Self.weight(base: baseWeights[k], uses: operatorUses[k], rewards: operatorRewards[k])
         }
         if adaptive, isNew, let parent {
             parentRewards[parent] += 1
             cumulativeDirty = true
         }
+    }
+
+    /// A learned weight: the Laplace-smoothed success rate, scaled so an average operator keeps its base weight.
+    static func weight(base: Double, uses: Int, rewards: Int) -> Double {
+        base * (0.5 + 4 * Double(rewards + 1) / Double(uses + 2))
+    }
+
+    /// The learned weight of an operation outside the catalog (base weight 1): an unseen one weighs
+    /// what one with an average record does, so a family's new cases are not starved.
+    func extraWeight(_ name: String) -> Double {
+        let counts = extraCounts[name] ?? (0, 0)
+        return Self.weight(base: 1, uses: counts.uses, rewards: counts.rewards)
     }
 
     func statistics(names: [String]) -> MutatorStatistics {
@@ -69,7 +79,7 @@ struct FeedbackState {
                     name: names[i], uses: operatorUses[i], rewards: operatorRewards[i], weight: operatorWeights[i])
             } + extraCounts.keys.sorted().map { name in
                 MutatorStatistics.OperatorStats(
-                    name: name, uses: extraCounts[name]?.uses ?? 0, rewards: extraCounts[name]?.rewards ?? 0, weight: 0)
+                    name: name, uses: extraCounts[name]?.uses ?? 0, rewards: extraCounts[name]?.rewards ?? 0, weight: extraWeight(name))
             })
     }
 }
@@ -84,7 +94,7 @@ public struct MutatorStatistics: Sendable, Hashable {
         public var uses: Int
         /// Uses that found a new (endpoint, status, shape) combination.
         public var rewards: Int
-        /// The current weight in `nextMutant`.
+        /// The current weight in `nextMutant` (for an operation outside the catalog, `learnedWeights(of:)`'s).
         public var weight: Double
     }
 

@@ -241,6 +241,15 @@ public final class Mutator: Sendable {
         }
     }
 
+    /// Learned weights of operations outside the catalog that a caller's own family draws by name
+    /// (`schema.negative.query.minimum`): each rises with the share of its mutants that found a new
+    /// (endpoint, status, shape), as a catalog operator's does. All 1 with `adaptive` off, so a
+    /// choice made with them stays a pure function of its seed.
+    public func learnedWeights(of names: [String]) -> [Double] {
+        guard configuration.adaptive else { return names.map { _ in 1 } }
+        return state.withLock { state in names.map { state.extraWeight($0) } }
+    }
+
     /// Counters of the feedback so far, for reports.
     public func statistics() -> MutatorStatistics {
         let names = operators.map(\.name)

@@ -1,3 +1,4 @@
+import APISpec
 public import StampedeClient
 public import StampedeCore
 
@@ -123,5 +124,12 @@ public struct ReplayPlan: Sendable {
             if let k = session.steps.firstIndex(where: { $0.role == role }) { return (s, k) }
         }
         return nil
+    }
+}
+
+extension ReplayPlan {
+    /// Index in `corpusSessions` of the first `spec:` session (`--openapi` appends one per operation).
+    func firstSpecSession(of spec: SpecRun) -> Int {
+        corpusSessions.count - spec.binding.operations.count
     }
 }

@@ -21,6 +21,9 @@ struct ServeDemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-defects"), help: "Turn every planted defect off.")
     var noDefects = false
 
+    @Flag(help: "Also plant C3: a script update accepts a description over the 1024 characters /openapi.json allows (--checks negative-accepted).")
+    var lenient = false
+
     @Flag(help: "Stall 1 s every 5 s (seconds 4–5, 9–10, … after start): shows what open and closed load models report.")
     var stall = false
 
@@ -34,7 +37,7 @@ struct ServeDemoCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "stampede.serve-demo", factory: { label in StreamLogHandler.standardError(label: label) })
         logger.logLevel = verbose ? Logger.Level.info : Logger.Level.warning
-        let options = DemoServerOptions(host: host, port: port, defects: !noDefects, verbose: verbose, stall: stall ? DemoStall() : nil)
+        let options = DemoServerOptions(host: host, port: port, defects: !noDefects, lenient: lenient, verbose: verbose, stall: stall ? DemoStall() : nil)
         let server = try await DemoServer.start(options, logger: logger)
         Self.say("demo target listening on \(server.baseURL)/api/v1 (defects \(noDefects ? "off" : "on"))")
         if !noDefects {

@@ -74,16 +74,75 @@ import Testing
 
     @Test func aNegativeRequestAnsweredWith2xxIsFlaggedOnlyWhenTheCheckIsOn() async throws {
         let binding = try await Self.binding()
-        let op = SchemaRequest.operatorName(location: .query, constraint: .minimum)
-        let broken = try #require(SchemaFamily.brokenConstraint(of: [MutationOperation(name: op, detail: "query limit=0 (minimum)", seed: 1)]))
-        #expect(broken == "query minimum")
-        #expect(SchemaFamily.brokenConstraint(of: [MutationOperation(name: SchemaRequest.positiveOperator, seed: 1)]) == nil)
+        let family = SchemaFamily(binding: binding)
+        let first = 40
+        let index = try #require(binding.operations.firstIndex { $0.operation.id == "notifications" })
+        let mutants = (0..<UInt64(family.caseCounts[index])).compactMap { family.mutant(operation: index, seed: $0, session: first + index, step: 0) }
+        let minimum = try #require(mutants.first { $0.operations[0].name == "schema.negative.query.minimum" })
+        let check = try #require(family.negativeCheck(of: minimum.operations, session: minimum.parentSession, firstSpecSession: first))
+        #expect(check.constraint == "query limit: minimum" || check.constraint == "query offset: minimum")
+        #expect(check.isBroken(by: minimum.request))
+        // A request that no longer breaks it (the parameter dropped) does not count.
+        var fixed = minimum.request
+        fixed.query.removeAll { check.constraint.contains(" " + $0.name + ":") }
+        #expect(!check.isBroken(by: fixed))
+        let positive = try #require(mutants.first { $0.operations[0].name == SchemaRequest.positiveOperator })
+        #expect(family.negativeCheck(of: positive.operations, session: positive.parentSession, firstSpecSession: first) == nil)
+        // A recorded parent's mutant is no schema request.
+        #expect(family.negativeCheck(of: minimum.operations, session: first - 1, firstSpecSession: first) == nil)
+
         let observed = ConformanceChecker.Observed(
             method: "GET", path: "/api/v1/notifications", status: 200, contentType: "application/json", body: Array(#"{"items":[]}"#.utf8),
-            bodyComplete: true, brokenConstraint: broken)
+            bodyComplete: true, brokenConstraint: check.constraint)
         let strict = ConformanceChecker(spec: binding.spec, checks: [.negativeAccepted], validator: SpecValidation.validator)
-        #expect(strict.check(observed)?.text == "negative-accepted: 200 to a request breaking query minimum")
+        let text = try #require(strict.check(observed)?.text)
+        #expect(text == "negative-accepted: 200 to a request breaking " + check.constraint)
+        #expect(ConformanceChecker.negativeAcceptedConstraint(in: text) == check.constraint)
+        #expect(ConformanceChecker.negativeAcceptedConstraint(in: "status: status 416 not declared") == nil)
         let lenient = ConformanceChecker(spec: binding.spec, checks: ConformanceCheck.defaults, validator: SpecValidation.validator)
         #expect(lenient.check(observed)?.check != .negativeAccepted)
+    }
+
+    /// Feedback weights the schema operators like catalog ones: an operator whose requests keep
+    /// finding new response shapes gains weight, and `replacing(_:learned:)` then draws its cases more often.
+    @Test func aSchemaOperatorThatFindsNewShapesGainsWeightAndIsDrawnMoreOften() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let first = 0
+        let index = try #require(binding.operations.firstIndex { $0.operation.id == "updateScript" })
+        let productive = "schema.negative.body.maxLength", dull = "schema.negative.body.type"
+        let mutator = Mutator(sessions: binding.sessions)
+        let parent = Mutant(
+            parentSession: first + index, parentStep: 0, seed: 0, operations: [], request: RequestTemplate(method: "PUT", path: "/x"), dropCookies: false)
+        func drawn(_ learned: Mutator?) -> Int {
+            (UInt64(0)..<3_000).filter { seed in
+                var candidate = parent
+                candidate.seed = seed
+                return family.replacing(candidate, firstSpecSession: first, learned: learned).operations.first?.name == productive
+            }.count
+        }
+        let before = drawn(mutator)
+        #expect(Set(mutator.learnedWeights(of: [productive, dull])).count == 1, "equal before any feedback")
+        for k in 0..<40 {
+            for (name, shape) in [(productive, UInt64(1_000 + k)), (dull, 7)] {
+                let mutant = Mutant(
+                    parentSession: first + index, parentStep: 0, seed: UInt64(k), operations: [MutationOperation(name: name, seed: UInt64(k))],
+                    request: RequestTemplate(method: "PUT", path: "/x"), dropCookies: false)
+                mutator.feedback(mutant, outcome: MutationOutcome(endpoint: "PUT /api/v1/scripts/{id}", status: 422, shape: shape))
+            }
+        }
+        let weights = mutator.learnedWeights(of: [productive, dull])
+        #expect(weights[0] > 2 * weights[1], "\(weights)")
+        let stats = mutator.statistics().operators
+        #expect(stats.first { $0.name == productive }.map { $0.uses == 40 && $0.rewards == 40 && $0.weight == weights[0] } == true)
+        let after = drawn(mutator)
+        #expect(after > 2 * before, "\(productive) drawn \(before) times before feedback, \(after) after")
+        // The draw stays a function of the seed and the learned state.
+        var again = parent
+        again.seed = 99
+        #expect(family.replacing(again, firstSpecSession: first, learned: mutator) == family.replacing(again, firstSpecSession: first, learned: mutator))
+        // Without adaptivity every schema operator keeps weight 1.
+        let fixed = Mutator(sessions: binding.sessions, configuration: MutatorConfiguration(adaptive: false))
+        #expect(fixed.learnedWeights(of: [productive, dull]) == [1, 1])
     }
 }

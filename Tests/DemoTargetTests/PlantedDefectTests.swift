@@ -90,6 +90,22 @@ import Testing
         }
     }
 
+    /// C3 (a conformance defect, found by `negative-accepted`): with `lenient` (and the defects) on, a script
+    /// update takes a description over the 1024 characters the spec allows; creation refuses it either way,
+    /// and so do the sound target and the defects without the leniency.
+    @Test(arguments: [(true, true), (true, false), (false, true)])
+    func c3AnUpdateAcceptsAnOverlongDescription(defects: Bool, lenient: Bool) async throws {
+        let long = String(repeating: "d", count: 1_025)
+        try await withDemo(defects: defects, lenient: lenient) { server, engine in
+            let client = DemoClient(engine: engine, server: server)
+            await client.signUp("celia")
+            let scriptID = try #require(await client.createScript())
+            #expect(await client.sendJSON("PUT", "/scripts/\(scriptID)", ["description": long]).status == (defects && lenient ? 200 : 422))
+            #expect(await client.sendJSON("PUT", "/scripts/\(scriptID)", ["description": String(long.dropLast())]).status == 200)
+            #expect(await client.sendJSON("POST", "/scripts", ["name": "n", "script": "s", "description": long]).status == 422)
+        }
+    }
+
     @Test func defectsNeedTheirPreconditions() async throws {
         try await withDemo { server, engine in
             let client = DemoClient(engine: engine, server: server)

@@ -220,7 +220,7 @@ final class VirtualClient: PermitWaiter {
             }
             // With --openapi, half the mutants of a spec operation are its schema requests (SpecFuzz).
             if let spec = context.options.spec {
-                mutant = spec.family.replacing(mutant, firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
+                mutant = spec.family.replacing(mutant, firstSpecSession: context.plan.firstSpecSession(of: spec), learned: mutator)
             }
         }
         // A variable this monkey has not bound is sent as `0` (an ID that does not exist), never as braces.
@@ -233,7 +233,7 @@ final class VirtualClient: PermitWaiter {
     /// lasts (SpecFuzz: every case of every operation once, shared by all monkeys).
     private func schemaPlanned(takesPlan: Bool, requests: Int) -> Mutant? {
         guard takesPlan, requests % 2 == 0, let spec = context.options.spec else { return nil }
-        return spec.family.planned(firstSpecSession: context.plan.corpusSessions.count - spec.binding.operations.count)
+        return spec.family.planned(firstSpecSession: context.plan.firstSpecSession(of: spec))
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
@@ -320,8 +320,7 @@ final class VirtualClient: PermitWaiter {
             spec.coverage.record(
                 method: pending.request.method, path: ConformanceChecker.path(ofURL: pending.request.url),
                 template: templatePath(of: pending.origin), status: response.status)
-            let broken: String? = if case .mutant(let m) = pending.origin { SchemaFamily.brokenConstraint(of: m.operations) } else { nil }
-            if failure == nil, let violation = spec.checker.check(response, to: pending.request, brokenConstraint: broken) {
+            if failure == nil, let violation = spec.checker.check(response, to: pending.request, brokenConstraint: brokenConstraint(response, pending, spec)) {
                 failure = .conformance
                 conformance = violation
             }
@@ -345,6 +344,15 @@ final class VirtualClient: PermitWaiter {
         if let failure, failure.isFinding {
             noteFinding(response, pending, failure, text: conformance?.text, at: now)
         }
+    }
+
+    /// The constraint a negative schema request broke, for the opt-in `negative-accepted` check: only
+    /// for a 2xx answer, and only when the request as rendered still breaks it.
+    private func brokenConstraint(_ response: EngineResponse, _ pending: Pending, _ spec: SpecRun) -> String? {
+        guard response.status / 100 == 2, spec.checker.checks.contains(.negativeAccepted), case .mutant(let m) = pending.origin,
+            let check = spec.family.negativeCheck(of: m.operations, session: m.parentSession, firstSpecSession: context.plan.firstSpecSession(of: spec))
+        else { return nil }
+        return check.isBroken(by: pending.rendered) ? check.constraint : nil
     }
 
     /// The path of the template a request was rendered from (`/scripts/{{script_id}}`).

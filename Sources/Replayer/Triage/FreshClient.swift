@@ -42,8 +42,9 @@ struct FreshClient {
 
     /// Sends one candidate with the client's state and observes the answer. When the answer says
     /// the session is gone (401/403 to a request recorded as 2xx/3xx) and `login` steps are known,
-    /// the client logs in again once and re-sends.
-    mutating func send(_ candidate: MutatedRequest, expectClass: Int?, routes: RouteTable) async -> TriageObservation {
+    /// the client logs in again once and re-sends. With `negative`, a 2xx is a `negative-accepted`
+    /// finding only while the candidate as rendered still breaks its constraint.
+    mutating func send(_ candidate: MutatedRequest, expectClass: Int?, routes: RouteTable, negative: NegativeCheck? = nil) async -> TriageObservation {
         var (rendered, response) = await client.send(candidate.request, state: &state, sendCookies: !candidate.dropCookies, ownCookie: true)
         if let status = response?.status, let expectClass, !candidate.dropCookies, !login.isEmpty,
             StepRenderer.sessionLost(status: status, expectClass: expectClass)
@@ -55,7 +56,9 @@ struct FreshClient {
             response: response, rendered: rendered,
             route: routes.route(of: client.renderer.rewrite(path: candidate.request.path)))
         if observed.failureClass == nil, let spec, let response,
-            let violation = spec.checker.check(response, to: rendered.request)
+            let violation = spec.checker.check(
+                response, to: rendered.request,
+                brokenConstraint: negative.flatMap { $0.isBroken(by: rendered.template) ? $0.constraint : nil })
         {
             observed.failureClass = .conformance
             observed.failure = violation.text

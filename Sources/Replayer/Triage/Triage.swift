@@ -171,7 +171,15 @@ final class Triage: Sendable {
             expect: plan.corpusSessions[seed.sessionIndex].steps[seed.stepIndex].expect?.statusClass,
             target: TriageTarget(
                 failureClass: finding.failureClass, failure: finding.failure, fingerprint: finding.fingerprint,
-                route: routes.route(of: renderer.rewrite(path: seed.request.request.path)), routes: routes))
+                route: routes.route(of: renderer.rewrite(path: seed.request.request.path)), routes: routes),
+            negative: negativeCheck(finding, seed: seed))
+    }
+
+    /// For a `negative-accepted` finding of a negative schema request: the constraint every probe's
+    /// request must still break to reproduce it.
+    func negativeCheck(_ finding: Finding, seed: TriageSeed) -> NegativeCheck? {
+        guard let spec = options.spec, ConformanceChecker.negativeAcceptedConstraint(in: finding.failure) != nil else { return nil }
+        return spec.family.negativeCheck(of: seed.operations, session: seed.sessionIndex, firstSpecSession: plan.firstSpecSession(of: spec))
     }
 
     /// Confirm: logged in first (as half the monkeys and every user are); without the identity
@@ -180,7 +188,8 @@ final class Triage: Sendable {
         for identity in job.seed.request.dropCookies ? [false] : [true, false] {
             let context = self.context(for: job.seed, request: job.seed.request, withIdentity: identity)
             let hits = await probe(
-                context: context, candidate: job.seed.request, times: job.attempts, target: job.target, expectClass: job.expect)
+                context: context, candidate: job.seed.request, times: job.attempts, target: job.target, expectClass: job.expect,
+                negative: job.negative)
             if let first = hits.first {
                 var target = job.target
                 target.accept(first, routes: routes)
@@ -201,17 +210,19 @@ final class Triage: Sendable {
             guard !isStopped() else { return false }
             let observed = await probe(
                 context: context(for: job.seed, request: candidate, withIdentity: confirmed.withIdentity && !candidate.dropCookies),
-                candidate: candidate, expectClass: job.expect)
+                candidate: candidate, expectClass: job.expect, negative: job.negative)
             guard target.matches(observed) else { return false }
             target.accept(observed, routes: routes)
             lastAccepted = (candidate, observed)
             return true
         }
         let parent = job.session.steps[job.seed.stepIndex].request
-        let result: ShrinkResult
-        // A schema request (SpecFuzz) is not re-derived from its parent: it shrinks structurally.
+        var result: ShrinkResult
+        // A schema request (SpecFuzz) is not re-derived from its parent: it shrinks structurally, and
+        // stays counted under its schema operation (the report's operator yield, the crash record).
         if job.seed.operations.isEmpty || SchemaFamily.isSchema(job.seed.operations) {
             result = await shrinker.shrink(job.seed.request, reference: parent) { await stillFails($0) }
+            result.operations = job.seed.operations
         } else {
             result = await shrinker.shrink(parent: parent, operations: job.seed.operations, using: mutator) { await stillFails($0) }
         }
@@ -231,11 +242,14 @@ final class Triage: Sendable {
             } else if minimal == job.seed.request {
                 final = confirmed.observations
             } else {
-                final = await probe(context: context, candidate: minimal, times: 1, target: shrunk.target, expectClass: job.expect)
+                final = await probe(
+                    context: context, candidate: minimal, times: 1, target: shrunk.target, expectClass: job.expect, negative: job.negative)
             }
             rate = confirmationRate
         } else {
-            final = await probe(context: context, candidate: minimal, times: job.attempts, target: shrunk.target, expectClass: job.expect)
+            final = await probe(
+                context: context, candidate: minimal, times: job.attempts, target: shrunk.target, expectClass: job.expect,
+                negative: job.negative)
             rate = Double(final.count) / Double(job.attempts)
         }
         guard !final.isEmpty else {
@@ -357,7 +371,8 @@ final class Triage: Sendable {
         }
         let context = session.steps.dropLast().filter { options.load.autoRegister || $0.role != .register }
         let candidate = MutatedRequest(request: last.request)
-        let observed = await probe(context: Array(context), candidate: candidate, expectClass: last.expect?.statusClass)
+        let observed = await probe(
+            context: Array(context), candidate: candidate, expectClass: last.expect?.statusClass, negative: negativeCheck(record: session))
         let target = TriageTarget(
             failureClass: failureClass, failure: crash?.failure ?? "500", fingerprint: "",
             route: routes.route(of: renderer.rewrite(path: last.request.path)), routes: routes)
@@ -371,10 +386,19 @@ final class Triage: Sendable {
             observed: observed.failure, file: file, curl: curl)
     }
 
+    /// A `negative-accepted` crash record's constraint on its spec operation (the parent session).
+    func negativeCheck(record: Session) -> NegativeCheck? {
+        guard let spec = options.spec, let crash = record.crash,
+            let constraint = ConformanceChecker.negativeAcceptedConstraint(in: crash.failure),
+            let session = plan.corpusSessions.firstIndex(where: { $0.id == crash.parentSession })
+        else { return nil }
+        return spec.family.negativeCheck(constraint: constraint, session: session, firstSpecSession: plan.firstSpecSession(of: spec))
+    }
+
     // MARK: - Probes
 
-    /// One fresh client: context, then the candidate.
-    func probe(context: [Step], candidate: MutatedRequest, expectClass: Int? = nil) async -> TriageObservation {
+    /// One fresh client: context, then the candidate (judged for `negative-accepted` with `negative`).
+    func probe(context: [Step], candidate: MutatedRequest, expectClass: Int? = nil, negative: NegativeCheck? = nil) async -> TriageObservation {
         let index = Self.firstClientIndex + clients.wrappingAdd(1, ordering: .relaxed).oldValue
         let load = options.load
         var client = FreshClient(
@@ -386,14 +410,16 @@ final class Triage: Sendable {
         client.spec = options.spec
         _ = await client.run(context: context)
         if context.contains(where: { $0.role == .login }) { client.login = plan.identity.filter(\.inLogin).map(\.step) }
-        return await client.send(candidate, expectClass: expectClass, routes: routes)
+        return await client.send(candidate, expectClass: expectClass, routes: routes, negative: negative)
     }
 
     /// `times` probes; the observations that match `target`.
-    func probe(context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget, expectClass: Int? = nil) async -> [TriageObservation] {
+    func probe(
+        context: [Step], candidate: MutatedRequest, times: Int, target: TriageTarget, expectClass: Int? = nil, negative: NegativeCheck? = nil
+    ) async -> [TriageObservation] {
         var hits: [TriageObservation] = []
         for _ in 0..<times {
-            let observed = await probe(context: context, candidate: candidate, expectClass: expectClass)
+            let observed = await probe(context: context, candidate: candidate, expectClass: expectClass, negative: negative)
             if target.matches(observed) { hits.append(observed) }
         }
         return hits
@@ -480,6 +506,8 @@ struct TriageJob {
     /// The parent step's recorded status class (a 401/403 on a step recorded as 2xx/3xx re-logs in).
     var expect: Int?
     var target: TriageTarget
+    /// A `negative-accepted` finding's constraint, which every reproduction must still break.
+    var negative: NegativeCheck?
 }
 
 /// A confirmed finding: whether the identity steps ran, the matching probes, the target they refined.

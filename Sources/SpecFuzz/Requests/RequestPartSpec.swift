@@ -16,7 +16,7 @@ struct RequestPartSpec: Sendable {
     /// Valid values, boundary values and every enum value first.
     let positives: [JSONValue]
     /// Values each breaking one constraint.
-    let negatives: [NegativeValue]
+    var negatives: [NegativeValue]
 
     /// Header parameters OpenAPI says to ignore (the request's own machinery sets them).
     static let ignoredHeaders = ["Accept", "Content-Type", "Authorization"]

@@ -14,6 +14,9 @@ public struct SchemaRequest: Hashable, Sendable {
     public var location: RequestLocation?
     /// The one constraint violated; nil for a positive request.
     public var constraint: SchemaConstraint?
+    /// The part, place and constraint violated, as `SchemaRequestGenerator.violations(of:)` finds
+    /// it in this request (what triage checks a shrunk request still breaks); nil for a positive request.
+    public var violation: RequestViolation? = nil
     /// The valid request this one was derived from (itself for a positive request): the shrinker's reference.
     public var reference: RequestTemplate
     /// `METHOD /path/{template}`, the endpoint key of the operation.

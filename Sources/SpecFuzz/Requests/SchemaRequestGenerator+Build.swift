@@ -35,7 +35,7 @@ extension SchemaRequestGenerator {
             }
             switch part.location {
             case .path: request.path = Self.substitute(part.name, with: text ?? "", in: request.path)
-            case .query: if let value, let text { request.query += Self.queryItems(part.name, value, text) }
+            case .query: if let value, let text { request.query += Self.queryItems(part.name, value, text, schema: part.schema) }
                 else if let text { request.query.append(QueryItem(part.name, text)) }
             case .header: if let text { request.headers.append(HTTPHeader(part.name, text)) }
             case .cookie: if let text { cookies.append(part.name + "=" + text) }
@@ -65,9 +65,11 @@ extension SchemaRequestGenerator {
         return path.replacingOccurrences(of: "{" + name + "}", with: encoded)
     }
 
-    /// Query items of a parameter: arrays exploded into one item per element (OpenAPI's default `form` style).
-    static func queryItems(_ name: String, _ value: JSONValue, _ text: String) -> [QueryItem] {
-        if case .array(let items) = value { return items.map { QueryItem(name, $0.scalarText) } }
+    /// Query items of a parameter: arrays of an array parameter exploded into one item per element
+    /// (OpenAPI's default `form` style). An array sent as a wrongly typed value of a scalar parameter
+    /// stays one item: exploded, `[]` would send nothing and `[1, 2]` a valid `limit=1` first.
+    static func queryItems(_ name: String, _ value: JSONValue, _ text: String, schema: DereferencedJSONSchema) -> [QueryItem] {
+        if case .array(let items) = value, case .array = schema { return items.map { QueryItem(name, $0.scalarText) } }
         return [QueryItem(name, text)]
     }
 
@@ -85,16 +87,17 @@ extension SchemaRequestGenerator {
             }
             value = .object(members)
         }
-        let text: String
-        if contentType.lowercased().contains("x-www-form-urlencoded") {
-            text = (value.objectMembers ?? []).map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value.scalarText) }
-                .joined(separator: "&")
-        } else if contentType.lowercased().contains("json") {
-            text = value.serialized()
-        } else {
-            text = value.scalarText
-        }
-        request.body = BodyTemplate(text: text, contentType: contentType)
+        request.body = BodyTemplate(text: Self.bodyText(value, contentType: contentType), contentType: contentType)
         request.headers.append(HTTPHeader("Content-Type", contentType))
+    }
+
+    /// A body value as sent: a form of the object's members (scalars as text), JSON, or plain text.
+    static func bodyText(_ value: JSONValue, contentType: String?) -> String {
+        let type = (contentType ?? "").lowercased()
+        if type.contains("x-www-form-urlencoded") {
+            return (value.objectMembers ?? []).map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value.scalarText) }
+                .joined(separator: "&")
+        }
+        return type.contains("json") ? value.serialized() : value.scalarText
     }
 }

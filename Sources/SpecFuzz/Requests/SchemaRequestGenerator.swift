@@ -60,6 +60,17 @@ public struct SchemaRequestGenerator: Sendable {
         self.path = path
         self.method = method.uppercased()
         self.bound = bound
+        var parts = parts
+        if let index = parts.lastIndex(where: { $0.location == .body }) {
+            // Like a parameter's text, the body as sent must read back with exactly its label: a form
+            // cannot carry a body that is not an object, nor a member that is not text.
+            let schema = parts[index].schema
+            parts[index].negatives = parts[index].negatives.filter { negative in
+                let sent = Array(Self.bodyText(negative.value, contentType: bodyContentType).utf8)
+                let found = Self.bodyValue(sent, contentType: bodyContentType, schema: schema).map { SchemaValidator().validate($0, against: schema) } ?? []
+                return found.count == 1 && found[0].constraint == negative.constraint && found[0].pointer == negative.pointer
+            }
+        }
         self.parts = parts
         self.bodyContentType = bodyContentType
         let variants = min(16, max(2, parts.map(\.positives.count).max() ?? 1))
@@ -82,10 +93,19 @@ public struct SchemaRequestGenerator: Sendable {
     /// Every operator name this generator can produce, positive first.
     public var operatorNames: [String] {
         var names: [String] = []
-        for request in (0..<cases.count).map({ request(seed: UInt64($0)) }) where !names.contains(request.operation.name) {
-            names.append(request.operation.name)
-        }
+        for name in caseOperatorNames where !names.contains(name) { names.append(name) }
         return names
+    }
+
+    /// The operator name of each case (`request(seed: k)` for case k), without building the requests.
+    public var caseOperatorNames: [String] {
+        cases.map { chosen in
+            switch chosen {
+            case .positive: SchemaRequest.positiveOperator
+            case .missing(let index): SchemaRequest.operatorName(location: parts[index].location, constraint: .required)
+            case .negative(let index, let negative): SchemaRequest.operatorName(location: parts[index].location, constraint: negative.constraint)
+            }
+        }
     }
 
     /// `count` distinct requests (fewer when the operation has fewer cases), from `seed` on.
@@ -113,14 +133,17 @@ public struct SchemaRequestGenerator: Sendable {
             let operation = MutationOperation(name: name, detail: "\(part.location.rawValue) \(part.name) left out", seed: seed)
             return SchemaRequest(
                 request: build(variant: chosen.variant, replacing: (index, nil)), operation: operation, location: part.location,
-                constraint: .required, reference: reference, endpoint: endpoint)
+                constraint: .required, violation: RequestViolation(location: part.location, name: part.name, pointer: nil, constraint: .required),
+                reference: reference, endpoint: endpoint)
         case .negative(let index, let negative):
             let part = parts[index]
             let name = SchemaRequest.operatorName(location: part.location, constraint: negative.constraint)
             let operation = MutationOperation(name: name, detail: Self.detail(part, negative), seed: seed)
             return SchemaRequest(
                 request: build(variant: chosen.variant, replacing: (index, negative.value)), operation: operation,
-                location: part.location, constraint: negative.constraint, reference: reference, endpoint: endpoint)
+                location: part.location, constraint: negative.constraint,
+                violation: RequestViolation(location: part.location, name: part.name, at: negative.pointer, negative.constraint),
+                reference: reference, endpoint: endpoint)
         }
     }
 

@@ -53,8 +53,13 @@ extension SchemaViolation {
     /// `/items/*/id: required`: the pointer (array indices as `*`) and the keyword, without values,
     /// so the same defect gives the same text on every response.
     public var signature: String {
-        let tokens = pointer.tokens.map { token in token.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && !token.isEmpty ? "*" : token }
-        let at = tokens.isEmpty ? "(root)" : ReportText.middleAbbreviated(JSONPointer(tokens: tokens).description, limit: 80)
+        let general = Self.anyIndex(pointer)
+        let at = general.tokens.isEmpty ? "(root)" : ReportText.middleAbbreviated(general.description, limit: 80)
         return at + ": " + constraint.rawValue
+    }
+
+    /// `pointer` with every array index replaced by `*`: one place whatever element breaks it.
+    static func anyIndex(_ pointer: JSONPointer) -> JSONPointer {
+        JSONPointer(tokens: pointer.tokens.map { token in token.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && !token.isEmpty ? "*" : token })
     }
 }

@@ -97,8 +97,8 @@ extension EngineResponse {
 }
 
 /// Runs `body` against a fresh demo server and engine, and always stops both.
-func withDemo(defects: Bool = true, _ body: (DemoServer, HTTPEngine) async throws -> Void) async throws {
-    let server = try await DemoServer.start(DemoServerOptions(defects: defects))
+func withDemo(defects: Bool = true, lenient: Bool = false, _ body: (DemoServer, HTTPEngine) async throws -> Void) async throws {
+    let server = try await DemoServer.start(DemoServerOptions(defects: defects, lenient: lenient))
     let engine: HTTPEngine
     do {
         engine = try HTTPEngine(configuration: EngineConfiguration(workers: 1))
