@@ -14,8 +14,15 @@ import Testing
         let server = try await DemoServer.start(DemoServerOptions(defects: true))
         let spec = try await DemoSpec.spec(from: server)
         let sessions = try DemoSpec.corpus()
-        let replay = try Replay(options: DemoSpec.options(server.baseURL, spec: spec, sessions: sessions), sessions: sessions)
+        let crashes = FileManager.default.temporaryDirectory.appendingPathComponent("stampede-conformance-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: crashes) }
+        var options = try DemoSpec.options(server.baseURL, spec: spec, sessions: sessions)
+        options.triage.crashDirectory = crashes
+        let replay = try Replay(options: options, sessions: sessions)
         let report = await replay.run()
+        // C1's reproducer, run alone against the same server, gets the undeclared status again.
+        let c1Script = report.findings.first { $0.endpoint == "GET /api/v1/notifications" && $0.failure.contains("status 416") }?.crashScript
+        let c1Run = try c1Script.map { try Self.runScript($0, baseURL: server.baseURL) }
         await server.stop()
 
         let operations = try #require(report.operations)
@@ -34,6 +41,8 @@ import Testing
             #expect(found.minimal != nil, "\(name)")
         }
         #expect(body?.failure.contains("/lang_version") == true)
+        let (c1Status, c1Output) = try #require(c1Run, "C1 has no reproducer script")
+        #expect(c1Status == 0 && c1Output.contains("reproduced") && !c1Output.contains("not reproduced"), "\(c1Output)")
         #expect(status?.minimal?.request.query.contains { $0.name == "offset" } == true)
         #expect(OperationCoverage.summaryLine(operations).hasPrefix("operations: \(operations.count)/\(operations.count) exercised"))
     }

@@ -1,3 +1,4 @@
+import Foundation
 import StampedeHTTP
 
 extension ReproducerScript {
@@ -173,6 +174,25 @@ extension ReproducerScript {
         }
     }
 
+    /// The shell test for a conformance failure that the answer alone shows (`ConformanceViolation.text`):
+    /// `negative-accepted` (any 2xx: triage kept the minimal request breaking its constraint), `status`
+    /// (the undeclared status again) and `content-type` (the declared status, when it is a number, with
+    /// the same undeclared media type, or none). Nil for `body-schema`, which needs the spec's schema.
+    static func conformanceCondition(_ failure: String) -> String? {
+        if failure.hasPrefix("negative-accepted: ") { return "[[ \"$_status\" == 2[0-9][0-9] ]]" }
+        let undeclaredStatus = "status: status "
+        if failure.hasPrefix(undeclaredStatus), let code = Int(failure.dropFirst(undeclaredStatus.count).prefix { $0.isNumber }) {
+            return "[ \"$_status\" = \(code) ]"
+        }
+        let undeclaredType = "content-type: Content-Type "
+        guard failure.hasPrefix(undeclaredType), let split = failure.range(of: " not declared for ") else { return nil }
+        let mediaType = String(failure[failure.index(failure.startIndex, offsetBy: undeclaredType.count)..<split.lowerBound])
+        let statusTest = Int(failure[split.upperBound...]).map { "[ \"$_status\" = \($0) ] && " } ?? ""
+        if mediaType == "(none)" { return statusTest + "! grep -qi '^content-type:' \"$_tmp/head\"" }
+        let received = "sed -n 's/^[Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Tt][Yy][Pp][Ee]: *\\([^;[:space:]]*\\).*/\\1/p' \"$_tmp/head\" | tail -1 | tr 'A-Z' 'a-z'"
+        return statusTest + "[ \"$(\(received))\" = \(ShellWord(literal: mediaType).quoted) ]"
+    }
+
     /// The last lines: compare what the failing request got with the crash record's failure.
     static func verdict(_ crash: CrashInfo?) -> [String] {
         let failure = crash?.failure ?? "500"
@@ -181,9 +201,8 @@ extension ReproducerScript {
             condition = "[ \"$_status\" = \(failure) ]"
         } else if crash?.failureClass == "timeout" {
             condition = "[ \"$_rc\" = 28 ]"
-        } else if crash?.failureClass == "conformance", failure.hasPrefix("negative-accepted: ") {
-            // The minimal request still breaks the constraint (triage kept it so): any 2xx accepts it again.
-            condition = "[[ \"$_status\" == 2[0-9][0-9] ]]"
+        } else if crash?.failureClass == "conformance", let test = conformanceCondition(failure) {
+            condition = test
         } else {
             condition = "[ \"$_rc\" != 0 ] && [ \"$_status\" = 000 ]"
         }
