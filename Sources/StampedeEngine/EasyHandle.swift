@@ -54,7 +54,7 @@ final class EasyHandle {
         self.configuration = configuration
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        bodyCapacity = 256
+        bodyCapacity = Self.initialBodyCapacity
         bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
         do {
             try setUpOnce()
@@ -286,13 +286,15 @@ final class EasyHandle {
 
     // MARK: Completion
 
-    /// Builds the response for the finished transfer and clears the transfer state.
     /// The request-body storage a handle keeps between transfers; a larger body's storage is
     /// freed when its transfer ends. A user flow's small bodies (logins, small JSON) fit; larger
     /// bodies cost one allocation each, a fraction of libcurl's own per transfer. A 16 KiB cap let a
     /// 1,000-client soak climb for minutes as one handle after another drew a 5–16 KiB mutant, and
     /// 4 KiB still for the first five.
     static let retainedBodyCapacity = 1_024
+
+    /// The request-body storage a new handle starts with, and a large body's storage returns to.
+    static let initialBodyCapacity = 256
 
     /// Frees the storage of a body larger than `retainedBodyCapacity` once its transfer is over.
     /// Kept, each pooled handle would grow to the largest body it ever sent: a monkey load sends
@@ -302,13 +304,14 @@ final class EasyHandle {
     private func releaseLargeBodyStorage() {
         guard bodyCapacity > Self.retainedBodyCapacity else { return }
         bodyStorage.deallocate()
-        bodyCapacity = 256
+        bodyCapacity = Self.initialBodyCapacity
         bodyStorage = .allocate(byteCount: bodyCapacity, alignment: 16)
     }
 
     /// The capacity of the request-body storage (`EasyHandleTests`).
     var requestBodyCapacity: Int { bodyCapacity }
 
+    /// Builds the response for the finished transfer and clears the transfer state.
     func finish(result: CURLcode, now: ContinuousClock.Instant) -> (WorkerJob, EngineResponse)? {
         guard let job else { return nil }
         self.job = nil
