@@ -17,4 +17,10 @@ public struct NegativeCheck: Sendable {
     public func isBroken(by request: RequestTemplate) -> Bool {
         generator.isInstance(request) && generator.violations(of: request).contains { $0.description == constraint }
     }
+
+    /// `constraint` while `request` still breaks it (`isBroken(by:)`), else nil: what the
+    /// `negative-accepted` check is given for a 2xx answer to `request`.
+    public func constraint(ifBrokenBy request: RequestTemplate) -> String? {
+        isBroken(by: request) ? constraint : nil
+    }
 }

@@ -352,7 +352,7 @@ final class VirtualClient: PermitWaiter {
         guard response.status / 100 == 2, spec.checker.checks.contains(.negativeAccepted), case .mutant(let m) = pending.origin,
             let check = spec.family.negativeCheck(of: m.operations, session: m.parentSession, firstSpecSession: context.plan.firstSpecSession(of: spec))
         else { return nil }
-        return check.isBroken(by: pending.rendered) ? check.constraint : nil
+        return check.constraint(ifBrokenBy: pending.rendered)
     }
 
     /// The path of the template a request was rendered from (`/scripts/{{script_id}}`).

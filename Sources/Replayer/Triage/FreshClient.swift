@@ -58,7 +58,7 @@ struct FreshClient {
         if observed.failureClass == nil, let spec, let response,
             let violation = spec.checker.check(
                 response, to: rendered.request,
-                brokenConstraint: negative.flatMap { $0.isBroken(by: rendered.template) ? $0.constraint : nil })
+                brokenConstraint: negative?.constraint(ifBrokenBy: rendered.template))
         {
             observed.failureClass = .conformance
             observed.failure = violation.text
