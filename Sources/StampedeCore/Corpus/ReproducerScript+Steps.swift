@@ -1,4 +1,3 @@
-import Foundation
 import StampedeHTTP
 
 extension ReproducerScript {
@@ -185,8 +184,8 @@ extension ReproducerScript {
             return "[ \"$_status\" = \(code) ]"
         }
         let undeclaredType = "content-type: Content-Type "
-        guard failure.hasPrefix(undeclaredType), let split = failure.range(of: " not declared for ") else { return nil }
-        let mediaType = String(failure[failure.index(failure.startIndex, offsetBy: undeclaredType.count)..<split.lowerBound])
+        guard failure.hasPrefix(undeclaredType), let split = failure.firstRange(of: " not declared for ") else { return nil }
+        let mediaType = String(failure[..<split.lowerBound].dropFirst(undeclaredType.count))
         let statusTest = Int(failure[split.upperBound...]).map { "[ \"$_status\" = \($0) ] && " } ?? ""
         if mediaType == "(none)" { return statusTest + "! grep -qi '^content-type:' \"$_tmp/head\"" }
         let received = "sed -n 's/^[Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Tt][Yy][Pp][Ee]: *\\([^;[:space:]]*\\).*/\\1/p' \"$_tmp/head\" | tail -1 | tr 'A-Z' 'a-z'"
