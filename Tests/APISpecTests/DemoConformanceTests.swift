@@ -5,6 +5,7 @@ import Replayer
 import SpecFuzz
 import StampedeClient
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// The demo target's /openapi.json plus corpora/demo, replayed by monkeys (issue #16 "done when").
@@ -121,15 +122,6 @@ import Testing
 
     /// Runs a reproducer script with bash: its exit status and output.
     static func runScript(_ path: String, baseURL: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", path, baseURL]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try BashScript.run([path, baseURL])
     }
 }

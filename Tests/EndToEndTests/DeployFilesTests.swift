@@ -11,16 +11,8 @@ import Testing
     }
 
     @Test func manifestsAndDockerfilePassTheirChecks() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [StampedeBinary.repositoryRoot.appendingPathComponent("deploy/check.sh").path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(output)")
+        let (status, output) = try BashScript.run([StampedeBinary.repositoryRoot.appendingPathComponent("deploy/check.sh").path])
+        #expect(status == 0, "\(output)")
         #expect(output.contains("4 documents, 0 problem(s)"), "\(output)")
         if Self.installed("kubectl") { #expect(output.contains("kubectl create --dry-run=client: 4 objects"), "\(output)") }
         if Self.installed("hadolint") { #expect(output.contains("hadolint deploy/Dockerfile: clean"), "\(output)") }

@@ -58,19 +58,8 @@ import Testing
         try store.save(record)
         let path = store.scriptPath(signature: try #require(record.crash?.signature))
         let script = try String(contentsOfFile: path, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [path, baseURL]
-        var environment = ProcessInfo.processInfo.environment
-        environment["STAMPEDE_BASE_URL"] = nil
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, script)
+        let (status, output) = try BashScript.run([path, baseURL], unsetting: ["STAMPEDE_BASE_URL"])
+        return (status, output, script)
     }
 
     @Test func reproducesAJSONBodyFindingBehindLoginWithItsOwnCookieAndCSRF() async throws {
