@@ -99,11 +99,9 @@ extension SchemaRequestGenerator {
         let text = String(decoding: bytes, as: UTF8.self)
         guard type.contains("x-www-form-urlencoded") else { return .string(text) }
         let properties: OrderedDictionary<String, DereferencedJSONSchema> = if case .object(_, let context) = schema { context.properties } else { [:] }
-        return .object(text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentEncoding.decode(parts[0], plusAsSpace: true)
-            let value = parts.count > 1 ? PercentEncoding.decode(parts[1], plusAsSpace: true) : ""
-            return JSONMember(name, properties[name].map { RequestValueText.coerced(value, for: $0) } ?? .string(value))
+        return .object(QueryItem.parse(Substring(text)).map { item in
+            let value = item.value ?? ""
+            return JSONMember(item.name, properties[item.name].map { RequestValueText.coerced(value, for: $0) } ?? .string(value))
         })
     }
 }
