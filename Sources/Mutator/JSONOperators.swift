@@ -11,18 +11,39 @@ enum JSONOperators {
         // The generator is threaded through the closure by value and written back.
         var local = rng
         let result = ctx.withJSON { root -> String? in
-            // One node, uniformly among those that match (the root only when it is the only one,
-            // with preferNonRoot), found by position: pre-order puts the root first.
-            let count = root.nodeCount(where: filter)
-            let skipRoot = preferNonRoot && count > 1 && filter(root)
-            guard count > 0, let path = root.nodePath(at: local.next(below: count - (skipRoot ? 1 : 0)) + (skipRoot ? 1 : 0), where: filter)
-            else { return nil }
+            guard let path = pick(in: root, &local, preferNonRoot: preferNonRoot, where: filter) else { return nil }
             let where_ = root.pointerText(for: path[...])
             guard let detail = root.modify(at: path[...], { node in edit(&node, &local) }) ?? nil else { return nil }
             return where_ + " " + detail
         }
         rng = local
         return result
+    }
+
+    /// The path of one node matching `filter`, uniformly among them (the root only when it is the
+    /// only one, with preferNonRoot), found by position: pre-order puts the root first.
+    static func pick(
+        in root: JSONValue, _ rng: inout SeededGenerator, preferNonRoot: Bool, where filter: (JSONValue) -> Bool
+    ) -> [Int]? {
+        let count = root.nodeCount(where: filter)
+        let skipRoot = preferNonRoot && count > 1 && filter(root)
+        guard count > 0 else { return nil }
+        return root.nodePath(at: rng.next(below: count - (skipRoot ? 1 : 0)) + (skipRoot ? 1 : 0), where: filter)
+    }
+
+    /// Places a bomb on any node, as `editNode` picks one; the bomb is built only if a later operator reads the tree.
+    static func placeBomb(
+        _ ctx: inout MutationContext, _ rng: inout SeededGenerator, _ shape: JSONBomb.Shape, preferNonRoot: Bool
+    ) -> String? {
+        var local = rng
+        var where_ = ""
+        let bomb = ctx.placeBomb(shape) { root in
+            guard let path = pick(in: root, &local, preferNonRoot: preferNonRoot, where: { _ in true }) else { return nil }
+            where_ = root.pointerText(for: path[...])
+            return path
+        }
+        rng = local
+        return bomb.map { where_ + " " + $0.detail }
     }
 
     static func isString(_ v: JSONValue) -> Bool { v.stringValue != nil }
@@ -192,14 +213,7 @@ enum JSONOperators {
             let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perLevel
             let depth = min(rng.element([33, 65, 129, 513, 1025]), room)
             guard depth > 1 else { return nil }
-            return editNode(&ctx, &rng, preferNonRoot: false, where: { _ in true }) { node, _ in
-                var value = node
-                for _ in 0..<depth {
-                    value = asArrays ? .array([value]) : .object([JSONMember("a", value)])
-                }
-                node = value
-                return "\(depth) levels of \(asArrays ? "arrays" : "objects")"
-            }
+            return placeBomb(&ctx, &rng, .deep(depth: depth, arrays: asArrays), preferNonRoot: false)
         }
 
     static let wrongTopLevel = MutationOperator("json.wrong-top-level", [.body], weight: 0.5, requires: .json) { ctx, rng in
@@ -327,9 +341,6 @@ enum JSONOperators {
             return escape + " at \(at)"
         }
 
-    /// `k0` … `k4999`, the member names of a wide object.
-    static let wideKeys: [String] = (0..<5_000).map { "k\($0)" }
-
     /// An array or object of many members, sized to the body limit.
     static let wideBomb = MutationOperator("json.wide", [.body], weight: 0.5, requires: .json) { ctx, rng in
             let asArray = rng.chance(0.5)
@@ -337,12 +348,6 @@ enum JSONOperators {
             let room = max(0, ctx.maximumBody - ctx.bodyBytesEstimate) / perItem
             let width = min(rng.element([100, 1_000, 5_000]), room)
             guard width > 1 else { return nil }
-            let zero = JSONValue.int(0)
-            return editNode(&ctx, &rng, preferNonRoot: true, where: { _ in true }) { node, _ in
-                node = asArray
-                    ? .array(Array(repeating: .int(0), count: width))
-                    : .object((0..<width).map { JSONMember(wideKeys[$0], zero) })
-                return "\(width) \(asArray ? "items" : "members")"
-            }
+            return placeBomb(&ctx, &rng, .wide(width: width, array: asArray), preferNonRoot: true)
         }
 }

@@ -21,6 +21,8 @@ struct MutationContext {
     /// nil until first needed; `.some(nil)` when the body is not parseable JSON.
     private var parsedJSON: JSONValue??
     private var jsonDirty = false
+    /// A bomb standing on the parsed tree but not built into it (`JSONBomb`); built before anyone reads the tree.
+    private var pendingBomb: JSONBomb?
     /// Facts about `request` that many operators' `applies` ask for; cleared on every change.
     private var facts: Facts?
 
@@ -72,12 +74,10 @@ struct MutationContext {
     /// The facts of the current request (computed once per change).
     mutating func currentFacts() -> Facts {
         if let facts { return facts }
-        let kind = MutationContext.bodyKind(of: request)
-        var f: Facts = []
+        let (headerFacts, contentType) = currentHeaderFacts()
+        let kind = MutationContext.bodyKind(of: request, contentTypeHeader: contentType)
+        var f = headerFacts
         if !request.query.isEmpty { f.insert(.query) }
-        if !request.headers.isEmpty { f.insert(.headers) }
-        if HeaderOperators.index(of: "X-CSRF-Token", in: request.headers) != nil { f.insert(.csrfHeader) }
-        if HeaderOperators.index(of: "Content-Type", in: request.headers) != nil { f.insert(.contentTypeHeader) }
         if request.body == nil { f.insert(.noBody) } else { f.insert(.body) }
         if hasNonEmptyBody { f.insert(.nonEmptyBody) }
         var jsonKnownBad = false
@@ -93,6 +93,21 @@ struct MutationContext {
     }
 
     private var bodyKindCache: BodyKind = .none
+
+    /// The header facts and the position of the Content-Type header, with the headers they were
+    /// found in: most operators leave the headers alone, and comparing an unchanged array is one test.
+    private var headerFacts: (headers: [HTTPHeader], facts: Facts, contentType: Int?)?
+
+    private mutating func currentHeaderFacts() -> (Facts, contentType: Int?) {
+        if let headerFacts, headerFacts.headers == request.headers { return (headerFacts.facts, headerFacts.contentType) }
+        var f: Facts = []
+        if !request.headers.isEmpty { f.insert(.headers) }
+        if HeaderOperators.index(of: "X-CSRF-Token", in: request.headers) != nil { f.insert(.csrfHeader) }
+        let contentType = HeaderOperators.index(of: "Content-Type", in: request.headers)
+        if contentType != nil { f.insert(.contentTypeHeader) }
+        headerFacts = (request.headers, f, contentType)
+        return (f, contentType)
+    }
 
     var bodyKind: BodyKind {
         mutating get {
@@ -127,10 +142,14 @@ struct MutationContext {
     }
 
     static func bodyKind(of request: RequestTemplate) -> BodyKind {
+        bodyKind(of: request, contentTypeHeader: HeaderOperators.index(of: "Content-Type", in: request.headers))
+    }
+
+    /// `bodyKind(of:)` with the position of the request's first Content-Type header already known.
+    static func bodyKind(of request: RequestTemplate, contentTypeHeader: Int?) -> BodyKind {
         guard let body = request.body else { return .none }
         guard body.base64 == nil, let text = body.text else { return .other }
-        let type = body.contentType
-            ?? HeaderOperators.index(of: "Content-Type", in: request.headers).map { request.headers[$0].value } ?? ""
+        let type = body.contentType ?? contentTypeHeader.map { request.headers[$0].value } ?? ""
         if containsASCIICaseInsensitive(type, "json") { return .json }
         if containsASCIICaseInsensitive(type, "x-www-form-urlencoded") { return .form }
         if type.isEmpty, let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
@@ -163,10 +182,7 @@ struct MutationContext {
 
     /// Runs `edit` on the parsed JSON body; nil when the body is not JSON or `edit` declined.
     mutating func withJSON<R>(_ edit: (inout JSONValue) -> R?) -> R? {
-        if parsedJSON == nil {
-            parsedJSON = bodyKind == .json ? MutationContext.parseJSONBody(request.body) : .some(nil)
-            if case .some(.none) = parsedJSON { facts = nil }
-        }
+        parseJSONIfNeeded()
         guard case .some(.some(var value)) = parsedJSON else { return nil }
         parsedJSON = .some(nil)  // drop the reference so `value` is edited in place
         let result = edit(&value)
@@ -177,18 +193,40 @@ struct MutationContext {
 
     /// Reads the parsed JSON body without marking it changed; nil when the body is not JSON.
     mutating func readJSON<R>(_ read: (JSONValue) -> R) -> R? {
+        parseJSONIfNeeded()
+        guard case .some(.some(let value)) = parsedJSON else { return nil }
+        return read(value)
+    }
+
+    /// Parses the body when that was not tried yet, and builds a pending bomb into the tree.
+    private mutating func parseJSONIfNeeded() {
         if parsedJSON == nil {
             parsedJSON = bodyKind == .json ? MutationContext.parseJSONBody(request.body) : .some(nil)
             if case .some(.none) = parsedJSON { facts = nil }
         }
-        guard case .some(.some(let value)) = parsedJSON else { return nil }
-        return read(value)
+        guard let bomb = pendingBomb, case .some(.some(var value)) = parsedJSON else { return }
+        pendingBomb = nil
+        parsedJSON = .some(nil)  // drop the reference so `value` is edited in place
+        _ = value.modify(at: bomb.path[...], bomb.build)
+        parsedJSON = .some(value)
+    }
+
+    /// Places a bomb on the node at `path` of the parsed body without building it; nil when the body is not JSON.
+    mutating func placeBomb(_ shape: JSONBomb.Shape, pick: (JSONValue) -> [Int]?) -> JSONBomb? {
+        guard let path = readJSON(pick) ?? nil else { return nil }
+        let bomb = JSONBomb(path: path, shape: shape)
+        pendingBomb = bomb
+        jsonDirty = true
+        return bomb
     }
 
     /// Writes a pending JSON edit back into the body text.
     mutating func flushJSON() {
         guard jsonDirty, case .some(.some(let value)) = parsedJSON, var body = request.body else { return }
-        body.text = value.serialized()
+        var out: [UInt8] = []
+        out.reserveCapacity(max(64, bodyBytesEstimate + 16))
+        if let pendingBomb { pendingBomb.write(value, to: &out) } else { value.write(to: &out) }
+        body.text = String(decoding: out, as: UTF8.self)
         body.base64 = nil
         request.body = body
         jsonDirty = false
@@ -206,6 +244,7 @@ struct MutationContext {
         let contentType = request.body?.contentType
         request.body = BodyTemplate(bytes: bytes, contentType: contentType)
         parsedJSON = nil
+        pendingBomb = nil
     }
 
     /// Replaces the whole body (or removes it); JSON must be re-parsed.
@@ -214,6 +253,7 @@ struct MutationContext {
         jsonDirty = false
         request.body = body
         parsedJSON = nil
+        pendingBomb = nil
     }
 
     /// The body's size as last written (a pending JSON edit is not counted): enough to bound a bomb.

@@ -123,22 +123,27 @@ public final class Mutator: Sendable {
     }
 
     /// `make(seed)`, again with derived seeds while the mutant leaves the scope (each drop
-    /// counted); the parent as recorded when every attempt does.
-    func scoped(_ seed: UInt64, _ make: (UInt64) -> Mutant) -> Mutant {
+    /// counted); the parent as recorded when every attempt does. `make` says whether its mutant
+    /// left the scope (`leftScope(_:)`); the request of one that did may be left unfinished.
+    func scoped(_ seed: UInt64, _ make: (UInt64) -> (mutant: Mutant, leftScope: Bool)) -> Mutant {
         var attemptSeed = seed
         for attempt in 0..<Self.scopeAttempts {
-            let mutant = make(attemptSeed)
-            let parent = sessions[mutant.parentSession].steps[mutant.parentStep].request
-            if isInScope(mutant.request, parent: parent) { return mutant }
+            let made = make(attemptSeed)
+            if !made.leftScope { return made.mutant }
             droppedOutOfScope.add(1, ordering: .relaxed)
             var mix = SeededGenerator(seed: seed, 0x5C0_9E, attempt + 1)
             attemptSeed = mix.next()
         }
-        var fallback = make(attemptSeed)
+        var fallback = make(attemptSeed).mutant
         fallback.operations = []
         fallback.request = sessions[fallback.parentSession].steps[fallback.parentStep].request
         fallback.dropCookies = false
         return fallback
+    }
+
+    /// Whether a mutant's path left the scope.
+    func leftScope(_ mutant: Mutant) -> Bool {
+        !isInScope(mutant.request, parent: sessions[mutant.parentSession].steps[mutant.parentStep].request)
     }
 
     /// Every operator the mutator knows, in catalog order.
@@ -151,7 +156,7 @@ public final class Mutator: Sendable {
     public func mutant(session: Int, step: Int, seed: UInt64) -> Mutant {
         scoped(seed) { seed in
             var rng = SeededGenerator(seed: seed, UInt64(session), UInt64(step))
-            return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng)
+            return derive(session: session, step: step, seed: seed, weights: baseWeights, rng: &rng, checkingScope: true)
         }
     }
 
@@ -178,7 +183,7 @@ public final class Mutator: Sendable {
         return scoped(seed) { unscopedNextMutant(seed: $0) }
     }
 
-    func unscopedNextMutant(seed: UInt64) -> Mutant {
+    func unscopedNextMutant(seed: UInt64) -> (mutant: Mutant, leftScope: Bool) {
         var rng = SeededGenerator(seed: seed, 0x6E65_7874)
         let (cumulative, weights): ([Double], [Double]) = configuration.adaptive
             ? state.withLock { $0.snapshot() } : ([], baseWeights)
@@ -194,12 +199,18 @@ public final class Mutator: Sendable {
         } else {
             index = rng.next(below: parents.count)
         }
-        if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return found }
+        if configuration.discovery, rng.chance(0.2), let found = discoveryMutant(seed: seed) { return (found, leftScope(found)) }
         let parent = parents[index]
         var stepRng = SeededGenerator(seed: seed, UInt64(parent.session), UInt64(parent.step))
-        var mutant = derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng)
-        if configuration.discovery, rng.chance(0.1) { addLearnedValue(to: &mutant, rng: &rng) }
-        return mutant
+        // Drawn before deriving (which uses its own generator): without a learned value to add, the scope is
+        // judged before the body is written, and a mutant that left it is not finished.
+        let learns = configuration.discovery && rng.chance(0.1)
+        guard learns else {
+            return derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng, checkingScope: true)
+        }
+        var mutant = derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng, checkingScope: false).mutant
+        addLearnedValue(to: &mutant, rng: &rng)
+        return (mutant, leftScope(mutant))
     }
 
     /// Applies operations, in order, to a request. Operations that no longer apply (say a
@@ -279,7 +290,11 @@ public final class Mutator: Sendable {
         }
     }
 
-    func derive(session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator) -> Mutant {
+    /// A mutant of a step with operators drawn by `weights`; with `checkingScope`, whether it left the
+    /// scope, judged before the body is written (the request of a mutant that left it is not finished).
+    func derive(
+        session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator, checkingScope: Bool
+    ) -> (mutant: Mutant, leftScope: Bool) {
         let parent = sessions[session].steps[step].request
         var ctx = MutationContext(
             request: parent, donors: donors, hugeSizes: configuration.hugeSizes,
@@ -309,9 +324,15 @@ public final class Mutator: Sendable {
                 }
             }
         }
+        if checkingScope, !isInScope(ctx.request, parent: parent) {
+            let unfinished = Mutant(
+                parentSession: session, parentStep: step, seed: seed, operations: operations, request: ctx.request, dropCookies: false)
+            return (unfinished, true)
+        }
         let result = ctx.finish()
-        return Mutant(
+        let mutant = Mutant(
             parentSession: session, parentStep: step, seed: seed, operations: operations,
             request: result.request, dropCookies: result.dropCookies)
+        return (mutant, false)
     }
 }
