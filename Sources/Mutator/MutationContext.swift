@@ -117,16 +117,14 @@ struct MutationContext {
     }
 
     static func hasIdentifierSegment(_ path: String) -> Bool {
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        var i = start
-        while true {
-            if i == utf8.endIndex || utf8[i] == UInt8(ascii: "/") {
-                if start < i, EndpointTemplate.isIdentifier(Substring(utf8[start..<i])) { return true }
-                if i == utf8.endIndex { return false }
-                start = utf8.index(after: i)
+        var text = path
+        return text.withUTF8 { bytes in
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+                if start < end, EndpointTemplate.isIdentifier(utf8: UnsafeBufferPointer(rebasing: bytes[start..<end])) { return true }
+                start = end + 1
             }
-            i = utf8.index(after: i)
+            return false
         }
     }
 

@@ -45,7 +45,7 @@ enum PathOperators {
         let ranges = segmentRanges(path)
         let i: Int
         if onlyIdentifiers {
-            let indices = ranges.indices.filter { EndpointTemplate.isIdentifier(Substring(segment(path, ranges[$0]))) }
+            let indices = ranges.indices.filter { EndpointTemplate.isIdentifier(Substring(path.utf8[ranges[$0]])) }
             guard !indices.isEmpty else { return nil }
             i = rng.element(indices)
         } else {

@@ -26,10 +26,15 @@ public enum EndpointTemplate {
 
     /// Whether a single path segment is an identifier rather than a fixed word.
     public static func isIdentifier(_ segment: Substring) -> Bool {
-        let utf8 = segment.utf8
-        guard !utf8.isEmpty else { return false }
-        // The byte test first: the character comparisons are slow, and need `{` … `}` anyway.
-        if utf8.first == UInt8(ascii: "{"), utf8.last == UInt8(ascii: "}"), segment.hasPrefix("{{"), segment.hasSuffix("}}") { return true }
+        var text = segment
+        return text.withUTF8 { isIdentifier(utf8: $0) }
+    }
+
+    /// `isIdentifier(_:)` of a segment given as its UTF-8 bytes (a contiguous buffer: the mutator
+    /// judges every segment of every path it changes).
+    package static func isIdentifier(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        if first == UInt8(ascii: "{"), last == UInt8(ascii: "}") { return isPlaceholder(utf8: utf8) }
         var digits = 0, hex = 0, letters = 0, dashes = 0, other = 0
         for b in utf8 {
             switch b {
@@ -47,6 +52,20 @@ public enum EndpointTemplate {
         if hex == count && count >= 8 && digits > 0 { return true }
         if count >= 16 && digits > 0 && letters > 0 { return true }
         return false
+    }
+
+    /// Whether a `{` … `}` segment is a `{{name}}` placeholder: `hasPrefix("{{") && hasSuffix("}}")`
+    /// on its characters. Bytes decide when the bytes inside the braces are ASCII; otherwise a
+    /// combining mark after `{{` or a prepended one before `}}` could join a brace into another
+    /// character, and the characters decide.
+    static func isPlaceholder(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = utf8.count
+        guard n >= 4, utf8[0] == UInt8(ascii: "{"), utf8[1] == UInt8(ascii: "{"), utf8[n - 2] == UInt8(ascii: "}"),
+            utf8[n - 1] == UInt8(ascii: "}")
+        else { return false }
+        if utf8[2] < 0x80 && utf8[n - 3] < 0x80 { return true }
+        let text = String(decoding: utf8, as: UTF8.self)
+        return text.hasPrefix("{{") && text.hasSuffix("}}")
     }
 }
 
