@@ -213,7 +213,7 @@ let package = Package(
 
         .testTarget(
             name: "StampedeCoreTests",
-            dependencies: ["StampedeCore", "StampedeHTTP", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["StampedeCore", "StampedeHTTP", "StampedeTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -230,7 +230,8 @@ let package = Package(
         .testTarget(
             name: "SpecFuzzTests",
             dependencies: [
-                "SpecFuzz", "Mutator", "StampedeCore", "StampedeHTTP", "DemoTarget", .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                "SpecFuzz", "Mutator", "StampedeCore", "StampedeHTTP", "StampedeTestSupport", "DemoTarget",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

@@ -64,7 +64,7 @@ mkdir -p "$PREFIX/corpus" && cp "$ROOT/corpora/demo/baseline.corpus" "$PREFIX/co
 REPLAY_PID=$!
 
 echo "soak: $MODE mode, $CONNECTIONS clients/connections, ${DURATION}s against the demo target at $URL; sample every ${INTERVAL}s, warm-up ${WARMUP}s"
-printf "%8s %10s %8s\n" "t (s)" "RSS (MB)" "fds"
+printf "%8s %10s %10s %10s %8s\n" "t (s)" "RSS (MB)" "anon (MB)" "file (MB)" "fds"
 START=$(date +%s)
 SAMPLES="$PREFIX/samples"
 : >"$SAMPLES"
@@ -72,11 +72,13 @@ while kill -0 "$REPLAY_PID" 2>/dev/null; do
     sleep "$INTERVAL"
     kill -0 "$REPLAY_PID" 2>/dev/null || break
     T=$(( $(date +%s) - START ))
-    RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$REPLAY_PID/status" 2>/dev/null || echo 0)
+    read -r RSS_KB ANON_KB FILE_KB < <(awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
+        END { print r + 0, a + 0, f + 0 }' "/proc/$REPLAY_PID/status" 2>/dev/null || echo "0 0 0")
     FDS=$(ls "/proc/$REPLAY_PID/fd" 2>/dev/null | wc -l)
     [ -n "$RSS_KB" ] && [ "$RSS_KB" -gt 0 ] || continue
-    echo "$T $RSS_KB $FDS" >>"$SAMPLES"
-    printf "%8d %10.1f %8d\n" "$T" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$FDS"
+    echo "$T $RSS_KB $FDS $ANON_KB $FILE_KB" >>"$SAMPLES"
+    printf "%8d %10.1f %10.1f %10.1f %8d\n" "$T" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$ANON_KB" 'BEGIN { print k / 1024 }')" "$(awk -v k="$FILE_KB" 'BEGIN { print k / 1024 }')" "$FDS"
 done
 wait "$REPLAY_PID" && STATUS=0 || STATUS=$?
 REPLAY_PID=""
@@ -105,4 +107,6 @@ flat() {  # column name
         }' "$SAMPLES"
 }
 echo "RSS (KB): $(flat 2)"
+echo "  of which anonymous (heap, stacks; KB): $(flat 4)"
+echo "  of which file-backed (code and data pages of the binary and libraries; KB): $(flat 5)"
 echo "open descriptors: $(flat 3)"

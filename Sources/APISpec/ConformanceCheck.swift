@@ -1,4 +1,5 @@
 import Foundation
+public import StampedeCore
 
 /// One conformance check, selectable with `--checks`.
 public enum ConformanceCheck: String, Sendable, Hashable, CaseIterable, Codable {
@@ -43,6 +44,8 @@ public struct ConformanceViolation: Sendable, Hashable {
     public var operation: String
     /// What is wrong, stable across requests for one bug (`status 418 not declared`).
     public var detail: String
+    /// For `body-schema`: what the finding's reproducer re-checks in the body.
+    public var bodyCheck: BodyCheck?
 
     /// The finding's failure text: `<check>: <detail>`.
     public var text: String { check.rawValue + ": " + detail }

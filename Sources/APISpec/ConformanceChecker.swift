@@ -9,8 +9,8 @@ public import StampedeCore
 /// prefix limit is not validated.
 public struct ConformanceChecker: Sendable {
     /// Validates a JSON value against a schema: nil when it matches, else where and why not
-    /// (`/name: expected string`), stable across values for one bug.
-    public typealias Validator = @Sendable (JSONValue, JSONSchema) -> String?
+    /// (`/name: type`), stable across values for one bug, and what a reproducer re-checks.
+    public typealias Validator = @Sendable (JSONValue, JSONSchema) -> (signature: String, check: BodyCheck)?
 
     /// The spec the answers are judged against.
     public let spec: APISpecification
@@ -83,7 +83,10 @@ public struct ConformanceChecker: Sendable {
         guard let value = try? JSONParser().parse(observed.body) else {
             return violation(.bodySchema, "\(declared.status) body is not JSON")
         }
-        return validator(value, schema).map { violation(.bodySchema, "\(declared.status) body \($0)") }
+        guard let problem = validator(value, schema) else { return nil }
+        var found = violation(.bodySchema, "\(declared.status) body \(problem.signature)")
+        found.bodyCheck = problem.check
+        return found
     }
 
     /// Between the status and the constraint in a `negative-accepted` failure text.

@@ -24,6 +24,9 @@ import Testing
         // C1's reproducer, run alone against the same server, gets the undeclared status again.
         let c1Script = report.findings.first { $0.endpoint == "GET /api/v1/notifications" && $0.failure.contains("status 416") }?.crashScript
         let c1Run = try c1Script.map { try Self.runScript($0, baseURL: server.baseURL) }
+        // C2's too: the same declared status, and a body whose `lang_version` breaks its type again.
+        let c2Script = report.findings.first { $0.endpoint == "GET /api/v1/scripts/{id}" && $0.failure.hasPrefix("body-schema") }?.crashScript
+        let c2Run = try c2Script.map { try Self.runScript($0, baseURL: server.baseURL) }
         await server.stop()
 
         let operations = try #require(report.operations)
@@ -44,6 +47,8 @@ import Testing
         #expect(body?.failure.contains("/lang_version") == true)
         let (c1Status, c1Output) = try #require(c1Run, "C1 has no reproducer script")
         #expect(c1Status == 0 && c1Output.contains("reproduced") && !c1Output.contains("not reproduced"), "\(c1Output)")
+        let (c2Status, c2Output) = try #require(c2Run, "C2 has no reproducer script")
+        #expect(c2Status == 0 && c2Output.contains("reproduced") && !c2Output.contains("not reproduced"), "\(c2Output)")
         #expect(status?.minimal?.request.query.contains { $0.name == "offset" } == true)
         #expect(OperationCoverage.summaryLine(operations).hasPrefix("operations: \(operations.count)/\(operations.count) exercised"))
     }

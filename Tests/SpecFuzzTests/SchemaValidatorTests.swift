@@ -1,6 +1,7 @@
 import OpenAPIKit
 import SpecFuzz
 import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// One keyword: a schema, a value it accepts, a value it rejects, and the violation expected.
@@ -94,6 +95,19 @@ struct KeywordCase: CustomTestStringConvertible, Sendable {
         let rejected = validator.validate(try json(c.invalid), against: s)
         #expect(rejected.map(\.constraint) == [c.constraint], "\(rejected)")
         #expect(rejected.first?.pointer.description == c.pointer)
+    }
+
+    /// The reproducer re-judges the answer with the violation's one-keyword check, in Python: it must
+    /// agree with this validator — the rejected value breaks the check again, the accepted one does not
+    /// (except for `oneOf`/`anyOf`/`not`, whose check is only the value's kind).
+    @Test(arguments: cases) func theReproducersCheckAgreesWithTheValidator(_ c: KeywordCase) throws {
+        let s = try schema(c.schema)
+        let violation = try #require(SchemaValidator().validate(try json(c.invalid), against: s).first)
+        let failure = "body-schema: 200 body " + violation.signature
+        let check = violation.bodyCheck
+        #expect(try ReproducerVerdict.holds(failure, bodyCheck: check, status: "200", body: c.invalid) == true, "\(check)")
+        guard !check.schema.contains("x-kind") else { return }
+        #expect(try ReproducerVerdict.holds(failure, bodyCheck: check, status: "200", body: c.valid) == false, "\(check)")
     }
 
     @Test func nestedViolationsNameTheirPointerAndStayOnOneShortLine() throws {

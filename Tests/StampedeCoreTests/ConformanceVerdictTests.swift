@@ -1,22 +1,14 @@
-import Foundation
-@testable import StampedeCore
+import StampedeCore
+import StampedeTestSupport
 import Testing
 
 /// The reproducer's verdict for conformance findings the answer alone shows, run in bash against
-/// a saved response head and status, as the script's last lines see them.
+/// a saved status, response head and body, as the script's last lines see them.
 @Suite struct ConformanceVerdictTests {
-    func holds(_ failure: String, status: String, head: String) throws -> Bool {
-        let condition = try #require(ReproducerScript.conformanceCondition(failure))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stampede-verdict-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try Data(head.utf8).write(to: dir.appendingPathComponent("head"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", "-c", "_tmp=\"$1\"; _status=\"$2\"; if \(condition); then exit 0; else exit 1; fi", "verdict", dir.path, status]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+    func holds(_ failure: String, _ check: BodyCheck? = nil, status: String, head: String = "", body: String = "") throws -> Bool {
+        let verdict = try ReproducerVerdict.holds(failure, bodyCheck: check, status: status, head: head, body: body)
+        try #require(verdict != nil, "no verdict for \(failure)")
+        return verdict == true
     }
 
     @Test func anUndeclaredStatusReproducesOnlyWithThatStatus() throws {
@@ -35,8 +27,30 @@ import Testing
         #expect(try !holds(none, status: "500", head: "HTTP/1.1 500 Oops\r\nContent-Type: text/html\r\n\r\n"))
     }
 
-    @Test func aBodySchemaFindingHasNoShellVerdict() {
-        #expect(ReproducerScript.conformanceCondition("body-schema: 200 body /lang_version: expected string") == nil)
-        #expect(ReproducerScript.conformanceCondition("negative-accepted: 200 to a request breaking query limit: minimum") != nil)
+    @Test func anOffSchemaBodyReproducesOnlyWithTheDeclaredStatusAndTheSameBrokenKeyword() throws {
+        let failure = "body-schema: 200 body /items/*/id: type"
+        let check = BodyCheck(pointer: "/items/*/id", schema: #"{"type":["integer"]}"#)
+        #expect(try holds(failure, check, status: "200", body: #"{"items":[{"id":1},{"id":"7"}]}"#))
+        #expect(try !holds(failure, check, status: "200", body: #"{"items":[{"id":1},{"id":7}]}"#))
+        #expect(try !holds(failure, check, status: "404", body: #"{"items":[{"id":"7"}]}"#))
+        #expect(try !holds(failure, check, status: "200", body: "not json"))
+        // A finding without its check (a record written before checks were kept) has no verdict.
+        #expect(try ReproducerVerdict.holds(failure, status: "200") == nil)
+    }
+
+    @Test func aBodyThatIsNotJSONReproducesOnlyWhileItIsStillNotJSON() throws {
+        let failure = "body-schema: 2XX body is not JSON"
+        #expect(try holds(failure, status: "201", body: "<html>"))
+        #expect(try !holds(failure, status: "201", body: "{}"))
+        #expect(try !holds(failure, status: "400", body: "<html>"))
+        #expect(try holds("body-schema: default body is not JSON", status: "418", body: "{"))
+    }
+
+    @Test func aKeywordAScriptCannotJudgeReproducesOnTheSameKindOfValue() throws {
+        let failure = "body-schema: 200 body /pet: oneOf"
+        let check = BodyCheck(pointer: "/pet", schema: #"{"x-kind":"object"}"#)
+        #expect(try holds(failure, check, status: "200", body: #"{"pet":{"cat":1,"dog":2}}"#))
+        #expect(try !holds(failure, check, status: "200", body: #"{"pet":"cat"}"#))
+        #expect(try !holds(failure, check, status: "200", body: #"{}"#))
     }
 }

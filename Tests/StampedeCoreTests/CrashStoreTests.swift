@@ -49,6 +49,23 @@ import Testing
         #expect(try Corpus.load(path: a.path).sessions.first?.crash?.hits == 7)
     }
 
+    /// A `body-schema` record's check survives the file, and an update by a record written before
+    /// checks were kept (the smaller request wins, the check stays).
+    @Test func aBodyChecksSurvivesSavingAndAnOlderRecordsUpdate() throws {
+        let dir = try Self.scratch() + "/crashes"
+        let store = CrashStore(directory: dir)
+        var checked = Self.record("00000000000000bc", path: "/api/v1/scripts/" + String(repeating: "b", count: 80), hits: 1,
+                                  first: "2026-01-01T00:00:00Z", last: "2026-01-01T00:00:01Z")
+        let check = BodyCheck(pointer: "/lang_version", schema: #"{"type":["string"]}"#)
+        checked.crash?.bodyCheck = check
+        let first = try store.save(checked)
+        #expect(try Corpus.load(path: first.path).sessions.first?.crash?.bodyCheck == check)
+        _ = try store.save(Self.record("00000000000000bc", path: "/api/v1/scripts/b", hits: 1, first: "2026-01-02T00:00:00Z", last: "2026-01-02T00:00:01Z"))
+        let updated = try #require(try Corpus.load(path: first.path).sessions.first)
+        #expect(updated.steps.last?.request.path == "/api/v1/scripts/b")
+        #expect(updated.crash?.bodyCheck == check)
+    }
+
     @Test func minimizeKeepsTheSmallestRecordPerEndpointAndFailure() throws {
         let dir = try Self.scratch() + "/crashes"
         let store = CrashStore(directory: dir)

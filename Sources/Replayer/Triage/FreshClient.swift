@@ -62,6 +62,7 @@ struct FreshClient {
         {
             observed.failureClass = .conformance
             observed.failure = violation.text
+            observed.bodyCheck = violation.bodyCheck
         }
         return observed
     }

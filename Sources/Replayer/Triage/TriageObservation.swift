@@ -18,6 +18,8 @@ struct TriageObservation: Sendable {
     var request: EngineRequest
     var rendered: RequestTemplate
     var excerpt: String
+    /// A `body-schema` conformance failure's reproducer check.
+    var bodyCheck: BodyCheck?
 
     var endpoint: String { method + " " + route }
 

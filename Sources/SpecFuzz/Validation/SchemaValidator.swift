@@ -46,36 +46,40 @@ public struct SchemaValidator: Sendable {
         let values = allowed.compactMap(JSONValue.init)
         if !values.contains(where: { $0.schemaEquals(value) }) {
             let listed = ReportText.abbreviated(values.map(\.scalarText).joined(separator: ", "), limit: 60)
-            out.insert(SchemaViolation(pointer: pointer, constraint: .enum, reason: "\(value.quoted) is not one of \(listed)"), at: start)
+            let test = JSONValue.keyword("enum", .array(values))
+            out.insert(SchemaViolation(pointer: pointer, constraint: .enum, reason: "\(value.quoted) is not one of \(listed)", test: test), at: start)
         }
     }
 
     /// The type and the keywords of that type (everything but `enum`).
     func checkTyped(_ value: JSONValue, _ schema: DereferencedJSONSchema, at pointer: JSONPointer, into out: inout [SchemaViolation]) {
+        func mismatch(_ expected: String) -> SchemaViolation {
+            typeViolation(value, expected: expected, nullable: schema.nullable, at: pointer)
+        }
         switch schema {
         case .null:
-            if value != .null { out.append(typeViolation(value, expected: "null", at: pointer)) }
+            if value != .null { out.append(mismatch("null")) }
         case .boolean:
-            if value.boolValue == nil { out.append(typeViolation(value, expected: "boolean", at: pointer)) }
+            if value.boolValue == nil { out.append(mismatch("boolean")) }
         case .number(let core, let numeric):
-            guard let n = value.doubleValue, !n.isNaN else { return out.append(typeViolation(value, expected: "number", at: pointer)) }
+            guard let n = value.doubleValue, !n.isNaN else { return out.append(mismatch("number")) }
             checkNumber(value, n, numeric.minimum.map { ($0.value, $0.exclusive) }, numeric.maximum.map { ($0.value, $0.exclusive) },
                         multipleOf: numeric.multipleOf, at: pointer, into: &out)
             checkFormat(value, core.format.rawValue, at: pointer, into: &out)
         case .integer(let core, let integer):
-            guard value.isIntegral, let n = value.doubleValue else { return out.append(typeViolation(value, expected: "integer", at: pointer)) }
+            guard value.isIntegral, let n = value.doubleValue else { return out.append(mismatch("integer")) }
             checkNumber(value, n, integer.minimum.map { (Double($0.value), $0.exclusive) }, integer.maximum.map { (Double($0.value), $0.exclusive) },
                         multipleOf: integer.multipleOf.map(Double.init), at: pointer, into: &out)
             checkFormat(value, core.format.rawValue, at: pointer, into: &out)
         case .string(let core, let string):
-            guard let s = value.stringValue else { return out.append(typeViolation(value, expected: "string", at: pointer)) }
+            guard let s = value.stringValue else { return out.append(mismatch("string")) }
             checkString(s, string, at: pointer, into: &out)
             checkFormat(value, core.format.rawValue, at: pointer, into: &out)
         case .object(_, let object):
-            guard let members = value.objectMembers else { return out.append(typeViolation(value, expected: "object", at: pointer)) }
+            guard let members = value.objectMembers else { return out.append(mismatch("object")) }
             checkObject(members, object, at: pointer, into: &out)
         case .array(_, let array):
-            guard let items = value.arrayValue else { return out.append(typeViolation(value, expected: "array", at: pointer)) }
+            guard let items = value.arrayValue else { return out.append(mismatch("array")) }
             checkArray(items, array, at: pointer, into: &out)
         case .all(let schemas, _):
             for sub in schemas { check(value, sub, at: pointer, into: &out) }
@@ -83,15 +87,18 @@ public struct SchemaValidator: Sendable {
             checkAlternatives(value, schema, schemas, at: pointer, into: &out)
         case .not(let sub, _):
             if validate(value, against: sub).isEmpty {
-                out.append(SchemaViolation(pointer: pointer, constraint: .not, reason: "\(value.quoted) matches the schema it must not"))
+                out.append(SchemaViolation(pointer: pointer, constraint: .not, reason: "\(value.quoted) matches the schema it must not", test: value.kindTest))
             }
         case .fragment:
             return
         }
     }
 
-    func typeViolation(_ value: JSONValue, expected: String, at pointer: JSONPointer) -> SchemaViolation {
-        SchemaViolation(pointer: pointer, constraint: .type, reason: "expected \(expected), got \(value.kindAndValue)")
+    /// A `type` violation; its test allows `null` too when the schema is nullable.
+    func typeViolation(_ value: JSONValue, expected: String, nullable: Bool, at pointer: JSONPointer) -> SchemaViolation {
+        let types = [expected] + (nullable && expected != "null" ? ["null"] : [])
+        let test = JSONValue.keyword("type", .array(types.map(JSONValue.string)))
+        return SchemaViolation(pointer: pointer, constraint: .type, reason: "expected \(expected), got \(value.kindAndValue)", test: test)
     }
 
     func checkAlternatives(
@@ -105,19 +112,19 @@ public struct SchemaValidator: Sendable {
             let reason = matching == 0
                 ? "matches none of \(schemas.count) schemas (first: \(results.first?.first?.description ?? "none"))"
                 : "matches \(matching) of \(schemas.count) schemas, exactly one required"
-            out.append(SchemaViolation(pointer: pointer, constraint: .oneOf, reason: reason))
+            out.append(SchemaViolation(pointer: pointer, constraint: .oneOf, reason: reason, test: value.kindTest))
         } else if matching == 0 {
             let first = results.first?.first?.description ?? "no schemas"
-            out.append(SchemaViolation(pointer: pointer, constraint: .anyOf, reason: "matches none of \(schemas.count) schemas (first: \(first))"))
+            out.append(SchemaViolation(pointer: pointer, constraint: .anyOf, reason: "matches none of \(schemas.count) schemas (first: \(first))", test: value.kindTest))
         }
     }
 }
 
 extension SchemaValidator {
-    /// The first violation's `signature` (value-free, stable), or nil when `value` is valid — or when
-    /// `schema` still holds `$ref`s (dereference the document first).
-    public func problem(_ value: JSONValue, against schema: JSONSchema) -> String? {
+    /// The first violation, or nil when `value` is valid — or when `schema` still holds `$ref`s
+    /// (dereference the document first).
+    public func firstViolation(_ value: JSONValue, against schema: JSONSchema) -> SchemaViolation? {
         guard let dereferenced = schema.dereferenced() else { return nil }
-        return validate(value, against: dereferenced).first?.signature
+        return validate(value, against: dereferenced).first
     }
 }

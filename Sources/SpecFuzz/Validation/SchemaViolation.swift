@@ -18,12 +18,17 @@ public struct SchemaViolation: Hashable, Sendable, CustomStringConvertible {
     public var constraint: SchemaConstraint
     /// One line saying why, long values abbreviated with their size.
     public var reason: String
+    /// A JSON Schema holding only the keyword broken (`{"type":["string"]}`, `{"required":["id"]}`), which
+    /// the value at ``pointer`` breaks: what a reproducer re-checks. For `oneOf`, `anyOf` and `not`,
+    /// whose subschemas a script cannot judge, `{"x-kind":"object"}`: the value's JSON kind.
+    public var test: JSONValue
 
     /// Creates a violation.
-    public init(pointer: JSONPointer, constraint: SchemaConstraint, reason: String) {
+    public init(pointer: JSONPointer, constraint: SchemaConstraint, reason: String, test: JSONValue) {
         self.pointer = pointer
         self.constraint = constraint
         self.reason = reason
+        self.test = test
     }
 
     /// `/alerts/0/labels: type: expected object, got string "x"` — at most 200 columns.
@@ -58,8 +63,26 @@ extension SchemaViolation {
         return at + ": " + constraint.rawValue
     }
 
+    /// The reproducer's check: the signature's pointer and ``test``.
+    public var bodyCheck: BodyCheck {
+        BodyCheck(pointer: Self.anyIndex(pointer).description, schema: test.serialized())
+    }
+
     /// `pointer` with every array index replaced by `*`: one place whatever element breaks it.
     static func anyIndex(_ pointer: JSONPointer) -> JSONPointer {
         JSONPointer(tokens: pointer.tokens.map { token in token.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && !token.isEmpty ? "*" : token })
+    }
+}
+
+extension JSONValue {
+    /// `{"name": value}`: a schema of one keyword, a violation's ``SchemaViolation/test``.
+    static func keyword(_ name: String, _ value: JSONValue) -> JSONValue {
+        .object([JSONMember(name, value)])
+    }
+
+    /// `{"x-kind": "string"}`: the test of a violation a script cannot re-judge (`oneOf`, `anyOf`, `not`):
+    /// the value is of the same JSON kind (`null`, `boolean`, `number`, `string`, `array`, `object`).
+    var kindTest: JSONValue {
+        .keyword("x-kind", .string(kind == .bool ? "boolean" : kind.rawValue))
     }
 }

@@ -172,6 +172,9 @@ public final class CrashStore: Sendable {
         kept.crash?.hits = sightings.values.reduce(0, +)
         kept.crash?.firstSeen = min(ca.firstSeen, cb.firstSeen)
         kept.crash?.lastSeen = max(ca.lastSeen, cb.lastSeen)
+        // A record written before body checks were kept borrows the other's.
+        let bodyCheck = kept.crash?.bodyCheck ?? ca.bodyCheck ?? cb.bodyCheck
+        kept.crash?.bodyCheck = bodyCheck
         return kept
     }
 

@@ -175,10 +175,12 @@ extension ReproducerScript {
 
     /// The shell test for a conformance failure that the answer alone shows (`ConformanceViolation.text`):
     /// `negative-accepted` (any 2xx: triage kept the minimal request breaking its constraint), `status`
-    /// (the undeclared status again) and `content-type` (the declared status, when it is a number, with
-    /// the same undeclared media type, or none). Nil for `body-schema`, which needs the spec's schema.
-    static func conformanceCondition(_ failure: String) -> String? {
+    /// (the undeclared status again), `content-type` (the declared status, when it is a number, with
+    /// the same undeclared media type, or none) and `body-schema` (the declared status, and a body that
+    /// is not JSON again or breaks `bodyCheck` again). Nil when the text is none of these.
+    package static func conformanceCondition(_ failure: String, bodyCheck: BodyCheck? = nil) -> String? {
         if failure.hasPrefix("negative-accepted: ") { return "[[ \"$_status\" == 2[0-9][0-9] ]]" }
+        if failure.hasPrefix(bodySchemaPrefix) { return bodySchemaCondition(failure, bodyCheck) }
         let undeclaredStatus = "status: status "
         if failure.hasPrefix(undeclaredStatus), let code = Int(failure.dropFirst(undeclaredStatus.count).prefix { $0.isNumber }) {
             return "[ \"$_status\" = \(code) ]"
@@ -192,6 +194,26 @@ extension ReproducerScript {
         return statusTest + "[ \"$(\(received))\" = \(ShellWord(literal: mediaType).quoted) ]"
     }
 
+    /// The start of a `body-schema` failure text (`body-schema: 200 body /items/*/id: type`).
+    static let bodySchemaPrefix = "body-schema: "
+
+    /// `body-schema: STATUS body …`: the declared status (a number, or a class like `2XX`; none for
+    /// `default`), then `isjson` failing or the `schema` check holding.
+    static func bodySchemaCondition(_ failure: String, _ bodyCheck: BodyCheck?) -> String? {
+        let rest = failure.dropFirst(bodySchemaPrefix.count)
+        let status = rest.prefix { $0 != " " }
+        var statusTest = ""
+        if Int(status) != nil {
+            statusTest = "[ \"$_status\" = \(status) ] && "
+        } else if status.count == 3, let digit = status.first, digit.isNumber, status.dropFirst().uppercased() == "XX" {
+            statusTest = "[[ \"$_status\" == \(digit)[0-9][0-9] ]] && "
+        }
+        if rest.hasSuffix(" body is not JSON") { return statusTest + "! python3 -c \"$_py\" isjson < \"$_tmp/body\"" }
+        guard let bodyCheck else { return nil }
+        let arguments = ShellWord(literal: bodyCheck.pointer).quoted + " " + ShellWord(literal: bodyCheck.schema).quoted
+        return statusTest + "python3 -c \"$_py\" schema \(arguments) < \"$_tmp/body\""
+    }
+
     /// The last lines: compare what the failing request got with the crash record's failure.
     static func verdict(_ crash: CrashInfo?) -> [String] {
         let failure = crash?.failure ?? "500"
@@ -200,7 +222,7 @@ extension ReproducerScript {
             condition = "[ \"$_status\" = \(failure) ]"
         } else if crash?.failureClass == "timeout" {
             condition = "[ \"$_rc\" = 28 ]"
-        } else if crash?.failureClass == "conformance", let test = conformanceCondition(failure) {
+        } else if crash?.failureClass == "conformance", let test = conformanceCondition(failure, bodyCheck: crash?.bodyCheck) {
             condition = test
         } else {
             condition = "[ \"$_rc\" != 0 ] && [ \"$_status\" = 000 ]"

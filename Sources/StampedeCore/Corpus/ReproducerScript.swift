@@ -61,7 +61,7 @@ package enum ReproducerScript {
         ]
         lines += clientBuiltins(settings).map { ShellTemplate.variable(for: $0.name) + "=\"" + $0.value + "\"" }
         lines += [
-            "_py=" + ShellWord.quote(Array(helper.utf8)),
+            "_py=" + ShellWord.quote(Array(python(judgingBodies: needsSchemaHelper(crash)).utf8)),
             "enc() { python3 -c \"$_py\" enc \"$1\"; }",
             "jstr() { python3 -c \"$_py\" jstr \"$1\"; }",
             "cookie() { awk -v n=\"$1\" 'BEGIN { FS = \"\\t\" } NF >= 7 && $6 == n { v = $7 } END { printf \"%s\", v }' \"$_jar\"; }",
@@ -71,6 +71,16 @@ package enum ReproducerScript {
             "}",
         ]
         return lines
+    }
+
+    /// The script's Python: ``helper``, and ``schemaHelper`` when it judges a body.
+    package static func python(judgingBodies: Bool) -> String {
+        judgingBodies ? helper + "\n" + schemaHelper : helper
+    }
+
+    /// Whether the script judges a body against a schema (a `body-schema` finding's verdict).
+    static func needsSchemaHelper(_ crash: CrashInfo?) -> Bool {
+        crash?.failureClass == "conformance" && crash?.failure.hasPrefix(bodySchemaPrefix) == true
     }
 
     /// The built-ins fixed per client (``BuiltinVariables/clientNames``) and `run.id`, in the
@@ -147,5 +157,102 @@ package enum ReproducerScript {
             try: doc = json.loads(sys.stdin.buffer.read())
             except ValueError: sys.exit(1)
             out(pointer(a[1], doc))
+        """
+
+    /// Python appended to ``helper`` in the script of a `body-schema` finding: `isjson` (exit 0 when
+    /// the body parses) and `schema POINTER SCHEMA` (exit 0 when some value at the pointer, `*` for any
+    /// index, breaks the one-keyword schema of a ``BodyCheck``), with the validator's rules for each
+    /// keyword: integers are numbers, `minLength` counts code points, the same formats are checked.
+    static let schemaHelper = """
+        def kind(v):
+            if v is None: return "null"
+            if isinstance(v, bool): return "boolean"
+            if isinstance(v, int): return "integer"
+            if isinstance(v, float): return "integer" if v.is_integer() else "number"
+            if isinstance(v, str): return "string"
+            return "array" if isinstance(v, list) else "object"
+        def same(x, y):
+            kx, ky = kind(x), kind(y)
+            if kx in NUM and ky in NUM: return x == y
+            if kx != ky: return False
+            if kx == "array": return len(x) == len(y) and all(same(p, q) for p, q in zip(x, y))
+            if kx == "object": return x.keys() == y.keys() and all(same(x[m], y[m]) for m in x)
+            return x == y
+        def values(p, v):
+            vs = [v]
+            for t in p.split("/")[1:] if p else []:
+                t = t.replace("~1", "/").replace("~0", "~")
+                n = []
+                for x in vs:
+                    if isinstance(x, dict) and t in x: n.append(x[t])
+                    elif t == "*" and isinstance(x, list): n.extend(x)
+                    elif t == "*" and isinstance(x, dict): n.extend(w for m, w in x.items() if m.isdigit())
+                vs = n
+            return vs
+        def fmt(f, v):
+            if f in ("int32", "int64"):
+                b = 2 ** (31 if f == "int32" else 63)
+                return kind(v) in NUM and not -b <= v < b
+            if not isinstance(v, str): return False
+            d, t = r"(\\d{4})-(\\d\\d)-(\\d\\d)", r"(\\d\\d):(\\d\\d):(\\d\\d)(\\.\\d+)?([Zz]|[+-](\\d\\d):(\\d\\d))"
+            def day(m):
+                y, mo, dd = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+                return 1 <= mo <= 12 and 1 <= dd <= [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]
+            def tod(m):
+                return int(m.group(1)) < 24 and int(m.group(2)) < 60 and int(m.group(3)) <= 60 and int(m.group(6) or 0) < 24 and int(m.group(7) or 0) < 60
+            if f == "date":
+                m = re.fullmatch(d, v)
+                return not (m and day(m))
+            if f == "time":
+                m = re.fullmatch(t, v)
+                return not (m and tod(m))
+            if f == "date-time":
+                m = re.fullmatch(d + "[Tt]" + t, v)
+                return not (m and day(m) and int(m.group(4)) < 24 and int(m.group(5)) < 60 and int(m.group(6)) <= 60
+                            and int(m.group(9) or 0) < 24 and int(m.group(10) or 0) < 60)
+            if f == "uuid": return not re.fullmatch(r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}", v)
+            if f == "email": return not re.fullmatch(r"[^@\\s\\"(),:;<>\\[\\]\\\\]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*", v)
+            if f == "ipv4":
+                o = v.split(".")
+                return not (len(o) == 4 and all(x.isdigit() and x.isascii() and len(x) <= 3 and (len(x) == 1 or x[0] != "0") and int(x) <= 255 for x in o))
+            return False
+        def breaks(v, s):
+            k = kind(v)
+            if "x-kind" in s: return k == s["x-kind"] or (k in NUM and s["x-kind"] == "number")
+            if "type" in s: return k not in s["type"] and not (k == "integer" and "number" in s["type"])
+            if "enum" in s: return not any(same(v, e) for e in s["enum"])
+            if "format" in s: return fmt(s["format"], v)
+            if k == "object":
+                if "required" in s: return any(m not in v for m in s["required"])
+                if "additionalProperties" in s:
+                    return any(m not in s["properties"] and not any(re.search(p, m) for p in s["patternProperties"]) for m in v)
+                if "minProperties" in s: return len(v) < s["minProperties"]
+                if "maxProperties" in s: return len(v) > s["maxProperties"]
+            if k == "array":
+                if "minItems" in s: return len(v) < s["minItems"]
+                if "maxItems" in s: return len(v) > s["maxItems"]
+                if "uniqueItems" in s: return any(same(v[i], v[j]) for i in range(len(v)) for j in range(i))
+            if k in NUM:
+                if "minimum" in s: return v < s["minimum"]
+                if "exclusiveMinimum" in s: return v <= s["exclusiveMinimum"]
+                if "maximum" in s: return v > s["maximum"]
+                if "exclusiveMaximum" in s: return v >= s["exclusiveMaximum"]
+                if "multipleOf" in s:
+                    q = v / s["multipleOf"]
+                    return abs(q - round(q)) > 1e-9 * max(1, abs(q))
+            if k == "string":
+                if "minLength" in s: return len(v) < s["minLength"]
+                if "maxLength" in s: return len(v) > s["maxLength"]
+                if "pattern" in s: return not re.search(s["pattern"], v)
+            return False
+        NUM = ("integer", "number")
+        if k == "isjson":
+            try: json.loads(sys.stdin.buffer.read())
+            except ValueError: sys.exit(1)
+        if k == "schema":
+            try: doc = json.loads(sys.stdin.buffer.read())
+            except ValueError: sys.exit(1)
+            sys.exit(0 if any(breaks(v, json.loads(a[2])) for v in values(a[1], doc)) else 1)
         """
 }

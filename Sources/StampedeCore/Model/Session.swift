@@ -62,6 +62,8 @@ public struct CrashInfo: Codable, Hashable, Sendable {
     public var reproduceRate: Double
     /// A ready-to-paste curl command for the minimal request.
     public var curl: String
+    /// For a `body-schema` conformance finding: what its reproducer re-checks in the answer's body.
+    public var bodyCheck: BodyCheck?
 
     /// A crash record's fields.
     public init(
@@ -99,6 +101,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         case lastSeen = "last_seen"
         case reproduceRate = "reproduce_rate"
         case sightings
+        case bodyCheck = "body_check"
     }
 
     /// The sighting key of one run's shard: what ``sightings`` counts hits under.
@@ -134,6 +137,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         reproduceRate = try c.decode(Double.self, forKey: .reproduceRate)
         curl = try c.decode(String.self, forKey: .curl)
         sightings = try c.decodeIfPresent([String: Int].self, forKey: .sightings)
+        bodyCheck = try c.decodeIfPresent(BodyCheck.self, forKey: .bodyCheck)
     }
 
     /// Writes a crash record (`parent_step_number`, 1-based).
@@ -154,6 +158,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         try c.encode(reproduceRate, forKey: .reproduceRate)
         try c.encode(curl, forKey: .curl)
         try c.encodeIfPresent(sightings, forKey: .sightings)
+        try c.encodeIfPresent(bodyCheck, forKey: .bodyCheck)
     }
 }
 
