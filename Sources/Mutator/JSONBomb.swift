@@ -49,30 +49,35 @@ struct JSONBomb {
     }
 
     private func write(_ value: JSONValue, at path: ArraySlice<Int>, to out: inout [UInt8]) {
-        guard let first = path.first else {
+        guard let i = path.first else {
             writeBomb(around: value, to: &out)
             return
         }
+        // The children before and after the one on the path are written as the containers they make up:
+        // the first without its closing bracket, the second with its opening one turned into a comma.
+        let before: JSONValue, after: JSONValue, key: String?, child: JSONValue
         switch value {
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for i in items.indices {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if i == first { write(items[i], at: path.dropFirst(), to: &out) } else { items[i].write(to: &out) }
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            for i in members.indices {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(members[i].key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                if i == first { write(members[i].value, at: path.dropFirst(), to: &out) } else { members[i].value.write(to: &out) }
-            }
-            out.append(UInt8(ascii: "}"))
+        case .array(let items) where i < items.count:
+            (before, after, key, child) = (.array(Array(items[..<i])), .array(Array(items[(i + 1)...])), nil, items[i])
+        case .object(let members) where i < members.count:
+            (before, after) = (.object(Array(members[..<i])), .object(Array(members[(i + 1)...])))
+            (key, child) = (members[i].key, members[i].value)
         default:
             value.write(to: &out)  // not reached: the path was found in this tree
+            return
         }
+        before.write(to: &out)
+        out.removeLast()
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if let key {
+            JSONValue.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        write(child, at: path.dropFirst(), to: &out)
+        let start = out.count
+        after.write(to: &out)
+        // An empty container is its two brackets: only the closing one stays.
+        if out.count - start > 2 { out[start] = UInt8(ascii: ",") } else { out.remove(at: start) }
     }
 
     private func writeBomb(around node: JSONValue, to out: inout [UInt8]) {
@@ -114,5 +119,7 @@ struct JSONBomb {
     }
 
     static let zeros = Items { _ in JSONValue.int(0).serializedBytes() }
-    static let wideMembers = Items { i in Array(JSONValue.object([JSONMember(wideKeys[i], .int(0))]).serializedBytes().dropFirst().dropLast()) }
+    static let wideMembers = Items { i in
+        Array(JSONValue.object([JSONMember(wideKeys[i], .int(0))]).serializedBytes().dropFirst().dropLast())
+    }
 }

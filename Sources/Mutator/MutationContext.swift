@@ -266,8 +266,8 @@ struct MutationContext {
         return !(body.base64?.isEmpty ?? true)
     }
 
-    /// The final request, with pending edits written out.
-    mutating func finish() -> MutatedRequest {
+    /// The final request, with pending edits written out (the context ends: its request moves out).
+    consuming func finish() -> MutatedRequest {
         flushJSON()
         return MutatedRequest(request: request, dropCookies: dropCookies)
     }

@@ -119,7 +119,12 @@ public final class Mutator: Sendable {
 
     /// Whether a mutant's path stays inside the scope (an unchanged path always does).
     public func isInScope(_ request: RequestTemplate, parent: RequestTemplate) -> Bool {
-        request.path == parent.path || pathScope.contains(request.path)
+        isInScope(path: request.path, parentPath: parent.path)
+    }
+
+    /// `isInScope(_:parent:)` of a path, without copying the requests.
+    func isInScope(path: String, parentPath: String) -> Bool {
+        path == parentPath || pathScope.contains(path)
     }
 
     /// `make(seed)`, again with derived seeds while the mutant leaves the scope (each drop
@@ -208,7 +213,9 @@ public final class Mutator: Sendable {
         guard learns else {
             return derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng, checkingScope: true)
         }
-        var mutant = derive(session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng, checkingScope: false).mutant
+        var mutant = derive(
+            session: parent.session, step: parent.step, seed: seed, weights: weights, rng: &stepRng, checkingScope: false
+        ).mutant
         addLearnedValue(to: &mutant, rng: &rng)
         return (mutant, leftScope(mutant))
     }
@@ -295,9 +302,9 @@ public final class Mutator: Sendable {
     func derive(
         session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator, checkingScope: Bool
     ) -> (mutant: Mutant, leftScope: Bool) {
-        let parent = sessions[session].steps[step].request
+        // The parent is passed straight in (binding it would copy the request once more).
         var ctx = MutationContext(
-            request: parent, donors: donors, hugeSizes: configuration.hugeSizes,
+            request: sessions[session].steps[step].request, donors: donors, hugeSizes: configuration.hugeSizes,
             maximumBody: configuration.maximumBodyBytes, json: parsedBodies[session][step],
             facts: parentFacts[session][step])
         var count = 1
@@ -324,7 +331,7 @@ public final class Mutator: Sendable {
                 }
             }
         }
-        if checkingScope, !isInScope(ctx.request, parent: parent) {
+        if checkingScope, !isInScope(path: ctx.request.path, parentPath: sessions[session].steps[step].request.path) {
             let unfinished = Mutant(
                 parentSession: session, parentStep: step, seed: seed, operations: operations, request: ctx.request, dropCookies: false)
             return (unfinished, true)
