@@ -78,4 +78,47 @@ import Testing
             #expect(a.pickWeighted(weights) == b.pickWeighted(weights, total: total))
         }
     }
+
+    static let bodies = [
+        #"{"name":"a","tags":["x",{"k":[1,2,{"deep":null}]}],"n":3.5,"o":{}}"#, "[]", "7", #"[[],[{}],{"a":[true]}]"#,
+        #"{"s":"{{user}}","e\u00e9":["\n",{"":false}]}"#,
+    ]
+
+    /// A pending bomb writes the bytes its built tree serializes to, on every node of a tree, in every shape.
+    @Test func pendingBombsWriteWhatBuiltBombsWrite() throws {
+        let shapes: [JSONBomb.Shape] = [
+            .deep(depth: 2, arrays: true), .deep(depth: 40, arrays: false), .wide(width: 2, array: true),
+            .wide(width: 777, array: false), .wide(width: JSONBomb.maximumWidth, array: true),
+            .wide(width: JSONBomb.maximumWidth, array: false),
+        ]
+        for text in Self.bodies {
+            let root = try JSONParser().parse(text)
+            let nodes = root.nodeCount { _ in true }
+            for index in 0..<nodes {
+                let path = try #require(root.nodePath(at: index) { _ in true })
+                for shape in shapes {
+                    let bomb = JSONBomb(path: path, shape: shape)
+                    var built = root
+                    _ = built.modify(at: path[...], bomb.build)
+                    var pending: [UInt8] = []
+                    bomb.write(root, to: &pending)
+                    #expect(pending == built.serializedBytes(), "\(text) node \(index) \(bomb.detail)")
+                }
+            }
+        }
+    }
+
+    /// `isIdentifier` on bytes judges a `{…}` segment as the character comparisons `{{` … `}}` did.
+    @Test func placeholderSegmentsAreJudgedAsOnCharacters() {
+        let insides = ["x", "", "}", "{", "é", "\u{301}", "\u{600}", "x\u{600}", "\u{301}x", "e\u{301}", "😀", "\u{200D}", "{x}"]
+        for inside in insides {
+            for open in ["{", "{{"] {
+                for close in ["}", "}}"] {
+                    let segment = open + inside + close
+                    let expected = segment.hasPrefix("{{") && segment.hasSuffix("}}")
+                    #expect(EndpointTemplate.isIdentifier(Substring(segment)) == expected, "\(segment.debugDescription)")
+                }
+            }
+        }
+    }
 }
