@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Replayer
 import StampedeCore
 
 /// The `stampede` command line: thin wiring of the Recorder, Mutator and Replayer modules.
@@ -28,8 +27,6 @@ struct Stampede: AsyncParsableCommand {
         let code: Int32
         do {
             var command = try parseAsRoot()
-            // A replay runs for minutes with many threads: one malloc arena keeps its memory flat (#14).
-            if command is ReplayCommand { HeapTrim.useOneArena() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
