@@ -101,8 +101,16 @@ public struct ConformanceChecker: Sendable {
 
     /// Whether a request path ends in `/` exactly when the operation's does: `/v1/buckets/` is
     /// another URL than `/v1/buckets` (frameworks redirect it), so it is not judged as the operation.
+    /// An encoded slash (`%2F`) counts as one: Kinto decodes it and redirects the same way.
     static func sameTrailingSlash(_ path: String, _ template: String) -> Bool {
-        path == "/" || path.hasSuffix("/") == template.hasSuffix("/")
+        path == "/" || endsInSlash(path) == template.hasSuffix("/")
+    }
+
+    /// `…/` or `…%2F` (either case).
+    static func endsInSlash(_ path: String) -> Bool {
+        if path.hasSuffix("/") { return true }
+        let tail = path.utf8.suffix(3)
+        return tail.count == 3 && tail.first == UInt8(ascii: "%") && tail.dropFirst().elementsEqual("2F".utf8) { a, b in a | 0x20 == b | 0x20 }
     }
 
     /// `application/json; charset=utf-8` → `application/json`.

@@ -63,5 +63,10 @@ import Testing
         #expect(judge(200, "application/json", #"{"name": 1}"#) == "body-schema: 200 body /name: type")
         #expect(judge(200, "application/json", #"{"name": "a", "tags": [1]}"#) == "body-schema: 200 body /tags/*: type")
         #expect(checker.check(.init(method: "GET", path: "/other", status: 418, contentType: nil, body: [], bodyComplete: true)) == nil)
+        // A path with a trailing slash, plain or encoded, is another URL (Kinto redirects it with an HTML 307).
+        for path in ["/items/7/", "/items/7%2F", "/items/7%2f"] {
+            #expect(checker.check(.init(method: "GET", path: path, status: 307, contentType: "text/html", body: Array("<a>".utf8), bodyComplete: true)) == nil)
+        }
+        #expect(judge(307, "text/html", "<a>") == "status: status 307 not declared")
     }
 }
