@@ -108,9 +108,7 @@ public struct ConformanceChecker: Sendable {
 
     /// `…/` or `…%2F` (either case).
     static func endsInSlash(_ path: String) -> Bool {
-        if path.hasSuffix("/") { return true }
-        let tail = path.utf8.suffix(3)
-        return tail.count == 3 && tail.first == UInt8(ascii: "%") && tail.dropFirst().elementsEqual("2F".utf8) { a, b in a | 0x20 == b | 0x20 }
+        path.hasSuffix("/") || path.hasSuffix("%2F") || path.hasSuffix("%2f")
     }
 
     /// `application/json; charset=utf-8` → `application/json`.
