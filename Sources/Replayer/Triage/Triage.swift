@@ -286,13 +286,12 @@ final class Triage: Sendable {
             operations: minimal.operations.map(\.description), request: observed.rendered, url: observed.request.url, curl: curl,
             status: observed.status, responseExcerpt: observed.excerpt)
         let failing = Step(request: minimal.request.request, endpoint: observed.endpoint)
-        var crash = CrashInfo(
+        let crash = CrashInfo(
             signature: signature.value, failure: observed.failure, failureClass: finding.failureClass.rawValue,
             endpoint: observed.endpoint, mutations: job.seed.operations.map(\.description),
             seed: job.seed.mutantSeed ?? options.seed, parentSession: job.session.id, parentStep: job.seed.stepIndex,
             minimized: minimal.minimized, firstSeen: finding.firstSeen, lastSeen: finding.lastSeen, hits: finding.hits,
-            reproduceRate: finding.reproduceRate ?? 0, curl: curl)
-        crash.bodyCheck = observed.bodyCheck
+            reproduceRate: finding.reproduceRate ?? 0, curl: curl, bodyCheck: observed.bodyCheck)
         finding.crashRecord = Session(
             id: "crash-" + signature.value, name: "\(finding.failureClass.rawValue) \(observed.failure) \(observed.endpoint)",
             steps: minimal.context + [failing], crash: crash)

@@ -70,7 +70,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         signature: String, failure: String, failureClass: String, endpoint: String,
         mutations: [String], seed: UInt64, parentSession: String, parentStep: Int,
         minimized: Bool, firstSeen: String, lastSeen: String, hits: Int,
-        reproduceRate: Double, curl: String
+        reproduceRate: Double, curl: String, bodyCheck: BodyCheck? = nil
     ) {
         self.signature = signature
         self.failure = failure
@@ -86,6 +86,7 @@ public struct CrashInfo: Codable, Hashable, Sendable {
         self.hits = hits
         self.reproduceRate = reproduceRate
         self.curl = curl
+        self.bodyCheck = bodyCheck
     }
 
     /// `failure_class` of transport failures (a dropped connection's CURLcode depends on timing).
