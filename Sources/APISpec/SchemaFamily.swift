@@ -36,6 +36,11 @@ public final class SchemaFamily: Sendable {
     let operatorNames: [[String]]
     let caseOperators: [[Int]]
     let cursor = Atomic<Int>(0)
+    /// Per operation: the response-bound variables its bound request needs (`script_id`, a token).
+    let variables: [[String]]
+    /// Plan items taken by a monkey that had not bound their variables, for one that has.
+    let deferred = Mutex<[Int]>([])
+    let deferredCount = Atomic<Int>(0)
     /// Share of spec-parent mutants replaced by a schema request.
     public static let share = 0.5
 
@@ -47,6 +52,7 @@ public final class SchemaFamily: Sendable {
             let declared = bound.operation.parameters.filter { $0.location == .header }.map(\.name) + ["Content-Type", "Content-Length"]
             return bound.request.headers.filter { header in !declared.contains { HTTPHeader.namesEqual($0, header.name) } }
         }
+        variables = binding.operations.map { Mutator.extractedVariables(of: $0.request) }
         operatorNames = generators.map { $0?.operatorNames ?? [] }
         caseOperators = zip(generators, operatorNames).map { generator, names in
             (generator?.caseOperatorNames ?? []).map { names.firstIndex(of: $0) ?? 0 }
@@ -58,16 +64,44 @@ public final class SchemaFamily: Sendable {
     }
 
     /// The next mutant of the plan, or nil once every case has been handed out.
-    public func planned(firstSpecSession: Int) -> Mutant? {
-        let next = cursor.add(1, ordering: .relaxed).oldValue
-        guard next < plan.count else { return nil }
+    ///
+    /// As in the Mutator's first pass, an item whose operation needs a variable the caller has not
+    /// bound (`bound`: a script id before any script was created) is deferred and handed to the first
+    /// caller that has it: sent with the id missing it would test a 404, not the constraint.
+    public func planned(firstSpecSession: Int, bound: (String) -> Bool = { _ in true }) -> Mutant? {
+        func ready(_ item: Int) -> Bool { variables[plan[item].operation].allSatisfy(bound) }
+        if deferredCount.load(ordering: .relaxed) > 0, let next = takeDeferred(ready) {
+            return mutant(planItem: next, firstSpecSession: firstSpecSession)
+        }
+        while true {
+            let next = cursor.add(1, ordering: .relaxed).oldValue
+            guard next < plan.count else { return nil }
+            guard ready(next) else {
+                deferred.withLock { $0.append(next) }
+                deferredCount.add(1, ordering: .relaxed)
+                continue
+            }
+            return mutant(planItem: next, firstSpecSession: firstSpecSession)
+        }
+    }
+
+    /// Removes and returns the first deferred plan item that is `ready`.
+    func takeDeferred(_ ready: (Int) -> Bool) -> Int? {
+        deferred.withLock { items -> Int? in
+            guard let k = items.firstIndex(where: ready) else { return nil }
+            deferredCount.subtract(1, ordering: .relaxed)
+            return items.remove(at: k)
+        }
+    }
+
+    func mutant(planItem next: Int, firstSpecSession: Int) -> Mutant? {
         let item = plan[next]
         return mutant(operation: item.operation, seed: item.seed, session: firstSpecSession + item.operation, step: 0)
     }
 
-    /// Plan items handed out so far, and the plan's length.
+    /// Plan items handed out so far (not counting deferred ones), and the plan's length.
     public var planProgress: (sent: Int, planned: Int) {
-        (min(cursor.load(ordering: .relaxed), plan.count), plan.count)
+        (min(cursor.load(ordering: .relaxed), plan.count) - deferredCount.load(ordering: .relaxed), plan.count)
     }
 
     /// Cases (positive and negative requests) per operation, for reports and tests.

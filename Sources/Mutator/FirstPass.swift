@@ -1,4 +1,4 @@
-import StampedeCore
+package import StampedeCore
 import StampedeHTTP
 import Synchronization
 
@@ -136,7 +136,7 @@ extension Mutator {
 
     /// Placeholders of a request that only a response binds (not `vu.*`, `cookie.*`, `secret.*`,
     /// `random.*`, `now.*` or `run.*`), in order, without repeats.
-    static func extractedVariables(of request: RequestTemplate) -> [String] {
+    package static func extractedVariables(of request: RequestTemplate) -> [String] {
         var texts = [request.path] + request.query.compactMap(\.value) + request.headers.map(\.value)
         if let body = request.body?.text { texts.append(body) }
         var names: [String] = []

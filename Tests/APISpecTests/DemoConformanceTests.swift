@@ -89,7 +89,10 @@ import Testing
 
         let accepted = report.findings.filter { $0.failure.hasPrefix("negative-accepted: ") }
         let found = accepted.first { $0.endpoint == "PUT /api/v1/scripts/{id}" && $0.failure.hasSuffix("breaking body /description: maxLength") }
-        let c3 = try #require(found, "C3 not found; negative-accepted findings: \(accepted.map { "\($0.endpoint) \($0.failure) \($0.confirmed ?? false)" })")
+        let put = report.endpoints["PUT /api/v1/scripts/{id}"]?.status ?? [:]
+        let maxLength = (report.operatorYield ?? []).filter { $0.name == "schema.negative.body.maxLength" }
+        let c3 = try #require(
+            found, "C3 not found; negative-accepted: \(accepted.map { "\($0.endpoint) \($0.failure) \($0.confirmed ?? false)" }); PUT statuses \(put); \(maxLength)")
         #expect(c3.confirmed == true && c3.minimized)
         // The demo enforces every other constraint of its spec: nothing else is confirmed.
         let others = accepted.filter { $0.confirmed == true && $0.signature != c3.signature }

@@ -32,6 +32,30 @@ import Testing
         #expect(family.caseCounts.allSatisfy { $0 > 0 }, "\(zip(binding.operations.map(\.operation.id), family.caseCounts))")
     }
 
+    /// A case whose request needs `{{script_id}}` waits for a monkey that has bound it: the one that
+    /// has not gets the other cases, and every case is still handed out exactly once.
+    @Test func aCaseNeedingAnUnboundVariableWaitsForAMonkeyThatHasIt() async throws {
+        let binding = try await Self.binding()
+        let family = SchemaFamily(binding: binding)
+        let first = 100
+        let update = try #require(binding.operations.firstIndex { $0.operation.id == "updateScript" })
+        var early: [Mutant] = []
+        while let mutant = family.planned(firstSpecSession: first, bound: { $0 != "script_id" }) {
+            early.append(mutant)
+        }
+        #expect(!early.isEmpty)
+        #expect(early.allSatisfy { !$0.request.path.contains("{{script_id}}") }, "\(early.map(\.request.path))")
+        #expect(family.planProgress.sent < family.planProgress.planned)
+        var late: [Mutant] = []
+        while let mutant = family.planned(firstSpecSession: first, bound: { _ in true }) {
+            late.append(mutant)
+        }
+        #expect(late.contains { $0.parentSession - first == update })
+        #expect(late.allSatisfy { $0.request.path.contains("{{script_id}}") })
+        #expect(early.count + late.count == family.caseCounts.reduce(0, +))
+        #expect(family.planProgress.sent == family.planProgress.planned)
+    }
+
     @Test func schemaRequestsKeepTheBoundIDAndTheRecordedSessionHeaders() async throws {
         let binding = try await Self.binding()
         let family = SchemaFamily(binding: binding)

@@ -211,7 +211,7 @@ final class VirtualClient: PermitWaiter {
         let bound: (String) -> Bool = { variables[$0] != nil }
         let planned = loggedIn || context.plan.identity.isEmpty
         var mutant: Mutant
-        if let scheduled = schemaPlanned(takesPlan: planned, requests: s.requests) {
+        if let scheduled = schemaPlanned(takesPlan: planned, requests: s.requests, bound: bound) {
             mutant = scheduled
         } else {
             mutant = mutator.nextMutant(seed: s.client.rng.next(), bound: bound, takesFirstPass: planned)
@@ -230,10 +230,11 @@ final class VirtualClient: PermitWaiter {
     }
 
     /// With --openapi, every other request of a logged-in monkey takes the schema plan while it
-    /// lasts (SpecFuzz: every case of every operation once, shared by all monkeys).
-    private func schemaPlanned(takesPlan: Bool, requests: Int) -> Mutant? {
+    /// lasts (SpecFuzz: every case of every operation once, shared by all monkeys); a case that
+    /// needs a variable this monkey has not bound waits for one that has.
+    private func schemaPlanned(takesPlan: Bool, requests: Int, bound: (String) -> Bool) -> Mutant? {
         guard takesPlan, requests % 2 == 0, let spec = context.options.spec else { return nil }
-        return spec.family.planned(firstSpecSession: context.plan.firstSpecSession(of: spec))
+        return spec.family.planned(firstSpecSession: context.plan.firstSpecSession(of: spec), bound: bound)
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
