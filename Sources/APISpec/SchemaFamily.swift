@@ -38,9 +38,13 @@ public final class SchemaFamily: Sendable {
     let cursor = Atomic<Int>(0)
     /// Per operation: the response-bound variables its bound request needs (`script_id`, a token).
     let variables: [[String]]
-    /// Plan items taken by a monkey that had not bound their variables, for one that has.
-    let deferred = Mutex<[Int]>([])
-    let deferredCount = Atomic<Int>(0)
+    /// Per operation, per case: the case's index in `plan`.
+    let planIndex: [[Int]]
+    /// Plan items waiting for a monkey that can send them (see `Waiting`), and how many.
+    let waiting = Mutex(Waiting())
+    let waitingCount = Atomic<Int>(0)
+    /// Times a plan case is sent again when its answer shows it never reached its constraint.
+    public static let maximumRetries = 2
     /// Share of spec-parent mutants replaced by a schema request.
     public static let share = 0.5
 
@@ -61,36 +65,60 @@ public final class SchemaFamily: Sendable {
         plan = (0..<(counts.max() ?? 0)).flatMap { k in
             counts.indices.filter { k < counts[$0] }.map { (operation: $0, seed: UInt64(k)) }
         }
+        var index = counts.map { [Int](repeating: 0, count: $0) }
+        for (i, item) in plan.enumerated() { index[item.operation][Int(item.seed)] = i }
+        planIndex = index
     }
 
     /// The next mutant of the plan, or nil once every case has been handed out.
     ///
     /// As in the Mutator's first pass, an item whose operation needs a variable the caller has not
     /// bound (`bound`: a script id before any script was created) is deferred and handed to the first
-    /// caller that has it: sent with the id missing it would test a 404, not the constraint.
+    /// caller that has it: sent with the id missing it would test a 404, not the constraint. Items
+    /// sent again (`answered(_:status:firstSpecSession:)`) wait the same way.
     public func planned(firstSpecSession: Int, bound: (String) -> Bool = { _ in true }) -> Mutant? {
         func ready(_ item: Int) -> Bool { variables[plan[item].operation].allSatisfy(bound) }
-        if deferredCount.load(ordering: .relaxed) > 0, let next = takeDeferred(ready) {
+        if waitingCount.load(ordering: .relaxed) > 0, let next = takeWaiting(ready) {
             return mutant(planItem: next, firstSpecSession: firstSpecSession)
         }
         while true {
             let next = cursor.add(1, ordering: .relaxed).oldValue
             guard next < plan.count else { return nil }
             guard ready(next) else {
-                deferred.withLock { $0.append(next) }
-                deferredCount.add(1, ordering: .relaxed)
+                waiting.withLock { $0.add(next, again: false) }
+                waitingCount.add(1, ordering: .relaxed)
                 continue
             }
             return mutant(planItem: next, firstSpecSession: firstSpecSession)
         }
     }
 
-    /// Removes and returns the first deferred plan item that is `ready`.
-    func takeDeferred(_ ready: (Int) -> Bool) -> Int? {
-        deferred.withLock { items -> Int? in
-            guard let k = items.firstIndex(where: ready) else { return nil }
-            deferredCount.subtract(1, ordering: .relaxed)
-            return items.remove(at: k)
+    /// What a plan case's request was answered. A case answered 401, 403 or 404 never reached the
+    /// constraint it tests (the session or the resource was gone, say a monkey's own delete ran
+    /// first): it goes back to the plan, at most `maximumRetries` times. Other mutants are ignored.
+    public func answered(_ mutant: Mutant, status: Int, firstSpecSession: Int) {
+        guard status == 401 || status == 403 || status == 404, let item = planItem(of: mutant, firstSpecSession: firstSpecSession)
+        else { return }
+        let queued = waiting.withLock { $0.retry(item, maximum: Self.maximumRetries) }
+        if queued { waitingCount.add(1, ordering: .relaxed) }
+    }
+
+    /// The plan item a schema mutant is (its operation and a seed below the case count, as the plan
+    /// makes them; a drawn case with such a seed is the same request); nil for any other mutant.
+    func planItem(of mutant: Mutant, firstSpecSession: Int) -> Int? {
+        let operation = mutant.parentSession - firstSpecSession
+        guard operation >= 0, operation < planIndex.count, mutant.operations.count == 1,
+            mutant.operations[0].name.hasPrefix("schema."), mutant.seed < UInt64(planIndex[operation].count)
+        else { return nil }
+        return planIndex[operation][Int(mutant.seed)]
+    }
+
+    /// Removes and returns the first waiting plan item that is `ready`.
+    func takeWaiting(_ ready: (Int) -> Bool) -> Int? {
+        waiting.withLock { waiting -> Int? in
+            guard let item = waiting.take(where: ready) else { return nil }
+            waitingCount.subtract(1, ordering: .relaxed)
+            return item
         }
     }
 
@@ -101,7 +129,7 @@ public final class SchemaFamily: Sendable {
 
     /// Plan items handed out so far (not counting deferred ones), and the plan's length.
     public var planProgress: (sent: Int, planned: Int) {
-        (min(cursor.load(ordering: .relaxed), plan.count) - deferredCount.load(ordering: .relaxed), plan.count)
+        (min(cursor.load(ordering: .relaxed), plan.count) - waiting.withLock(\.deferred), plan.count)
     }
 
     /// Cases (positive and negative requests) per operation, for reports and tests.
@@ -203,5 +231,36 @@ public final class SchemaFamily: Sendable {
     /// A spec schema as the generator takes it (no `$ref` left: the spec is dereferenced); any value when absent.
     static func schema(_ schema: JSONSchema?) -> DereferencedJSONSchema {
         schema?.dereferenced() ?? .fragment(.init())
+    }
+}
+
+/// Plan items no monkey could send yet: deferred ones (never sent: their variables were unbound)
+/// and ones to send again, with how often each was sent again.
+struct Waiting {
+    var items: [(item: Int, again: Bool)] = []
+    /// Items deferred before they were ever sent.
+    var deferred = 0
+    var retries: [Int: Int] = [:]
+
+    mutating func add(_ item: Int, again: Bool) {
+        items.append((item, again))
+        if !again { deferred += 1 }
+    }
+
+    /// Queues `item` to be sent again unless it already was `maximum` times; whether it was queued.
+    mutating func retry(_ item: Int, maximum: Int) -> Bool {
+        let done = retries[item, default: 0]
+        guard done < maximum, !items.contains(where: { $0.item == item }) else { return false }
+        retries[item] = done + 1
+        add(item, again: true)
+        return true
+    }
+
+    /// Removes and returns the first item that is `ready`.
+    mutating func take(where ready: (Int) -> Bool) -> Int? {
+        guard let k = items.firstIndex(where: { ready($0.item) }) else { return nil }
+        let taken = items.remove(at: k)
+        if !taken.again { deferred -= 1 }
+        return taken.item
     }
 }

@@ -56,6 +56,33 @@ import Testing
         #expect(family.planProgress.sent == family.planProgress.planned)
     }
 
+    /// A case answered 404 (its script was deleted) or 401 comes back from the plan, at most
+    /// `maximumRetries` times; one answered 422 or 200, or a mutant that is no plan case, does not.
+    @Test func aCaseThatNeverReachedItsConstraintIsSentAgainAFewTimes() async throws {
+        let family = SchemaFamily(binding: try await Self.binding())
+        let first = 100
+        let taken = try #require(family.planned(firstSpecSession: first))
+        let other = try #require(family.planned(firstSpecSession: first))
+        family.answered(other, status: 422, firstSpecSession: first)
+        family.answered(other, status: 200, firstSpecSession: first)
+        var drawn = taken
+        drawn.seed += UInt64(family.caseCounts[taken.parentSession - first])  // a drawn case, not the plan's
+        family.answered(drawn, status: 404, firstSpecSession: first)
+        var again = 0
+        for status in [404, 401, 404] {
+            family.answered(taken, status: status, firstSpecSession: first)
+            if let next = family.planned(firstSpecSession: first), next == taken { again += 1 }
+        }
+        #expect(again == SchemaFamily.maximumRetries)
+        var rest = 0
+        while let next = family.planned(firstSpecSession: first) {
+            #expect(next != taken && next != other)
+            rest += 1
+        }
+        // The third loop took the plan's next case: every case but those three is still handed out once.
+        #expect(rest == family.caseCounts.reduce(0, +) - 3)
+    }
+
     @Test func schemaRequestsKeepTheBoundIDAndTheRecordedSessionHeaders() async throws {
         let binding = try await Self.binding()
         let family = SchemaFamily(binding: binding)

@@ -451,6 +451,10 @@ final class VirtualClient: PermitWaiter {
                 mutant,
                 outcome: MutationOutcome(endpoint: pending.endpoint, status: response.status, shape: Self.shape(response)))
             if response.failure != nil { return backoff }
+            // A schema plan case answered 401/403/404 never reached its constraint: another monkey sends it again.
+            if let spec = context.options.spec {
+                spec.family.answered(mutant, status: response.status, firstSpecSession: context.plan.firstSpecSession(of: spec))
+            }
             // A logged-in monkey whose session a mutant ended (say a logout) logs in again, but
             // not more than once per 20 requests so a garbage 401/403 cannot make it loop on login.
             if StepRenderer.sessionLost(status: response.status, expectClass: pending.expectClass), !mutant.dropCookies,
