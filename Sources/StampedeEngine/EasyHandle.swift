@@ -15,6 +15,10 @@ final class EasyHandle {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The URL libcurl holds; closed-loop clients repeat URLs, and setting one copies and parses it.
     private var lastURL = ""
+    /// The worker's share handle with a pool apart (`EngineRequest.separateConnections`).
+    private let separatePool: UnsafeMutableRawPointer?
+    private var lastShare: UnsafeMutableRawPointer?
+    private var closesConnection = false
 
     // The running transfer.
     var job: WorkerJob?
@@ -46,7 +50,8 @@ final class EasyHandle {
         }
     }
 
-    init(configuration: EngineConfiguration) throws(EngineError) {
+    init(configuration: EngineConfiguration, separatePool: UnsafeMutableRawPointer? = nil) throws(EngineError) {
+        self.separatePool = separatePool
         guard let curl = curl_easy_init() else {
             throw EngineError(call: "curl_easy_init", code: Int(CURLE_FAILED_INIT.rawValue), name: "CURLE_FAILED_INIT", message: "curl_easy_init returned NULL")
         }
@@ -143,6 +148,16 @@ final class EasyHandle {
             sse = nil
         }
 
+        // The pool is chosen when the handle joins the multi: a share handle's, or the multi's own.
+        let share = request.separateConnections ? separatePool : nil
+        if share != lastShare {
+            try Curl.check(stampede_easy_setopt_ptr(curl, CURLOPT_SHARE, share), "curl_easy_setopt(CURLOPT_SHARE)")
+            lastShare = share
+        }
+        if request.closesConnection != closesConnection {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_FORBID_REUSE, request.closesConnection ? 1 : 0), "curl_easy_setopt(CURLOPT_FORBID_REUSE)")
+            closesConnection = request.closesConnection
+        }
         if request.url != lastURL {
             try Curl.check(request.url.withCString { stampede_easy_setopt_cstr(curl, CURLOPT_URL, $0) }, "curl_easy_setopt(CURLOPT_URL)")
             lastURL = request.url

@@ -22,6 +22,13 @@ public struct EngineRequest: Sendable, Equatable {
     public var scheduledAt: ContinuousClock.Instant?
     /// Streaming hook: head and body chunks as they arrive (see `ResponseStream`); nil for none.
     public var stream: ResponseStream? = nil
+    /// Sent on a connection from a pool kept apart from the other requests' (per worker), so a
+    /// request that leaves its connection in a state the server misreads never shares it with them.
+    /// The Replayer sends monkeys there: after `CONNECT` or `Upgrade: websocket` some servers stop
+    /// parsing HTTP on that connection, and the next request on it would hang or get a `400`.
+    public var separateConnections = false
+    /// The connection is closed after this transfer instead of going back to the pool.
+    public var closesConnection = false
 
     /// A request; only `url` is required (a plain GET).
     public init(

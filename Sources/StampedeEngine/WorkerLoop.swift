@@ -14,6 +14,8 @@ import Synchronization
 final class WorkerLoop {
     let inbox: WorkerInbox
     private let multi: UnsafeMutableRawPointer
+    /// A share handle whose connection pool serves `EngineRequest.separateConnections` requests.
+    private let separatePool: UnsafeMutableRawPointer
     private let configuration: EngineConfiguration
     private var idle: [EasyHandle] = []
     private var all: [EasyHandle] = []
@@ -35,6 +37,10 @@ final class WorkerLoop {
         guard let multi = curl_multi_init() else {
             throw EngineError(call: "curl_multi_init", code: -1, name: "CURLM_OUT_OF_MEMORY", message: "curl_multi_init returned NULL")
         }
+        guard let separatePool = stampede_share_connections() else {
+            curl_multi_cleanup(multi)
+            throw EngineError(call: "curl_share_init", code: -1, name: "CURLSHE_NOMEM", message: "no share handle for a separate connection pool")
+        }
         do {
             if configuration.maxConnectionsPerWorker > 0 {
                 try Curl.check(stampede_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxConnectionsPerWorker), "curl_multi_setopt(CURLMOPT_MAXCONNECTS)")
@@ -54,9 +60,11 @@ final class WorkerLoop {
             #endif
         } catch {
             curl_multi_cleanup(multi)
+            curl_share_cleanup(separatePool)
             throw error
         }
         self.multi = multi
+        self.separatePool = separatePool
         self.configuration = configuration
         taken.reserveCapacity(64)
     }
@@ -152,7 +160,7 @@ final class WorkerLoop {
             if let reused = idle.popLast() {
                 handle = reused
             } else {
-                handle = try EasyHandle(configuration: configuration)
+                handle = try EasyHandle(configuration: configuration, separatePool: separatePool)
                 all.append(handle)
             }
         } catch {
@@ -232,6 +240,7 @@ final class WorkerLoop {
         idle.removeAll()
         all.removeAll()  // EasyHandle.deinit cleans each handle up before the multi goes
         curl_multi_cleanup(multi)
+        curl_share_cleanup(separatePool)  // closes the separate pool's connections
     }
 }
 

@@ -251,6 +251,26 @@ struct EngineTests {
         #expect(response.failure?.name == "CURLE_URL_MALFORMAT")
     }
 
+    /// `separateConnections` requests never take a connection the others opened, nor the reverse;
+    /// a `closesConnection` request's connection is not reused.
+    @Test(arguments: EngineLoop.allCases)
+    func separatePoolsAndClosedConnections(loop: EngineLoop) async throws {
+        let engine = try makeEngine(loop, workers: 1)
+        defer { engine.shutdown(); server.stop() }
+        let url = server.baseURL + "/echo/pool"
+        var apart = EngineRequest(url: url)
+        apart.separateConnections = true
+        var closing = EngineRequest(url: url)
+        closing.closesConnection = true
+        var opened: [Int] = []
+        for request in [EngineRequest(url: url), apart, apart, EngineRequest(url: url), closing, EngineRequest(url: url), apart] {
+            let response = await engine.send(request)
+            #expect(response.status == 200)
+            opened.append(response.newConnections)
+        }
+        #expect(opened == [1, 1, 0, 0, 0, 1, 0])
+    }
+
     @Test(arguments: EngineLoop.allCases)
     func connectionsAreReused(loop: EngineLoop) async throws {
         let engine = try makeEngine(loop)

@@ -197,6 +197,10 @@ final class VirtualClient: PermitWaiter {
         sent.scheduledAt = s.scheduledAt
         s.scheduledAt = nil
         s.requests += 1
+        // Garbage never shares a connection with user flows; one that may switch the server's protocol
+        // (CONNECT, Upgrade) is not reused at all: some servers stop parsing HTTP on that connection.
+        sent.separateConnections = true
+        sent.closesConnection = Self.mayLeaveHTTP(sent)
         let parent = context.plan.corpusSessions[mutant.parentSession].steps[mutant.parentStep]
         return Pending(
             origin: .mutant(mutant), rendered: rendered.template, request: sent,
@@ -235,6 +239,13 @@ final class VirtualClient: PermitWaiter {
     private func schemaPlanned(takesPlan: Bool, requests: Int, bound: (String) -> Bool) -> Mutant? {
         guard takesPlan, requests % 2 == 0, let spec = context.options.spec else { return nil }
         return spec.family.planned(firstSpecSession: context.plan.firstSpecSession(of: spec), bound: bound)
+    }
+
+    /// Whether a request may take its connection out of HTTP/1.1 on the server's side: a `CONNECT`
+    /// (any case) or an `Upgrade` header. After `CONNECT … 405` or `Upgrade: websocket`, Hummingbird
+    /// stops parsing requests on that connection.
+    static func mayLeaveHTTP(_ request: EngineRequest) -> Bool {
+        request.method.uppercased() == "CONNECT" || request.headers.contains { HTTPHeader.namesEqual($0.name, "Upgrade") }
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
