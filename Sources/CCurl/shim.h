@@ -32,7 +32,6 @@ static inline CURLcode stampede_msg_result(const CURLMsg *m) { return m->data.re
 static inline int stampede_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
 /* CURLVERSION_NOW is a macro alias Swift does not import. */
 static inline unsigned int stampede_curl_version_num(void) { return curl_version_info(CURLVERSION_NOW)->version_num; }
-/* The URL API with the flags the engine's origin check needs (macros Swift may not import). */
 /* A share handle that holds a connection pool of its own (one worker thread uses it: no locks). */
 static inline CURLSH *stampede_share_connections(void) {
     CURLSH *share = curl_share_init();
@@ -43,6 +42,7 @@ static inline CURLSH *stampede_share_connections(void) {
     return share;
 }
 
+/* The URL API with the flags the engine's origin check needs (macros Swift may not import). */
 static inline CURLUcode stampede_url_parse(CURLU *u, const char *url) { return curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS); }
 static inline CURLUcode stampede_url_get(CURLU *u, CURLUPart p, char **out) { return curl_url_get(u, p, out, p == CURLUPART_PORT ? CURLU_DEFAULT_PORT : 0); }
 #ifdef __linux__
