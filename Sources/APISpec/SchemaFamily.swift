@@ -40,9 +40,11 @@ public final class SchemaFamily: Sendable {
     let variables: [[String]]
     /// Per operation, per case: the case's index in `plan`.
     let planIndex: [[Int]]
-    /// Plan items waiting for a monkey that can send them (see `Waiting`), and how many.
-    let waiting = Mutex(Waiting())
-    let waitingCount = Atomic<Int>(0)
+    /// Plan items taken by a monkey that had not bound their variables, for one that has.
+    let deferred = DeferredItems()
+    /// Plan items to send again (`answered(_:status:firstSpecSession:)`), and how often each was queued.
+    let again = DeferredItems()
+    let retries = Mutex<[Int: Int]>([:])
     /// Times a plan case is sent again when its answer shows it never reached its constraint.
     public static let maximumRetries = 2
     /// Share of spec-parent mutants replaced by a schema request.
@@ -78,15 +80,14 @@ public final class SchemaFamily: Sendable {
     /// sent again (`answered(_:status:firstSpecSession:)`) wait the same way.
     public func planned(firstSpecSession: Int, bound: (String) -> Bool = { _ in true }) -> Mutant? {
         func ready(_ item: Int) -> Bool { variables[plan[item].operation].allSatisfy(bound) }
-        if waitingCount.load(ordering: .relaxed) > 0, let next = takeWaiting(ready) {
+        if let next = deferred.take(where: ready) ?? again.take(where: ready) {
             return mutant(planItem: next, firstSpecSession: firstSpecSession)
         }
         while true {
             let next = cursor.add(1, ordering: .relaxed).oldValue
             guard next < plan.count else { return nil }
             guard ready(next) else {
-                waiting.withLock { $0.add(next, again: false) }
-                waitingCount.add(1, ordering: .relaxed)
+                deferred.append(next)
                 continue
             }
             return mutant(planItem: next, firstSpecSession: firstSpecSession)
@@ -99,8 +100,12 @@ public final class SchemaFamily: Sendable {
     public func answered(_ mutant: Mutant, status: Int, firstSpecSession: Int) {
         guard status == 401 || status == 403 || status == 404, let item = planItem(of: mutant, firstSpecSession: firstSpecSession)
         else { return }
-        let queued = waiting.withLock { $0.retry(item, maximum: Self.maximumRetries) }
-        if queued { waitingCount.add(1, ordering: .relaxed) }
+        let queued = retries.withLock { retries in
+            guard retries[item, default: 0] < Self.maximumRetries else { return false }
+            retries[item, default: 0] += 1
+            return true
+        }
+        if queued { again.append(item) }
     }
 
     /// The plan item a schema mutant is (its operation and a seed below the case count, as the plan
@@ -113,15 +118,6 @@ public final class SchemaFamily: Sendable {
         return planIndex[operation][Int(mutant.seed)]
     }
 
-    /// Removes and returns the first waiting plan item that is `ready`.
-    func takeWaiting(_ ready: (Int) -> Bool) -> Int? {
-        waiting.withLock { waiting -> Int? in
-            guard let item = waiting.take(where: ready) else { return nil }
-            waitingCount.subtract(1, ordering: .relaxed)
-            return item
-        }
-    }
-
     func mutant(planItem next: Int, firstSpecSession: Int) -> Mutant? {
         let item = plan[next]
         return mutant(operation: item.operation, seed: item.seed, session: firstSpecSession + item.operation, step: 0)
@@ -129,7 +125,7 @@ public final class SchemaFamily: Sendable {
 
     /// Plan items handed out so far (not counting deferred ones), and the plan's length.
     public var planProgress: (sent: Int, planned: Int) {
-        (min(cursor.load(ordering: .relaxed), plan.count) - waiting.withLock(\.deferred), plan.count)
+        (min(cursor.load(ordering: .relaxed), plan.count) - deferred.count, plan.count)
     }
 
     /// Cases (positive and negative requests) per operation, for reports and tests.
@@ -231,36 +227,5 @@ public final class SchemaFamily: Sendable {
     /// A spec schema as the generator takes it (no `$ref` left: the spec is dereferenced); any value when absent.
     static func schema(_ schema: JSONSchema?) -> DereferencedJSONSchema {
         schema?.dereferenced() ?? .fragment(.init())
-    }
-}
-
-/// Plan items no monkey could send yet: deferred ones (never sent: their variables were unbound)
-/// and ones to send again, with how often each was sent again.
-struct Waiting {
-    var items: [(item: Int, again: Bool)] = []
-    /// Items deferred before they were ever sent.
-    var deferred = 0
-    var retries: [Int: Int] = [:]
-
-    mutating func add(_ item: Int, again: Bool) {
-        items.append((item, again))
-        if !again { deferred += 1 }
-    }
-
-    /// Queues `item` to be sent again unless it already was `maximum` times; whether it was queued.
-    mutating func retry(_ item: Int, maximum: Int) -> Bool {
-        let done = retries[item, default: 0]
-        guard done < maximum, !items.contains(where: { $0.item == item }) else { return false }
-        retries[item] = done + 1
-        add(item, again: true)
-        return true
-    }
-
-    /// Removes and returns the first item that is `ready`.
-    mutating func take(where ready: (Int) -> Bool) -> Int? {
-        guard let k = items.firstIndex(where: { ready($0.item) }) else { return nil }
-        let taken = items.remove(at: k)
-        if !taken.again { deferred -= 1 }
-        return taken.item
     }
 }

@@ -76,12 +76,12 @@ enum FirstPass {
 extension Mutator {
     /// Mutants of the first pass handed out so far, and the plan's length.
     public var firstPassProgress: (sent: Int, planned: Int) {
-        (min(firstPassCursor.load(ordering: .relaxed), firstPass.count) - firstPassDeferred.withLock(\.count), firstPass.count)
+        (min(firstPassCursor.load(ordering: .relaxed), firstPass.count) - firstPassDeferred.count, firstPass.count)
     }
 
     /// Whether planned mutants are left (not yet handed out, or deferred).
     var firstPassPending: Bool {
-        firstPassCursor.load(ordering: .relaxed) < firstPass.count || firstPassDeferredCount.load(ordering: .relaxed) > 0
+        firstPassCursor.load(ordering: .relaxed) < firstPass.count || firstPassDeferred.count > 0
     }
 
     /// The next planned first-pass mutant, or nil once the plan is used up (or switched off).
@@ -90,27 +90,18 @@ extension Mutator {
     /// before any execution) is deferred, and handed to the first caller that has it bound: sent
     /// with the variable missing it would test a 404, not the boundary.
     func firstPassMutant(seed: UInt64, bound: (String) -> Bool) -> Mutant? {
-        if firstPassDeferredCount.load(ordering: .relaxed) > 0, let i = takeDeferred(bound), let mutant = firstPassMutant(item: i, seed: seed) {
+        func ready(_ i: Int) -> Bool { parentVariables[firstPass[i].parent].allSatisfy(bound) }
+        if let i = firstPassDeferred.take(where: ready), let mutant = firstPassMutant(item: i, seed: seed) {
             return mutant
         }
         while true {
             let i = firstPassCursor.wrappingAdd(1, ordering: .relaxed).oldValue
             guard i < firstPass.count else { return nil }
-            guard parentVariables[firstPass[i].parent].allSatisfy(bound) else {
-                firstPassDeferred.withLock { $0.append(i) }
-                firstPassDeferredCount.add(1, ordering: .relaxed)
+            guard ready(i) else {
+                firstPassDeferred.append(i)
                 continue
             }
             if let mutant = firstPassMutant(item: i, seed: seed) { return mutant }
-        }
-    }
-
-    /// Removes and returns the first deferred item whose variables are all bound.
-    func takeDeferred(_ bound: (String) -> Bool) -> Int? {
-        firstPassDeferred.withLock { deferred -> Int? in
-            guard let k = deferred.firstIndex(where: { parentVariables[firstPass[$0].parent].allSatisfy(bound) }) else { return nil }
-            firstPassDeferredCount.subtract(1, ordering: .relaxed)
-            return deferred.remove(at: k)
         }
     }
 

@@ -48,8 +48,7 @@ public final class Mutator: Sendable {
     let firstPass: [FirstPassItem]
     let firstPassCursor = Atomic<Int>(0)
     /// Plan items put back because the caller lacked a variable their parent needs.
-    let firstPassDeferred = Mutex<[Int]>([])
-    let firstPassDeferredCount = Atomic<Int>(0)
+    let firstPassDeferred = DeferredItems()
     /// Per flat parent: the variables only a response binds (`FirstPass` defers on them).
     let parentVariables: [[String]]
 
