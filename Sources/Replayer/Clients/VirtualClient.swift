@@ -245,7 +245,7 @@ final class VirtualClient: PermitWaiter {
     /// (any case) or an `Upgrade` header. After `CONNECT … 405` or `Upgrade: websocket`, Hummingbird
     /// stops parsing requests on that connection.
     static func mayLeaveHTTP(_ request: EngineRequest) -> Bool {
-        request.method.uppercased() == "CONNECT" || request.headers.contains { HTTPHeader.namesEqual($0.name, "Upgrade") }
+        ASCII.equalsIgnoringCase(request.method, "CONNECT") || request.headers.contains { HTTPHeader.namesEqual($0.name, "Upgrade") }
     }
 
     /// A mutant is counted under its own template when that is a recorded endpoint, else under
