@@ -33,6 +33,8 @@ public final class Mutator: Sendable {
     let baseWeights: [Double]
     let operatorIndex: [String: Int]
     let requirements: [MutationContext.Facts]
+    /// Whether each operator may change the path (and nothing else): its result is judged against the scope at once.
+    let changesPath: [Bool]
     let state: Mutex<FeedbackState>
     let pathScope: PathScope
     let droppedOutOfScope = Atomic<Int>(0)
@@ -86,6 +88,7 @@ public final class Mutator: Sendable {
         for (i, op) in operators.enumerated() { index[op.name] = i }
         self.operatorIndex = index
         self.requirements = operators.map(\.requires)
+        self.changesPath = operators.map { $0.parts == [.path] }
         self.state = Mutex(FeedbackState(parentCount: parents.count, operatorWeights: baseWeights))
         let paths = sessions.flatMap { $0.steps.map(\.request.path) }
         self.scopeRoots = Discovery.scopeRoots(of: paths)
@@ -301,6 +304,7 @@ public final class Mutator: Sendable {
     func derive(
         session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator, checkingScope: Bool
     ) -> (mutant: Mutant, leftScope: Bool) {
+        let parentPath = sessions[session].steps[step].request.path
         // The parent is passed straight in (binding it would copy the request once more).
         var ctx = MutationContext(
             request: sessions[session].steps[step].request, donors: donors, hugeSizes: configuration.hugeSizes,
@@ -324,18 +328,26 @@ public final class Mutator: Sendable {
                 guard let k = rng.pickWeighted(applicable, total: total) else { break }
                 let opSeed = rng.next()
                 var opRng = SeededGenerator(seed: opSeed)
+                // A path operation that leaves the scope is taken back and counts as an attempt, so the
+                // mutant is not made again from the start (a path operator changes nothing but the path).
+                let pathBefore = checkingScope && changesPath[k] ? ctx.request.path : nil
                 if let detail = operators[k].apply(&ctx, &opRng) {
+                    if let pathBefore, !isInScope(path: ctx.request.path, parentPath: parentPath) {
+                        ctx.request.path = pathBefore
+                        droppedOutOfScope.add(1, ordering: .relaxed)
+                        continue
+                    }
                     operations.append(MutationOperation(name: operators[k].name, detail: detail, seed: opSeed))
                     break
                 }
             }
         }
-        if checkingScope, !isInScope(path: ctx.request.path, parentPath: sessions[session].steps[step].request.path) {
+        if checkingScope, !isInScope(path: ctx.request.path, parentPath: parentPath) {
             let unfinished = Mutant(
                 parentSession: session, parentStep: step, seed: seed, operations: operations, request: ctx.request, dropCookies: false)
             return (unfinished, true)
         }
-        let result = ctx.finish()
+        let result = (consume ctx).finish()
         let mutant = Mutant(
             parentSession: session, parentStep: step, seed: seed, operations: operations,
             request: result.request, dropCookies: result.dropCookies)
