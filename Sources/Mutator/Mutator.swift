@@ -37,6 +37,7 @@ public final class Mutator: Sendable {
     let changesPath: [Bool]
     let state: Mutex<FeedbackState>
     let pathScope: PathScope
+    /// Path operations taken back and mutants made again because their path left the scope.
     let droppedOutOfScope = Atomic<Int>(0)
 
     /// Mutants made again with another seed because their path left the scope, before the
@@ -116,7 +117,7 @@ public final class Mutator: Sendable {
             contexts: contexts, operators: operators, weights: weights)
     }
 
-    /// Mutants dropped so far because their path left `configuration.scope`.
+    /// Path operations taken back and mutants dropped so far because their path left `configuration.scope`.
     public var outOfScopeCount: Int { droppedOutOfScope.load(ordering: .relaxed) }
 
     /// Whether a mutant's path stays inside the scope (an unchanged path always does).

@@ -126,7 +126,7 @@ struct MutateCommand: AsyncParsableCommand {
             let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             print("\(mode): \(produced) mutants in \(String(format: "%.2f", secondsTaken)) s wall = \(Int(Double(produced) / secondsTaken)) mutants/s; "
                 + "\(String(format: "%.2f", cpu)) s CPU on one thread = \(Int(Double(produced) / max(cpu, 1e-9))) mutants per CPU-second (avg body \(bytes / max(produced, 1)) bytes, "
-                + "\(mutator.outOfScopeCount - droppedBefore) made again after leaving the scope)")
+                + "\(mutator.outOfScopeCount - droppedBefore) path operations or mutants replaced after leaving the scope)")
         }
     }
 }

@@ -59,7 +59,7 @@ public enum ReportSummary {
             if r.findings.count > maxFindings { out.append("  … \(r.findings.count - maxFindings) more in the report") }
         }
         if let dropped = r.monkeyOutOfScope, dropped > 0 {
-            out.append("monkey scope: \(dropped) mutant(s) left --monkey-scope and were replaced by others (monkey_out_of_scope)")
+            out.append("monkey scope: \(dropped) mutant(s) or path operation(s) left --monkey-scope and were replaced (monkey_out_of_scope)")
         }
         return out.map { ReportText.abbreviated($0, limit: ReportText.maxColumns) }.joined(separator: "\n")
     }
