@@ -118,6 +118,9 @@ final class EasyHandle {
             // target is named explicitly, and the lookups cost measurable CPU per request.
             try Curl.check(stampede_easy_setopt_cstr(curl, CURLOPT_PROXY, ""), "curl_easy_setopt(CURLOPT_PROXY)")
         }
+        if configuration.connectionIdleSeconds > 0 {
+            try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_MAXAGE_CONN, configuration.connectionIdleSeconds), "curl_easy_setopt(CURLOPT_MAXAGE_CONN)")
+        }
         if configuration.receiveBufferSize > 0 {
             let size = min(max(configuration.receiveBufferSize, 1_024), 524_288)
             try Curl.check(stampede_easy_setopt_long(curl, CURLOPT_BUFFERSIZE, size), "curl_easy_setopt(CURLOPT_BUFFERSIZE)")

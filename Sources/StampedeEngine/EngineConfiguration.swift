@@ -22,6 +22,12 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var connectTimeoutMs: Int
     /// The connection cache size per worker (`CURLMOPT_MAXCONNECTS`); 0 keeps libcurl's default.
     public var maxConnectionsPerWorker: Int
+    /// Seconds a keep-alive connection may sit idle and still be reused (`CURLOPT_MAXAGE_CONN`);
+    /// older ones are closed when libcurl next prunes its cache (at most once a second). 0 keeps
+    /// libcurl's 118 s. Short, so that each connection pool follows the recent load: with libcurl's
+    /// default a pool kept as many connections as the most transfers it ran at once in the last two
+    /// minutes, which still rose minutes into a steady run.
+    public var connectionIdleSeconds: Int
     /// Honour `http_proxy`/`https_proxy`/`no_proxy` from the environment; off by default (the
     /// target is given explicitly, and the lookup costs CPU on every transfer).
     public var useEnvironmentProxy: Bool
@@ -47,6 +53,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         bodyPrefixLimit: Int = 65_536,
         connectTimeoutMs: Int = 10_000,
         maxConnectionsPerWorker: Int = 0,
+        connectionIdleSeconds: Int = 15,
         useEnvironmentProxy: Bool = false,
         loop: EngineLoop = .platformDefault,
         receiveBufferSize: Int = 0,
@@ -60,6 +67,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.bodyPrefixLimit = bodyPrefixLimit
         self.connectTimeoutMs = connectTimeoutMs
         self.maxConnectionsPerWorker = maxConnectionsPerWorker
+        self.connectionIdleSeconds = connectionIdleSeconds
         self.useEnvironmentProxy = useEnvironmentProxy
         self.loop = loop
         self.receiveBufferSize = receiveBufferSize
@@ -68,13 +76,14 @@ public struct EngineConfiguration: Sendable, Equatable {
     }
 
     /// The total receive-buffer memory `receiveBufferSize(forConcurrentTransfers:)` aims at.
-    public static let receiveBufferBudget = 16 << 20
+    public static let receiveBufferBudget = 4 << 20
 
     /// A receive buffer for `transfers` concurrent transfers: libcurl's 16 KiB while the buffers of
-    /// all of them fit in `receiveBufferBudget` (up to 1,024 transfers), then the budget shared out
-    /// in whole KiB, down to libcurl's 1 KiB minimum (at 10,000 transfers). libcurl allocates the
-    /// buffer per running transfer, so at high concurrency it is most of the per-connection memory
-    /// that is not fixed; a smaller buffer only costs more `recv` calls for bodies larger than it.
+    /// all of them fit in `receiveBufferBudget` (up to 256 transfers), then the budget shared out
+    /// in whole KiB (4 KiB at 1,000), down to libcurl's 1 KiB minimum (from 4,096 transfers). libcurl
+    /// allocates the buffer when a transfer starts and frees it when it ends, so at high concurrency
+    /// it is most of the per-connection memory that is not fixed, and the heap swings with the number
+    /// of transfers running; a smaller buffer only costs more `recv` calls for bodies larger than it.
     public static func receiveBufferSize(forConcurrentTransfers transfers: Int) -> Int {
         let share = receiveBufferBudget / max(1, transfers)
         return min(16_384, max(1_024, share / 1_024 * 1_024))

@@ -110,8 +110,9 @@ struct EngineTests {
     @Test
     func theReceiveBufferShrinksOnlyPastTheBudget() {
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 0) == 16_384)
-        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_024) == 16_384)
-        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 2_000) == 8_192)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 256) == 16_384)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_000) == 4_096)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 2_000) == 2_048)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 10_000) == 1_024)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_000_000) == 1_024)
         for transfers in [1, 100, 1_500, 3_000, 9_999] {
@@ -269,6 +270,24 @@ struct EngineTests {
             opened.append(response.newConnections)
         }
         #expect(opened == [1, 1, 0, 0, 0, 1, 0])
+    }
+
+    /// A keep-alive connection idle for longer than `connectionIdleSeconds` is closed, not reused,
+    /// so a pool follows the recent load; one idle for less is reused. (The wait is the idle time
+    /// under test, not synchronisation: libcurl judges idleness in whole seconds.)
+    @Test func aConnectionIdleBeyondTheLimitIsNotReused() async throws {
+        let engine = try HTTPEngine(configuration: .init(workers: 1, connectionIdleSeconds: 1))
+        defer { engine.shutdown(); server.stop() }
+        let url = server.baseURL + "/echo/idle"
+        var opened: [Int] = []
+        for pause in [0, 0, 2_100] {
+            if pause > 0 { try await Task.sleep(for: .milliseconds(pause)) }
+            let response = await engine.send(EngineRequest(url: url))
+            #expect(response.status == 200)
+            opened.append(response.newConnections)
+        }
+        #expect(opened == [1, 0, 1])
+        #expect(server.acceptedConnections == 2)
     }
 
     @Test(arguments: EngineLoop.allCases)
