@@ -110,9 +110,7 @@ extension Mutator {
         let item = firstPass[index]
         let (s, t) = parents[item.parent]
         let parent = sessions[s].steps[t].request
-        var ctx = MutationContext(
-            request: parent, donors: donors, hugeSizes: configuration.hugeSizes,
-            maximumBody: configuration.maximumBodyBytes, json: parsedBodies[s][t], facts: parentFacts[s][t])
+        var ctx = parentContexts[s][t]
         var rng = SeededGenerator(seed: item.seed)
         guard let detail = operators[item.op].apply(&ctx, &rng) else { return nil }
         let result = ctx.finish()

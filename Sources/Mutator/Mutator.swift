@@ -24,10 +24,9 @@ public final class Mutator: Sendable {
 
     /// (session, step) of every step, in corpus order: the parents `nextMutant` chooses among.
     let parents: [(session: Int, step: Int)]
-    /// Parsed JSON bodies of the parents, so deriving a mutant does not re-parse them.
-    let parsedBodies: [[JSONValue??]]
-    /// Operator-facing facts of each parent, computed once.
-    let parentFacts: [[(MutationContext.Facts, BodyKind)]]
+    /// A context per parent, built once with its parsed JSON body and its operator-facing facts:
+    /// deriving a mutant starts from a copy of it (building one there cost a copy more).
+    let parentContexts: [[MutationContext]]
     let donors: [[UInt8]]
     let operators: [MutationOperator]
     let baseWeights: [Double]
@@ -74,13 +73,19 @@ public final class Mutator: Sendable {
             parsed.append(row)
         }
         self.parents = parents
-        self.parsedBodies = parsed
         self.donors = donors
         // Facts depend on the donors (splicing needs some), so they are computed once those are known.
-        self.parentFacts = zip(sessions, parsed).map { session, row in
+        let parentFacts = zip(sessions, parsed).map { session, row in
             zip(session.steps, row).map { step, json in
                 var probe = MutationContext(request: step.request, donors: donors, hugeSizes: [1], json: json)
                 return (probe.currentFacts(), probe.bodyKind)
+            }
+        }
+        self.parentContexts = sessions.indices.map { s in
+            sessions[s].steps.indices.map { t in
+                MutationContext(
+                    request: sessions[s].steps[t].request, donors: donors, hugeSizes: configuration.hugeSizes,
+                    maximumBody: configuration.maximumBodyBytes, json: parsed[s][t], facts: parentFacts[s][t])
             }
         }
         self.operators = MutationOperator.catalog
@@ -98,20 +103,15 @@ public final class Mutator: Sendable {
         self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
         self.parentVariables = parents.map { Self.extractedVariables(of: sessions[$0.0].steps[$0.1].request) }
         self.firstPass = configuration.firstPass ? Self.firstPassPlan(
-            sessions: sessions, parents: parents, parsed: parsed, facts: parentFacts, donors: donors,
-            configuration: configuration, operators: operators, weights: baseWeights) : []
+            sessions: sessions, parents: parents, facts: parentFacts, contexts: parentContexts,
+            operators: operators, weights: baseWeights) : []
     }
 
     static func firstPassPlan(
-        sessions: [Session], parents: [(session: Int, step: Int)], parsed: [[JSONValue??]],
-        facts: [[(MutationContext.Facts, BodyKind)]], donors: [[UInt8]], configuration: MutatorConfiguration,
-        operators: [MutationOperator], weights: [Double]
+        sessions: [Session], parents: [(session: Int, step: Int)], facts: [[(MutationContext.Facts, BodyKind)]],
+        contexts: [[MutationContext]], operators: [MutationOperator], weights: [Double]
     ) -> [FirstPassItem] {
-        let contexts = parents.map { s, t in
-            MutationContext(
-                request: sessions[s].steps[t].request, donors: donors, hugeSizes: configuration.hugeSizes,
-                maximumBody: configuration.maximumBodyBytes, json: parsed[s][t], facts: facts[s][t])
-        }
+        let contexts = parents.map { s, t in contexts[s][t] }
         return FirstPass.plan(
             requests: parents.map { sessions[$0.session].steps[$0.step].request }, facts: parents.map { facts[$0.session][$0.step].0 },
             contexts: contexts, operators: operators, weights: weights)
@@ -286,18 +286,17 @@ public final class Mutator: Sendable {
     }
 
     /// Sets each operator's weight, or 0 when the facts lack what it requires; returns the sum of
-    /// `max(0, weight)` in order (as `pickWeighted` sums). Through a buffer: indexing the array
-    /// checks its uniqueness on every write.
-    static func fill(_ applicable: inout [Double], facts: MutationContext.Facts, requirements: [MutationContext.Facts], weights: [Double]) -> Double {
-        applicable.withUnsafeMutableBufferPointer { out in
-            var total = 0.0
-            for i in 0..<min(out.count, requirements.count, weights.count) {
-                let w = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
-                out[i] = w
-                total += max(0, w)
-            }
-            return total
+    /// `max(0, weight)` in order (as `pickWeighted` sums).
+    static func fill(
+        _ out: UnsafeMutableBufferPointer<Double>, facts: MutationContext.Facts, requirements: [MutationContext.Facts], weights: [Double]
+    ) -> Double {
+        var total = 0.0
+        for i in 0..<min(out.count, requirements.count, weights.count) {
+            let w = facts.isSuperset(of: requirements[i]) ? weights[i] : 0
+            out[i] = w
+            total += max(0, w)
         }
+        return total
     }
 
     /// A mutant of a step with operators drawn by `weights`; with `checkingScope`, whether it left the
@@ -306,43 +305,11 @@ public final class Mutator: Sendable {
         session: Int, step: Int, seed: UInt64, weights: [Double], rng: inout SeededGenerator, checkingScope: Bool
     ) -> (mutant: Mutant, leftScope: Bool) {
         let parentPath = sessions[session].steps[step].request.path
-        // The parent is passed straight in (binding it would copy the request once more).
-        var ctx = MutationContext(
-            request: sessions[session].steps[step].request, donors: donors, hugeSizes: configuration.hugeSizes,
-            maximumBody: configuration.maximumBodyBytes, json: parsedBodies[session][step],
-            facts: parentFacts[session][step])
+        var ctx = parentContexts[session][step]
         var count = 1
         while count < configuration.maximumStack, rng.chance(0.5) { count += 1 }
-        var operations: [MutationOperation] = []
-        operations.reserveCapacity(count)
-        var applicable = [Double](repeating: 0, count: operators.count)
-        var total = 0.0
-        var tableFacts: MutationContext.Facts? = nil
-        for _ in 0..<count {
-            for _ in 0..<4 {
-                // The weights of the applicable operators and their sum, again only when the facts changed.
-                let facts = ctx.currentFacts()
-                if facts != tableFacts {
-                    total = Self.fill(&applicable, facts: facts, requirements: requirements, weights: weights)
-                    tableFacts = facts
-                }
-                guard let k = rng.pickWeighted(applicable, total: total) else { break }
-                let opSeed = rng.next()
-                var opRng = SeededGenerator(seed: opSeed)
-                // A path operation that leaves the scope is taken back and counts as an attempt, so the
-                // mutant is not made again from the start (a path operator changes nothing but the path).
-                let pathBefore = checkingScope && changesPath[k] ? ctx.request.path : nil
-                if let detail = operators[k].apply(&ctx, &opRng) {
-                    if let pathBefore, !isInScope(path: ctx.request.path, parentPath: parentPath) {
-                        ctx.request.path = pathBefore
-                        droppedOutOfScope.add(1, ordering: .relaxed)
-                        continue
-                    }
-                    operations.append(MutationOperation(name: operators[k].name, detail: detail, seed: opSeed))
-                    break
-                }
-            }
-        }
+        let operations = drawOperations(
+            count: count, on: &ctx, weights: weights, rng: &rng, scopeParentPath: checkingScope ? parentPath : nil)
         if checkingScope, !isInScope(path: ctx.request.path, parentPath: parentPath) {
             let unfinished = Mutant(
                 parentSession: session, parentStep: step, seed: seed, operations: operations, request: ctx.request, dropCookies: false)
@@ -353,5 +320,44 @@ public final class Mutator: Sendable {
             parentSession: session, parentStep: step, seed: seed, operations: operations,
             request: result.request, dropCookies: result.dropCookies)
         return (mutant, false)
+    }
+
+    /// Draws and applies `count` operations (each up to four tries) on `ctx`. With `scopeParentPath`, a
+    /// path operation whose result leaves the scope is taken back and counts as a try, so the mutant
+    /// is not made again from the start (a path operator changes nothing but the path).
+    private func drawOperations(
+        count: Int, on ctx: inout MutationContext, weights: [Double], rng: inout SeededGenerator, scopeParentPath: String?
+    ) -> [MutationOperation] {
+        var operations: [MutationOperation] = []
+        operations.reserveCapacity(count)
+        // The applicable operators' weights live on the stack: an array here was a heap allocation per mutant.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: operators.count) { applicable in
+            var total = 0.0
+            var tableFacts: MutationContext.Facts? = nil
+            for _ in 0..<count {
+                for _ in 0..<4 {
+                    // The weights of the applicable operators and their sum, again only when the facts changed.
+                    let facts = ctx.currentFacts()
+                    if facts != tableFacts {
+                        total = Self.fill(applicable, facts: facts, requirements: requirements, weights: weights)
+                        tableFacts = facts
+                    }
+                    guard let k = rng.pickWeighted(UnsafeBufferPointer(applicable), total: total) else { break }
+                    let opSeed = rng.next()
+                    var opRng = SeededGenerator(seed: opSeed)
+                    let pathBefore = scopeParentPath != nil && changesPath[k] ? ctx.request.path : nil
+                    if let detail = operators[k].apply(&ctx, &opRng) {
+                        if let pathBefore, let scopeParentPath, !isInScope(path: ctx.request.path, parentPath: scopeParentPath) {
+                            ctx.request.path = pathBefore
+                            droppedOutOfScope.add(1, ordering: .relaxed)
+                            continue
+                        }
+                        operations.append(MutationOperation(name: operators[k].name, detail: detail, seed: opSeed))
+                        break
+                    }
+                }
+            }
+        }
+        return operations
     }
 }

@@ -88,6 +88,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// `pickWeighted(_:)` for a caller that has summed `max(0, weight)` in order already.
     package mutating func pickWeighted(_ weights: [Double], total: Double) -> Int? {
+        weights.withUnsafeBufferPointer { pickWeighted($0, total: total) }
+    }
+
+    /// `pickWeighted(_:total:)` over a buffer (the mutator keeps its table on the stack).
+    package mutating func pickWeighted(_ weights: UnsafeBufferPointer<Double>, total: Double) -> Int? {
         guard total > 0 else { return nil }
         var x = nextUnit() * total
         for (i, w) in weights.enumerated() where w > 0 {
