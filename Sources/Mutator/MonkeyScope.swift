@@ -1,4 +1,9 @@
 import StampedeCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where monkeys may send requests, by path (`--monkey-scope`).
 ///
@@ -74,18 +79,26 @@ struct PathScope: Sendable {
 
     /// The `.prefix` verdict on a plain path — no `%`, `\\`, `;`, `?`, `#`, and no segment starting with `.` —
     /// whose segments are its `/`-separated non-empty parts as they stand; nil for any other path.
+    /// Scans with `memchr` (an overlong segment is up to 16 KiB, and the path is judged after every path operation).
     func plainPrefixVerdict(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
-        var previous = UInt8(ascii: "/")
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "%"), UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "#"): return nil
-            case UInt8(ascii: ".") where previous == UInt8(ascii: "/"): return nil
-            default: previous = byte
-            }
+        guard let base = bytes.baseAddress else { return prefix.isEmpty && prefixRecorded }
+        let count = bytes.count
+        func has(_ byte: UInt8) -> Bool { memchr(base, Int32(byte), count) != nil }
+        if has(UInt8(ascii: "%")) || has(UInt8(ascii: "\\")) || has(UInt8(ascii: ";")) || has(UInt8(ascii: "?")) || has(UInt8(ascii: "#")) {
+            return nil
+        }
+        // A dot that starts a segment (`.`, `..`, `.hidden`): the normalising judgement decides.
+        var from = 0
+        while from < count, let dot = memchr(base + from, Int32(UInt8(ascii: ".")), count - from) {
+            let at = base.distance(to: dot.assumingMemoryBound(to: UInt8.self))
+            if at == 0 || bytes[at - 1] == UInt8(ascii: "/") { return nil }
+            from = at + 1
         }
         var matched = 0
         var start = 0
-        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+        while start <= count {
+            let end = memchr(base + start, Int32(UInt8(ascii: "/")), count - start)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
             defer { start = end + 1 }
             guard end > start else { continue }
             guard matched < prefix.count else { return true }

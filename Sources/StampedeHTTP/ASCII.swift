@@ -11,7 +11,14 @@ package enum ASCII {
     package static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
         let x = a.utf8, y = b.utf8
         guard x.count == y.count else { return false }
-        return zip(x, y).allSatisfy { lower($0) == lower($1) }
+        // Native strings are contiguous: compare their buffers (the generic zip of two views was a hot spot).
+        let compared = x.withContiguousStorageIfAvailable { xs in
+            y.withContiguousStorageIfAvailable { ys in
+                for i in 0..<xs.count where lower(xs[i]) != lower(ys[i]) { return false }
+                return true
+            }
+        }
+        return (compared ?? nil) ?? zip(x, y).allSatisfy { lower($0) == lower($1) }
     }
 
     /// `s` with its ASCII capitals lowercased (other bytes unchanged).
