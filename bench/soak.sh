@@ -106,7 +106,19 @@ flat() {  # column name
                 (growth <= 10 ? "FLAT" : "GROWS"), warmMax, first, max, growth
         }' "$SAMPLES"
 }
+# The trend: a least-squares line through the samples after the warm-up, as the rise it makes over them,
+# relative to its value where they start. A leak shows as a steady rise; a level that swings does not.
+trend() {  # column name
+    awk -v col="$1" -v warm="$WARMUP" '
+        $1 >= warm { n++; sx += $1; sy += $col; sxx += $1 * $1; sxy += $1 * $col; if (n == 1) t0 = $1; t1 = $1 }
+        END {
+            if (n < 3) { print "n/a"; exit }
+            slope = (n * sxy - sx * sy) / (n * sxx - sx * sx); mean = sy / n; start = mean + slope * (t0 - sx / n)
+            printf "%+.1f%% over %d s (%+.1f per minute)", (slope * (t1 - t0)) * 100 / start, t1 - t0, slope * 60
+        }' "$SAMPLES"
+}
 echo "RSS (KB): $(flat 2)"
 echo "  of which anonymous (heap, stacks; KB): $(flat 4)"
 echo "  of which file-backed (code and data pages of the binary and libraries; KB): $(flat 5)"
 echo "open descriptors: $(flat 3)"
+echo "trend after the warm-up: RSS $(trend 2); descriptors $(trend 3)"

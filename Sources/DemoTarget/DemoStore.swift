@@ -22,6 +22,9 @@ final class DemoStore: Sendable {
         var userIDsByName: [String: String] = [:]
         var sessions: EvictingMap<String, Session>
         var scripts: EvictingMap<String, SavedScript>
+        /// Each owner's script IDs, oldest first: listing one owner's scripts must not walk (and copy)
+        /// every script of every owner, which made the server slower as its store filled.
+        var scriptIDsByOwner: [String: [String]] = [:]
         var executions: EvictingMap<String, Execution>
         var nextSubscriberID: UInt64 = 0
         var nextEventNumber: UInt64 = 0
@@ -118,14 +121,31 @@ final class DemoStore: Sendable {
             id: Self.newID(), owner: owner, name: name, script: script, description: description,
             lang: lang, langVersion: langVersion, createdAt: now, updatedAt: now
         )
-        state.withLock { _ = $0.scripts.set(saved, for: saved.id) }
+        state.withLock { state in
+            for evicted in state.scripts.set(saved, for: saved.id) {
+                Self.unindex(scriptID: evicted.key, owner: evicted.value.owner, in: &state)
+            }
+            state.scriptIDsByOwner[owner, default: []].append(saved.id)
+        }
         return saved
     }
 
     func scripts(owner: String, limit: Int, offset: Int) -> [SavedScript] {
         state.withLock { state in
-            Array(state.scripts.valuesInOrder.lazy.filter { $0.owner == owner }.dropFirst(offset).prefix(limit))
+            var page: [SavedScript] = []
+            var skipped = 0
+            for id in state.scriptIDsByOwner[owner] ?? [] where page.count < limit {
+                guard let saved = state.scripts[id] else { continue }
+                if skipped < offset { skipped += 1 } else { page.append(saved) }
+            }
+            return page
         }
+    }
+
+    private static func unindex(scriptID: String, owner: String, in state: inout State) {
+        guard var ids = state.scriptIDsByOwner.removeValue(forKey: owner) else { return }
+        if let index = ids.firstIndex(of: scriptID) { ids.remove(at: index) }
+        if !ids.isEmpty { state.scriptIDsByOwner[owner] = ids }
     }
 
     func script(id: String, owner: String) -> SavedScript? {
@@ -139,7 +159,9 @@ final class DemoStore: Sendable {
             guard var saved = state.scripts[id], saved.owner == owner else { return nil }
             update(&saved)
             saved.updatedAt = Self.now()
-            state.scripts.set(saved, for: id)
+            for evicted in state.scripts.set(saved, for: id) {
+                Self.unindex(scriptID: evicted.key, owner: evicted.value.owner, in: &state)
+            }
             return saved
         }
     }
@@ -148,6 +170,7 @@ final class DemoStore: Sendable {
         state.withLock { state -> Bool in
             guard let saved = state.scripts[id], saved.owner == owner else { return false }
             state.scripts.remove(id)
+            Self.unindex(scriptID: id, owner: owner, in: &state)
             return true
         }
     }

@@ -61,7 +61,7 @@ enum HeaderGrammar {
         } else {
             ctx.request.headers.append(HTTPHeader(name, value))
         }
-        return name + ": " + abbreviate(value)
+        return abbreviated(value, after: name + ": ")
     }
 
     /// An operator setting one header drawn from `(name, values)` pairs.

@@ -71,6 +71,15 @@ struct MutationContext {
         static let donors = Facts(rawValue: 1 << 11)
     }
 
+    /// Takes a path operation back: the path as it was, and the facts computed for it before the
+    /// operation (a path operator changes nothing else, so they hold again).
+    mutating func restorePath(_ path: String, facts saved: Facts) {
+        let kind = bodyKindCache
+        request.path = path
+        facts = saved
+        bodyKindCache = kind
+    }
+
     /// The facts of the current request (computed once per change).
     mutating func currentFacts() -> Facts {
         if let facts { return facts }

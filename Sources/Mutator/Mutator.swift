@@ -348,7 +348,7 @@ public final class Mutator: Sendable {
                     let pathBefore = scopeParentPath != nil && changesPath[k] ? ctx.request.path : nil
                     if let detail = operators[k].apply(&ctx, &opRng) {
                         if let pathBefore, let scopeParentPath, !isInScope(path: ctx.request.path, parentPath: scopeParentPath) {
-                            ctx.request.path = pathBefore
+                            ctx.restorePath(pathBefore, facts: facts)
                             droppedOutOfScope.add(1, ordering: .relaxed)
                             continue
                         }

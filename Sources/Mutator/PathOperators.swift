@@ -162,7 +162,18 @@ func hex2(_ b: UInt8) -> String {
 
 /// A value shortened for `detail` text.
 func abbreviate(_ s: String) -> String {
+    abbreviated(s, after: "")
+}
+
+/// `prefix + abbreviate(s)`, built in one allocation (details are made for every mutant).
+func abbreviated(_ s: String, after prefix: String) -> String {
     let count = s.utf8.count
-    guard count > 24 else { return "\"" + s + "\"" }
-    return "\"" + String(s.prefix(12)) + "…\" (\(count) bytes)"
+    guard count <= 24 else { return prefix + "\"" + String(s.prefix(12)) + "…\" (\(count) bytes)" }
+    var out = ""
+    out.reserveCapacity(prefix.utf8.count + count + 2)
+    out.append(prefix)
+    out.append("\"")
+    out.append(s)
+    out.append("\"")
+    return out
 }

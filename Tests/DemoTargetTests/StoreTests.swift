@@ -44,6 +44,31 @@ import Testing
         #expect(store.register(username: "user49", email: "u@e.com", password: "password1") == nil)
     }
 
+    /// Listing is per owner (an index, not a walk over every script): the owner's surviving scripts,
+    /// oldest first, after evictions (count and cost), deletes and updates; others' never appear.
+    @Test func listingFollowsEvictionsDeletesAndOwners() {
+        let store = DemoStore(limits: DemoStore.Limits(users: 10, sessions: 5, executions: 7, scripts: 5, scriptBytes: 100))
+        func create(_ owner: String, _ name: String, size: Int = 1) -> String {
+            store.createScript(owner: owner, name: name, script: String(repeating: "x", count: size), description: nil,
+                               lang: "python", langVersion: "3.11").id
+        }
+        let a1 = create("a", "a1"), b1 = create("b", "b1"), a2 = create("a", "a2"), a3 = create("a", "a3")
+        _ = create("b", "b2")
+        _ = create("b", "b3")  // the sixth: a1 is evicted
+        #expect(store.scripts(owner: "a", limit: 10, offset: 0).map(\.name) == ["a2", "a3"])
+        #expect(store.deleteScript(id: a2, owner: "a"))
+        #expect(!store.deleteScript(id: b1, owner: "a"))
+        #expect(store.scripts(owner: "a", limit: 10, offset: 0).map(\.id) == [a3])
+        #expect(store.scripts(owner: "b", limit: 2, offset: 1).map(\.name) == ["b2", "b3"])
+        // An update past the cost budget evicts the oldest others (b1, b2), and keeps its own place.
+        _ = store.updateScript(id: a3, owner: "a") { $0.script = String(repeating: "y", count: 99) }
+        #expect(store.scripts(owner: "b", limit: 10, offset: 0).map(\.name) == ["b3"])
+        #expect(store.counts.scripts == 2)
+        #expect(store.scripts(owner: "a", limit: 10, offset: 0).map(\.id) == [a3])
+        #expect(store.scripts(owner: "c", limit: 10, offset: 0).isEmpty)
+        #expect(store.script(id: a1, owner: "a") == nil)
+    }
+
     @Test(arguments: [
         ("print('a')\nprint(\"b\")", "completed", "a\nb\n"),
         ("raise SystemExit", "failed", ""),
