@@ -1,6 +1,10 @@
 /// Coverage-guided statistics behind the mutator's mutex.
 struct FeedbackState {
+    /// The (endpoint, status, shape) combinations seen, up to `maximumCoverage`: a target that echoes
+    /// input into its errors has no end of shapes, and a long run must not keep every one. Past the
+    /// bound nothing counts as new any more, so guidance keeps the weights it learned.
     var seen: Set<CoverageKey> = []
+    let maximumCoverage: Int
     var parentRewards: [Double]
     var operatorUses: [Int]
     var operatorRewards: [Int]
@@ -18,7 +22,11 @@ struct FeedbackState {
         var shape: UInt64
     }
 
-    init(parentCount: Int, operatorWeights: [Double]) {
+    /// The bound on remembered shapes by default (a few MB at most).
+    static let defaultMaximumCoverage = 65_536
+
+    init(parentCount: Int, operatorWeights: [Double], maximumCoverage: Int = FeedbackState.defaultMaximumCoverage) {
+        self.maximumCoverage = maximumCoverage
         parentRewards = Array(repeating: 0, count: parentCount)
         operatorUses = Array(repeating: 0, count: operatorWeights.count)
         operatorRewards = Array(repeating: 0, count: operatorWeights.count)
@@ -41,7 +49,8 @@ struct FeedbackState {
     /// Counts the outcome; with `adaptive` also re-weights the operators and rewards the parent.
     mutating func record(outcome: MutationOutcome, parent: Int?, operators: [Int], extra: [String], adaptive: Bool, baseWeights: [Double]) {
         feedbackCount += 1
-        let isNew = seen.insert(CoverageKey(endpoint: outcome.endpoint, status: outcome.status, shape: outcome.shape)).inserted
+        let isNew = seen.count < maximumCoverage
+            && seen.insert(CoverageKey(endpoint: outcome.endpoint, status: outcome.status, shape: outcome.shape)).inserted
         for name in extra {
             extraCounts[name, default: (0, 0)].uses += 1
             if isNew { extraCounts[name, default: (0, 0)].rewards += 1 }
