@@ -30,7 +30,7 @@ struct MutationContext {
 
     init(
         request: RequestTemplate, dropCookies: Bool = false, donors: [[UInt8]], hugeSizes: [Int],
-        maximumBody: Int = MutatorConfiguration.defaultMaximumBody, json: JSONValue?? = nil, facts: (Facts, BodyKind)? = nil
+        maximumBody: Int = MutatorConfiguration.defaultMaximumBody, json: JSONValue?? = nil
     ) {
         self.request = request
         self.dropCookies = dropCookies
@@ -38,12 +38,6 @@ struct MutationContext {
         self.hugeSizes = hugeSizes
         self.maximumBody = maximumBody
         self.parsedJSON = json
-        if let facts {
-            self.facts = facts.0
-            self.bodyKindCache = facts.1
-            self.identifierPath = request.path
-            self.identifierFact = facts.0.contains(.identifier)
-        }
     }
 
     /// Parses a body as a template JSON text, as the mutator does.

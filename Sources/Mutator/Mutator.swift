@@ -74,18 +74,15 @@ public final class Mutator: Sendable {
         }
         self.parents = parents
         self.donors = donors
-        // Facts depend on the donors (splicing needs some), so they are computed once those are known.
-        let parentFacts = zip(sessions, parsed).map { session, row in
+        // Facts depend on the donors (splicing needs some), so they are computed once those are known,
+        // and cached in the context that every mutant of the parent starts from.
+        self.parentContexts = zip(sessions, parsed).map { session, row in
             zip(session.steps, row).map { step, json in
-                var probe = MutationContext(request: step.request, donors: donors, hugeSizes: [1], json: json)
-                return (probe.currentFacts(), probe.bodyKind)
-            }
-        }
-        self.parentContexts = sessions.indices.map { s in
-            sessions[s].steps.indices.map { t in
-                MutationContext(
-                    request: sessions[s].steps[t].request, donors: donors, hugeSizes: configuration.hugeSizes,
-                    maximumBody: configuration.maximumBodyBytes, json: parsed[s][t], facts: parentFacts[s][t])
+                var context = MutationContext(
+                    request: step.request, donors: donors, hugeSizes: configuration.hugeSizes,
+                    maximumBody: configuration.maximumBodyBytes, json: json)
+                _ = context.currentFacts()
+                return context
             }
         }
         self.operators = MutationOperator.catalog
@@ -103,17 +100,17 @@ public final class Mutator: Sendable {
         self.pathScope = PathScope(scope: configuration.scope, sessions: sessions)
         self.parentVariables = parents.map { Self.extractedVariables(of: sessions[$0.0].steps[$0.1].request) }
         self.firstPass = configuration.firstPass ? Self.firstPassPlan(
-            sessions: sessions, parents: parents, facts: parentFacts, contexts: parentContexts,
-            operators: operators, weights: baseWeights) : []
+            sessions: sessions, parents: parents, contexts: parentContexts, operators: operators, weights: baseWeights) : []
     }
 
     static func firstPassPlan(
-        sessions: [Session], parents: [(session: Int, step: Int)], facts: [[(MutationContext.Facts, BodyKind)]],
-        contexts: [[MutationContext]], operators: [MutationOperator], weights: [Double]
+        sessions: [Session], parents: [(session: Int, step: Int)], contexts: [[MutationContext]],
+        operators: [MutationOperator], weights: [Double]
     ) -> [FirstPassItem] {
-        let contexts = parents.map { s, t in contexts[s][t] }
+        var contexts = parents.map { s, t in contexts[s][t] }
+        let facts = contexts.indices.map { contexts[$0].currentFacts() }  // cached: no work
         return FirstPass.plan(
-            requests: parents.map { sessions[$0.session].steps[$0.step].request }, facts: parents.map { facts[$0.session][$0.step].0 },
+            requests: parents.map { sessions[$0.session].steps[$0.step].request }, facts: facts,
             contexts: contexts, operators: operators, weights: weights)
     }
 

@@ -1,4 +1,5 @@
 @testable import Mutator
+import Synchronization
 import Testing
 
 /// The feedback's memory of response shapes is bounded: a target with no end of shapes (errors that
@@ -15,6 +16,11 @@ import Testing
         #expect(state.operatorUses[0] == 250)
         #expect(state.operatorRewards[0] == 100)
         #expect(state.parentRewards[0] == 100)
-        #expect(FeedbackState.defaultMaximumCoverage == 65_536)
+    }
+
+    /// The mutator's own feedback state carries the default bound (the one docs/security.md names).
+    @Test func theMutatorsFeedbackIsBounded() {
+        let mutator = Mutator(sessions: [])
+        #expect(mutator.state.withLock { $0.maximumCoverage } == 65_536)
     }
 }
