@@ -80,7 +80,7 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     /// A receive buffer for `transfers` concurrent transfers: libcurl's 16 KiB while the buffers of
     /// all of them fit in `receiveBufferBudget` (up to 256 transfers), then the budget shared out
-    /// in whole KiB (4 KiB at 1,000), down to libcurl's 1 KiB minimum (from 4,096 transfers). libcurl
+    /// in whole KiB (4 KiB at 1,000), down to libcurl's 1 KiB minimum (from 2,049 transfers). libcurl
     /// allocates the buffer when a transfer starts and frees it when it ends, so at high concurrency
     /// it is most of the per-connection memory that is not fixed, and the heap swings with the number
     /// of transfers running; a smaller buffer only costs more `recv` calls for bodies larger than it.

@@ -113,6 +113,7 @@ struct EngineTests {
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 256) == 16_384)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_000) == 4_096)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 2_000) == 2_048)
+        #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 2_049) == 1_024)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 10_000) == 1_024)
         #expect(EngineConfiguration.receiveBufferSize(forConcurrentTransfers: 1_000_000) == 1_024)
         for transfers in [1, 100, 1_500, 3_000, 9_999] {
